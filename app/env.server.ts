@@ -1,0 +1,116 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the web app and the worker read, parsed once at start-up.
+ * A missing or malformed variable stops the process with a message that names it and says what
+ * is expected; nothing else in the code reads `process.env`.
+ */
+
+const DEFAULT_SCOPES =
+  "read_customers,read_orders,read_all_orders,write_discounts,read_products,write_marketing_events";
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  });
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** Each variable: its schema and, for the error message, what a valid value looks like. */
+const variables = {
+  NODE_ENV: {
+    schema: z.enum(["development", "test", "production"]).default("development"),
+    expected: "one of development, test, production",
+  },
+  SHOPIFY_API_KEY: {
+    schema: z.string().min(1),
+    expected: "the app's client id from the Shopify Dev Dashboard",
+  },
+  SHOPIFY_API_SECRET: {
+    schema: z.string().min(1),
+    expected: "the app's client secret (Shopify signs webhooks and session tokens with it)",
+  },
+  SHOPIFY_APP_URL: {
+    schema: url(["https:", "http:"]),
+    expected: "the app's public base URL, e.g. https://winback.example.com",
+  },
+  SCOPES: {
+    schema: z
+      .string()
+      .regex(/^[a-z_]+(,[a-z_]+)*$/)
+      .default(DEFAULT_SCOPES),
+    expected: `a comma-separated list of access scopes, e.g. ${DEFAULT_SCOPES}`,
+  },
+  SHOP_CUSTOM_DOMAIN: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/)
+      .optional(),
+    expected: "a host name such as shops.example.com (optional)",
+  },
+  DATABASE_URL: {
+    schema: url(["postgres:", "postgresql:"]),
+    expected: "a PostgreSQL URL, e.g. postgresql://user:password@127.0.0.1:5432/winback",
+  },
+  DATABASE_POOL_SIZE: {
+    schema: integer(1, 200).default(10),
+    expected: "an integer from 1 to 200 (connections per process)",
+  },
+  REDIS_URL: {
+    schema: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+    expected: "a Redis URL, e.g. redis://127.0.0.1:6379",
+  },
+  QUEUE_PREFIX: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/)
+      .default("winback"),
+    expected: "1-40 lowercase letters, digits or dashes (the Redis key prefix of every queue)",
+  },
+  WORKER_CONCURRENCY: {
+    schema: integer(1, 100).default(8),
+    expected: "an integer from 1 to 100 (jobs a worker process runs at once per queue)",
+  },
+  LOG_LEVEL: {
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    expected: "one of fatal, error, warn, info, debug, trace, silent",
+  },
+} as const;
+
+type Variables = typeof variables;
+export type Env = { [K in keyof Variables]: z.output<Variables[K]["schema"]> };
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment; the app cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const problems: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  for (const [name, { schema, expected }] of Object.entries(variables)) {
+    const raw = source[name] === "" ? undefined : source[name];
+    const result = schema.safeParse(raw);
+    if (result.success) {
+      parsed[name] = result.data;
+    } else {
+      // Never echo the value: several of these are secrets.
+      problems.push(`${name} is ${raw === undefined ? "missing" : "malformed"}; expected ${expected}.`);
+    }
+  }
+  if (problems.length > 0) throw new EnvError(problems);
+  return parsed as Env;
+}
+
+export const env: Env = parseEnv(process.env);

@@ -1,0 +1,139 @@
+import { pathToFileURL } from "node:url";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { ZodError } from "zod";
+import prisma from "../app/db.server";
+import { env } from "../app/env.server";
+import { logger as rootLogger } from "../app/logger.server";
+import { assertNoEviction, createRedisConnection } from "../app/redis.server";
+import { unauthenticated } from "../app/shopify.server";
+import { maintenanceSweep } from "./processors/maintenance-sweep";
+import { syncShopDetails } from "./processors/sync-shop-details";
+import { processWebhookEvent } from "./processors/webhook-event";
+import {
+  QUEUE_NAMES,
+  closeQueues,
+  getQueue,
+  jobKinds,
+  parseJobPayload,
+  queueOptions,
+  type JobKind,
+  type JobPayload,
+} from "./queues";
+
+const logger = rootLogger.child({ process: "worker" });
+
+export type JobHandlers = { [K in JobKind]: (payload: JobPayload<K>, job: Job) => Promise<unknown> };
+
+export const defaultHandlers: JobHandlers = {
+  processWebhookEvent: (payload) => processWebhookEvent(payload),
+  syncShopDetails: (payload) =>
+    syncShopDetails(payload, {
+      adminGraphqlFor: async (shopDomain) => (await unauthenticated.admin(shopDomain)).admin.graphql,
+    }),
+  maintenanceSweep: () => maintenanceSweep(),
+};
+
+const MAINTENANCE_EVERY_MS = 60_000;
+
+export interface RunningWorkers {
+  /** Stops taking jobs, lets active ones finish, then closes connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per queue. Refuses a Redis that may evict keys, because an evicted
+ * job is a lost webhook or a lost e-mail.
+ */
+export async function startWorkers(handlers: JobHandlers = defaultHandlers): Promise<RunningWorkers> {
+  const connection = createRedisConnection("worker");
+  try {
+    await assertNoEviction(connection);
+  } catch (error) {
+    connection.disconnect();
+    throw error;
+  }
+
+  const kindByName = new Map<string, JobKind>(
+    Object.entries(jobKinds).map(([kind, spec]) => [spec.name, kind as JobKind]),
+  );
+  const run = async (job: Job) => {
+    const kind = kindByName.get(job.name);
+    if (!kind) throw new UnrecoverableError(`unknown job ${job.name}`);
+    let payload: JobPayload<typeof kind>;
+    try {
+      payload = parseJobPayload(kind, job.data);
+    } catch (error) {
+      if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${kind} payload: ${error.message}`);
+      throw error;
+    }
+    return (handlers[kind] as (p: typeof payload, j: Job) => Promise<unknown>)(payload, job);
+  };
+
+  const workers = QUEUE_NAMES.map((name) => {
+    const worker = new Worker(name, run, { ...queueOptions(connection), concurrency: env.WORKER_CONCURRENCY });
+    worker.on("failed", (job, error) => {
+      const attempts = job?.opts.attempts ?? 1;
+      const final = (job?.attemptsMade ?? attempts) >= attempts || error instanceof UnrecoverableError;
+      logger[final ? "error" : "warn"](
+        { queue: name, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        final ? "job failed for good; kept in the failed list" : "job failed; will retry",
+      );
+    });
+    worker.on("error", (error) => logger.error({ queue: name, err: error.message }, "worker error"));
+    return worker;
+  });
+
+  await getQueue("maintenance").upsertJobScheduler(
+    "maintenance-sweep",
+    { every: MAINTENANCE_EVERY_MS },
+    { name: jobKinds.maintenanceSweep.name, data: {} },
+  );
+  logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
+
+  return {
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await closeQueues();
+      connection.disconnect();
+    },
+  };
+}
+
+/** On SIGTERM/SIGINT: drain active jobs (bounded), close everything, exit 0. */
+export function exitGracefullyOnSignals(running: RunningWorkers, drainTimeoutMs = 30_000): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "draining active jobs");
+    const timer = setTimeout(() => {
+      logger.error({ drainTimeoutMs }, "active jobs did not finish in time; they will be picked up again as stalled");
+      process.exit(1);
+    }, drainTimeoutMs);
+    timer.unref();
+    try {
+      await running.close();
+      await prisma.$disconnect();
+      logger.info("worker stopped");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, "worker shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+async function main(): Promise<void> {
+  try {
+    exitGracefullyOnSignals(await startWorkers());
+  } catch (error) {
+    logger.fatal({ err: (error as Error).message }, "worker could not start");
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main();
+}

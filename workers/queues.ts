@@ -1,0 +1,100 @@
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { env } from "../app/env.server";
+import { createRedisConnection } from "../app/redis.server";
+import { withTimeout } from "../app/utils/timeout";
+
+/**
+ * Queue names, job payload schemas and typed enqueue helpers: the one contract between the code
+ * that enqueues (web app, schedulers, processors) and the worker that runs jobs.
+ *
+ * Payloads carry ids only, never personal data. Redis carries work, never the only copy of a
+ * fact: every job can be re-derived from PostgreSQL by a sweeper if Redis loses it.
+ */
+
+export const QUEUE_NAMES = ["webhooks", "shops", "maintenance"] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+const id = z.string().regex(/^[1-9]\d{0,18}$/, "a positive integer id as a string");
+
+export const jobKinds = {
+  /** Apply one recorded webhook delivery (webhook_events row) to our state. */
+  processWebhookEvent: {
+    queue: "webhooks",
+    name: "process-webhook-event",
+    payload: z.object({ webhookEventId: id }),
+    // Deterministic: a repeated delivery or a sweeper re-enqueue of the same row is one job.
+    options: (p: { webhookEventId: string }): JobsOptions => ({ jobId: `webhook-event-${p.webhookEventId}` }),
+  },
+  /** Read the shop's name, timezone, currency, contact e-mail and address from the Admin API. */
+  syncShopDetails: {
+    queue: "shops",
+    name: "sync-shop-details",
+    payload: z.object({ shopId: z.number().int().positive() }),
+    // One pending refresh per shop; a later install or request after it finished runs again.
+    options: (p: { shopId: number }): JobsOptions => ({ deduplication: { id: `shop-details-${p.shopId}` } }),
+  },
+  /** Re-derive work Redis may have lost and purge expired records (workers/processors/maintenance-sweep.ts). */
+  maintenanceSweep: {
+    queue: "maintenance",
+    name: "maintenance-sweep",
+    payload: z.object({}),
+    options: (): JobsOptions => ({}),
+  },
+} as const;
+
+export type JobKind = keyof typeof jobKinds;
+export type JobPayload<K extends JobKind> = z.infer<(typeof jobKinds)[K]["payload"]>;
+
+/** Retries with exponential backoff; failures stay visible in Redis for 30 days, never dropped. */
+const defaultJobOptions: JobsOptions = {
+  attempts: 10,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+export function queueOptions(connection: Redis) {
+  return { connection, prefix: env.QUEUE_PREFIX, defaultJobOptions };
+}
+
+let producerConnection: Redis | undefined;
+const queues = new Map<QueueName, Queue>();
+
+export function getQueue(name: QueueName): Queue {
+  let queue = queues.get(name);
+  if (!queue) {
+    producerConnection ??= createRedisConnection("producer");
+    queue = new Queue(name, queueOptions(producerConnection));
+    queue.on("error", () => {}); // connection errors surface as rejected add() calls
+    queues.set(name, queue);
+  }
+  return queue;
+}
+
+/** How long an enqueue may wait for Redis before the caller gets an error (and e.g. answers 5xx). */
+const ENQUEUE_TIMEOUT_MS = 3_000;
+
+export async function enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<void> {
+  const spec = jobKinds[kind];
+  const data = spec.payload.parse(payload);
+  const options = (spec.options as (p: typeof data) => JobsOptions)(data);
+  await withTimeout(
+    getQueue(spec.queue).add(spec.name, data, options),
+    ENQUEUE_TIMEOUT_MS,
+    `Redis did not accept ${kind} within ${ENQUEUE_TIMEOUT_MS} ms`,
+  );
+}
+
+/** Re-validates a payload on the worker side: Redis content is input like any other. */
+export function parseJobPayload<K extends JobKind>(kind: K, data: unknown): JobPayload<K> {
+  return jobKinds[kind].payload.parse(data) as JobPayload<K>;
+}
+
+export async function closeQueues(): Promise<void> {
+  await Promise.all([...queues.values()].map((queue) => queue.close()));
+  queues.clear();
+  producerConnection?.disconnect();
+  producerConnection = undefined;
+}
