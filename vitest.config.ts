@@ -8,6 +8,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.{ts,tsx}"],
           environment: "node",
+          setupFiles: ["test/support/unit-env.ts"],
         },
       },
       {

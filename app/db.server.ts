@@ -9,7 +9,12 @@ declare global {
 
 function createPrismaClient(): PrismaClient {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE }),
+    adapter: new PrismaPg({
+      connectionString: env.DATABASE_URL,
+      max: env.DATABASE_POOL_SIZE,
+      // pg waits forever for a connection by default; a webhook must answer within Shopify's 5 s.
+      connectionTimeoutMillis: 3_000,
+    }),
   });
 }
 

@@ -10,7 +10,7 @@ import { logger } from "./logger.server";
 export type RedisRole = "producer" | "worker";
 
 const roleOptions: Record<RedisRole, RedisOptions> = {
-  producer: { maxRetriesPerRequest: 1, connectTimeout: 2_000 },
+  producer: { maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: (attempt) => Math.min(attempt * 100, 500) },
   worker: { maxRetriesPerRequest: null, enableOfflineQueue: true },
 };
 

@@ -7,11 +7,15 @@ import { authenticate } from "./shopify.server";
  * Every webhook route: verify Shopify's HMAC, record the delivery, enqueue its id, answer 200.
  * No Admin API calls and no business work here; the worker applies the event.
  *
- * Answers: 405 not POST, 401 bad HMAC, 400 missing headers or a body that is not JSON,
+ * Answers: 405 not POST, 401 missing or bad HMAC, 400 other missing headers or a body that is not JSON,
  * 503 when PostgreSQL or Redis cannot take the event (Shopify retries; nothing is acknowledged
  * that is not stored). A repeated delivery answers 200 without a second job.
  */
 export async function receiveWebhook(request: Request): Promise<Response> {
+  // Unsigned is unauthenticated (401), whatever else is missing; the library would say 400.
+  if (request.method === "POST" && !request.headers.get("x-shopify-hmac-sha256")) {
+    return new Response(null, { status: 401 });
+  }
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
     context = await authenticate.webhook(request);

@@ -74,7 +74,7 @@ export function getQueue(name: QueueName): Queue {
 }
 
 /** How long an enqueue may wait for Redis before the caller gets an error (and e.g. answers 5xx). */
-const ENQUEUE_TIMEOUT_MS = 3_000;
+const ENQUEUE_TIMEOUT_MS = 2_000;
 
 export async function enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<void> {
   const spec = jobKinds[kind];

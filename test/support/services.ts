@@ -98,22 +98,20 @@ export class ScratchRedis {
       ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...this.args],
       { stdio: "ignore" },
     );
-    const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50 });
-    client.on("error", () => {});
-    try {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        try {
-          await client.connect();
-          await client.ping();
-          return;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      client.on("error", () => {});
+      try {
+        await client.connect();
+        await client.ping();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } finally {
+        client.disconnect();
       }
-      throw new Error(`redis-server on port ${this.port} did not start`);
-    } finally {
-      client.disconnect();
     }
+    throw new Error(`redis-server on port ${this.port} did not start`);
   }
 
   async stop(): Promise<void> {

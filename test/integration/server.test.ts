@@ -1,0 +1,94 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { env } from "../../app/env.server";
+import { sessionStorage } from "../../app/shopify.server";
+import { eventually } from "../support/processes";
+import { freePort } from "../support/services";
+import { adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain, webhookRequest } from "../support/shopify";
+
+// The production path: `npm run build`, then `npm start` (remix-serve) answering real HTTP.
+
+const run = promisify(execFile);
+let server: ChildProcess;
+let baseUrl: string;
+let serverOutput = "";
+
+beforeAll(async () => {
+  await run("npm", ["run", "build"], { env: process.env });
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn("npm", ["start"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  server.stdout!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
+  server.stderr!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
+  await eventually(async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok, 30_000).catch(() => {
+    throw new Error(`npm start did not come up:\n${serverOutput}`);
+  });
+}, 180_000);
+
+afterAll(() => {
+  // npm starts remix-serve as a child; signal the whole group.
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+});
+
+const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+
+/** Sends a test Request to the running server, as a browser would (Shopify's library answers bots with 410). */
+async function send(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const body = request.method === "GET" ? undefined : await request.text();
+  const headers = new Headers(request.headers);
+  headers.set("user-agent", BROWSER);
+  return fetch(`${baseUrl}${url.pathname}${url.search}`, { method: request.method, headers, body, redirect: "manual" });
+}
+
+describe("npm start", () => {
+  it("serves /healthz with 200 when PostgreSQL and Redis answer", async () => {
+    const response = await fetch(`${baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, checks: { postgres: "ok", redis: "ok" } });
+  });
+
+  it("accepts a signed webhook over HTTP and records it", async () => {
+    const request = webhookRequest({ topic: "customers/create", shop: shopDomain("http-shop"), payload: { id: 7 }, webhookId: "http-1" });
+
+    const response = await send(request);
+
+    expect(response.status).toBe(200);
+    expect(await prisma.webhookEvent.count({ where: { webhookId: "http-1" } })).toBe(1);
+  });
+
+  it("renders the embedded first page for Shopify Admin, framed only by that shop", async () => {
+    await sessionStorage.storeSession(offlineSession(shopDomain("render-shop"), env.SCOPES));
+    await prisma.shop.create({
+      data: { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
+    });
+
+    const response = await send(await adminDocumentRequest("render-shop", "/app"));
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors https://render-shop.myshopify.com https://admin.shopify.com");
+    const html = await response.text();
+    expect(html).toContain("Render &amp; Co");
+    expect(html).toContain("Europe/Madrid");
+    expect(html).toContain("Your store&#x27;s postal address is incomplete");
+  });
+
+  it("does not render the page for a forged session token", async () => {
+    await prisma.shop.upsert({ where: { domain: shopDomain("render-shop") }, create: { domain: shopDomain("render-shop"), name: "Render & Co" }, update: {} });
+
+    const response = await send(await forgedBearerRequest("render-shop", "/app", "wrong-secret"));
+
+    expect(response.status).toBe(401);
+    expect(await response.text()).not.toContain("Render");
+  });
+});
+
+describe("the server build", () => {
+  it("is written where npm start reads it", async () => {
+    const { stdout } = await run("ls", [path.resolve("build/server")]);
+    expect(stdout).toContain("index.js");
+  });
+});

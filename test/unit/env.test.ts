@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "../../app/env.server";
+
+const valid = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "super-secret-value",
+  SHOPIFY_APP_URL: "https://winback.example.com",
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/winback",
+};
+
+function problemsOf(source: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("parseEnv", () => {
+  it("accepts the required variables and fills the documented defaults", () => {
+    const env = parseEnv(valid);
+    expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(env.SCOPES.split(",")).toEqual([
+      "read_customers",
+      "read_orders",
+      "read_all_orders",
+      "write_discounts",
+      "read_products",
+      "write_marketing_events",
+    ]);
+    expect(env.WORKER_CONCURRENCY).toBe(8);
+    expect(env.QUEUE_PREFIX).toBe("winback");
+  });
+
+  it("names a missing variable and says what is expected", () => {
+    const { SHOPIFY_API_SECRET: _omitted, ...rest } = valid;
+    expect(problemsOf(rest)).toEqual([
+      "SHOPIFY_API_SECRET is missing; expected the app's client secret (Shopify signs webhooks and session tokens with it).",
+    ]);
+  });
+
+  it("treats an empty value as missing", () => {
+    expect(problemsOf({ ...valid, SHOPIFY_API_KEY: "" })).toEqual([
+      expect.stringMatching(/^SHOPIFY_API_KEY is missing; expected the app's client id/),
+    ]);
+  });
+
+  it("reports every malformed variable at once, without echoing values", () => {
+    const problems = problemsOf({
+      ...valid,
+      DATABASE_URL: "mysql://root@localhost/secret-db-name",
+      WORKER_CONCURRENCY: "lots",
+      LOG_LEVEL: "loud",
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^DATABASE_URL is malformed; expected a PostgreSQL URL/);
+    expect(problems[1]).toMatch(/^WORKER_CONCURRENCY is malformed; expected an integer from 1 to 100/);
+    expect(problems[2]).toMatch(/^LOG_LEVEL is malformed/);
+    expect(problems.join("\n")).not.toContain("secret-db-name");
+  });
+
+  it("puts the problems in the error message that stops start-up", () => {
+    expect(() => parseEnv({})).toThrowError(/Invalid environment; the app cannot start:\n {2}- SHOPIFY_API_KEY is missing/);
+  });
+});
