@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { ZodError } from "zod";
-import prisma from "../app/db.server";
+import prisma, { pool } from "../app/db.server";
 import { env } from "../app/env.server";
 import { logger as rootLogger } from "../app/logger.server";
 import { assertNoEviction, createRedisConnection } from "../app/redis.server";
@@ -114,6 +114,7 @@ export function exitGracefullyOnSignals(running: RunningWorkers, drainTimeoutMs 
     try {
       await running.close();
       await prisma.$disconnect();
+      await pool.end();
       logger.info("worker stopped");
       process.exit(0);
     } catch (error) {

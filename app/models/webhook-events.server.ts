@@ -1,5 +1,5 @@
 import { Prisma } from "@prisma/client";
-import prisma from "../db.server";
+import prisma, { pool } from "../db.server";
 
 /**
  * The webhook inbox. A delivery is recorded once per (shop, webhook id); a repeated delivery only
@@ -23,18 +23,30 @@ export interface RecordedDelivery {
   processed: boolean;
 }
 
+/**
+ * Every webhook request runs this, so it goes to pg directly (one round trip, no query compiler).
+ * Insert, or count the repeat; `xmax = 0` is true only for a freshly inserted row.
+ */
 export async function recordWebhookDelivery(delivery: WebhookDelivery): Promise<RecordedDelivery> {
-  // One round trip: insert, or count the repeat. `xmax = 0` is true only for a freshly inserted row.
-  const rows = await prisma.$queryRaw<{ id: bigint; first_delivery: boolean; processed: boolean }[]>`
-    INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload)
-    VALUES (${delivery.shopDomain}, ${delivery.webhookId}, ${delivery.eventId}, ${delivery.topic},
-            ${delivery.apiVersion}, ${delivery.triggeredAt}, ${JSON.stringify(delivery.payload)}::jsonb)
-    ON CONFLICT (shop_domain, webhook_id)
-      DO UPDATE SET deliveries = webhook_events.deliveries + 1
-    RETURNING id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`;
+  const { rows } = await pool.query<{ id: string; first_delivery: boolean; processed: boolean }>({
+    name: "record-webhook-delivery",
+    text: `INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+           ON CONFLICT (shop_domain, webhook_id) DO UPDATE SET deliveries = webhook_events.deliveries + 1
+           RETURNING id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`,
+    values: [
+      delivery.shopDomain,
+      delivery.webhookId,
+      delivery.eventId,
+      delivery.topic,
+      delivery.apiVersion,
+      delivery.triggeredAt,
+      JSON.stringify(delivery.payload),
+    ],
+  });
   const row = rows[0];
   if (!row) throw new Error("webhook_events upsert returned no row");
-  return { id: row.id, firstDelivery: row.first_delivery, processed: row.processed };
+  return { id: BigInt(row.id), firstDelivery: row.first_delivery, processed: row.processed };
 }
 
 export async function findWebhookEvent(id: bigint) {

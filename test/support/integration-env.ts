@@ -20,5 +20,6 @@ Object.assign(process.env, testAppEnv(), {
 afterAll(async () => {
   const { closeQueues } = await import("../../workers/queues");
   await closeQueues();
-  await globalThis.__winbackPrisma?.$disconnect();
+  await globalThis.__winbackDb?.prisma.$disconnect();
+  await globalThis.__winbackDb?.pool.end();
 });

@@ -1,0 +1,18 @@
+// `npm run bench [name…]`: runs the named benchmarks (all when none is named) and prints ratios
+// against baselines measured in the same run. Benchmarks are not tests: they report, not assert.
+import { benchWebhooks } from "./webhooks";
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  webhooks: benchWebhooks,
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in benchmarks));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}; available: ${Object.keys(benchmarks).join(", ")}`);
+  process.exit(2);
+}
+for (const name of requested.length ? requested : Object.keys(benchmarks)) {
+  await benchmarks[name]!();
+}
+process.exit(0);

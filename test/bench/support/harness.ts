@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { migrate } from "../../../prisma/migrate";
+import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabases, freePort } from "../../support/services";
+import { testAppEnv } from "../../support/test-env";
+
+/**
+ * Shared set-up for benchmarks: a scratch database and queue prefix, and long-running processes
+ * (the app under `npm start`, baselines) that are always stopped at the end.
+ */
+export class BenchEnvironment {
+  readonly id = randomBytes(3).toString("hex");
+  readonly database = `winback_bench_${this.id}`;
+  readonly queuePrefix = `bench-${this.id}`;
+  private readonly processes: ChildProcess[] = [];
+
+  get appEnv(): Record<string, string> {
+    return {
+      ...testAppEnv(),
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: databaseUrl(this.database),
+      QUEUE_PREFIX: this.queuePrefix,
+    };
+  }
+
+  async setUp(): Promise<void> {
+    await createDatabase(this.database);
+    await migrate(databaseUrl(this.database));
+  }
+
+  /** Starts a long-running process and resolves once `ready` answers (or rejects with its output). */
+  async startProcess(command: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<void> {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    let errors = "";
+    child.stderr!.on("data", (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
+    this.processes.push(child);
+    const deadline = Date.now() + 30_000;
+    while (!(await ready().catch(() => false))) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${command} ${args.join(" ")} did not start:\n${errors}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** `npm start` on the production build, on a free port; returns its base URL. */
+  async startApp(): Promise<string> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    await this.startProcess("npm", ["start"], { ...this.appEnv, PORT: String(port) }, async () => (await fetch(`${url}/healthz`)).ok);
+    return url;
+  }
+
+  async startTsServer(script: string, env: Record<string, string> = {}): Promise<string> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
+    await this.startProcess(process.execPath, [tsx, script], { ...this.appEnv, ...env, PORT: String(port) }, async () => {
+      await fetch(url, { method: "POST", body: "" });
+      return true;
+    });
+    return url;
+  }
+
+  async tearDown(): Promise<void> {
+    for (const child of this.processes) {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    }
+    await dropDatabases(this.database);
+    await deleteRedisKeys(`${this.queuePrefix}:*`);
+  }
+}
+
+export function ratioLine(label: string, value: number, baseline: number, target: string): string {
+  return `${label}: ${(value / baseline).toFixed(2)}× the baseline (target ${target})`;
+}
