@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and tests report to the terminal.
-    files: ["prisma/migrate.ts", "test/**"],
+    files: ["prisma/migrate.ts", "test/**", ".ci/**"],
     rules: { "no-console": "off" },
   },
 );
