@@ -1,0 +1,16 @@
+// `pretest`: lets `npm test` be the first command on a fresh clone. Runs on whatever Node the
+// machine has (npm's own), installs the pinned toolchain with `npm ci` when it is missing, and
+// generates the Prisma client when it is missing or older than the schema. A no-op otherwise.
+import { execSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+
+const run = (command) => execSync(command, { stdio: "inherit" });
+
+if (!existsSync("node_modules/.bin/node") || !existsSync("node_modules/.bin/vitest")) {
+  console.log("First run: installing dependencies (npm ci)…");
+  run("npm ci --no-audit --no-fund");
+}
+const client = "node_modules/.prisma/client/index.js";
+if (!existsSync(client) || statSync(client).mtimeMs < statSync("prisma/schema.prisma").mtimeMs) {
+  run("npm run --silent prisma:generate");
+}
