@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -133,6 +134,7 @@ export async function benchWebhooks(): Promise<void> {
   const bench = new BenchEnvironment();
   const body = orderPayload();
   try {
+    execFileSync("npm", ["run", "build"], { stdio: "ignore" });
     await bench.setUp();
     const bare = await bench.startTsServer("test/bench/support/bare-hmac-server.ts");
     const app = await bench.startApp();
