@@ -189,6 +189,30 @@ describe("the worker process", () => {
     expect(worker.output).toMatch(/"msg":"worker stopped"/);
   });
 
+  it("logs no personal data or tokens, even at trace level", async () => {
+    await resetState();
+    await installShop();
+    const worker = new ScriptProcess("workers/index.ts", { LOG_LEVEL: "trace" });
+    processes.push(worker);
+    await worker.waitForOutput(/"msg":"worker started"/);
+    const webhookId = randomUUID();
+
+    await postWebhook({
+      topic: "customers/create",
+      shop,
+      webhookId,
+      payload: { id: 42, email: "jane.doe@example.com", first_name: "Jane", last_name: "Doe-Privacy", phone: "+34600111222" },
+    });
+    await processedEvent(webhookId);
+    worker.signal("SIGTERM");
+    await worker.exited;
+
+    expect(worker.output).toMatch(/"msg":"worker stopped"/);
+    for (const secret of ["jane.doe@example.com", "Doe-Privacy", "+34600111222", "totally_real_token"]) {
+      expect(worker.output).not.toContain(secret);
+    }
+  });
+
   it("refuses to start on a Redis whose maxmemory-policy is not noeviction", async () => {
     const redis = await ScratchRedis.start(["--maxmemory-policy", "allkeys-lru"]);
     try {
