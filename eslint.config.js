@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and tests report to the terminal.
-    files: ["prisma/migrate.ts", "test/**", ".ci/**"],
+    files: ["prisma/migrate.ts", "prisma/new-migration.ts", "test/**", ".ci/**"],
     rules: { "no-console": "off" },
   },
 );

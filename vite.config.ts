@@ -31,6 +31,8 @@ export default defineConfig({
   },
   plugins: [
     remix({
+      // Tests and benchmarks build elsewhere so they never replace a build that is being served.
+      buildDirectory: process.env.WINBACK_BUILD_DIR ?? "build",
       ignoredRouteFiles: ["**/.*", "**/*.test.*"],
       future: {
         v3_fetcherPersist: true,

@@ -1,65 +1,91 @@
-import { enqueue } from "../workers/queues";
+import { enqueue, reviveJob } from "../workers/queues";
+import { env } from "./env.server";
+import {
+  HMAC_HEADER,
+  isShopDomain,
+  isValidShopifyHmac,
+  REQUIRED_HEADERS,
+  shopNamedInPayload,
+  TOPICS_NAMING_THEIR_SHOP,
+} from "./domain/webhook-delivery";
 import { logger } from "./logger.server";
-import { recordWebhookDelivery } from "./models/webhook-events.server";
-import { authenticate } from "./shopify.server";
+import { recordWebhookDelivery, reopenWebhookEvent } from "./models/webhook-events.server";
 
 /**
- * Every webhook route: verify Shopify's HMAC, record the delivery, enqueue its id, answer 200.
- * No Admin API calls and no business work here; the worker applies the event.
+ * Every webhook route: verify Shopify's signature, record the delivery, enqueue its id, answer 200.
+ * No Admin API calls, no session lookups and no business work here; the worker applies the event.
  *
- * Answers: 405 not POST, 401 missing or bad HMAC, 400 other missing headers or a body that is not JSON,
+ * Verification is ours rather than `authenticate.webhook`: that helper loads the shop's offline
+ * session and refreshes an expiring token inside the request, and after an uninstall the refresh
+ * can only fail, so app/uninstalled and shop/redact would answer 500 on every retry and be lost.
+ *
+ * Answers: 405 not POST; 401 missing or bad signature, or a signed body naming another shop than
+ * the header; 400 a missing header, a topic that is not this route's, a body that is not JSON;
  * 503 when PostgreSQL or Redis cannot take the event (Shopify retries; nothing is acknowledged
  * that is not stored). A repeated delivery answers 200 without a second job.
  */
-export async function receiveWebhook(request: Request): Promise<Response> {
-  // Unsigned is unauthenticated (401), whatever else is missing; the library would say 400.
-  if (request.method === "POST" && !request.headers.get("x-shopify-hmac-sha256")) {
-    return new Response(null, { status: 401 });
-  }
-  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+export async function receiveWebhook(request: Request, routeTopic: string): Promise<Response> {
+  if (request.method !== "POST") return rejectNonPost();
+  const signature = request.headers.get(HMAC_HEADER);
+  if (!signature) return status(401);
+
+  const rawBody = new Uint8Array(await request.arrayBuffer());
+  if (!isValidShopifyHmac(rawBody, signature, env.SHOPIFY_API_SECRET)) return status(401);
+
+  const header = (name: (typeof REQUIRED_HEADERS)[number]) => request.headers.get(name) ?? "";
+  if (REQUIRED_HEADERS.some((name) => !header(name))) return status(400);
+  const shopDomain = header("x-shopify-shop-domain").toLowerCase();
+  if (header("x-shopify-topic") !== routeTopic || !isShopDomain(shopDomain, customDomains)) return status(400);
+
+  const body = new TextDecoder().decode(rawBody);
+  let payload: unknown;
   try {
-    context = await authenticate.webhook(request);
-  } catch (error) {
-    if (error instanceof Response) return error;
-    // The library parses the body after checking the HMAC; a signed body that is not JSON lands here.
-    if (error instanceof SyntaxError) return new Response(null, { status: 400 });
-    return unavailable(error, "webhook authentication failed");
+    payload = JSON.parse(body);
+  } catch {
+    return status(400);
+  }
+  if (TOPICS_NAMING_THEIR_SHOP.has(routeTopic) && shopNamedInPayload(routeTopic, payload) !== shopDomain) {
+    return status(401);
   }
 
   try {
     const delivery = await recordWebhookDelivery({
-      shopDomain: context.shop,
-      webhookId: context.webhookId,
-      eventId: context.eventId ?? null,
-      // Stored as Shopify spells it in the toml and the header ("orders/create"), not APP_UNINSTALLED.
-      topic: request.headers.get("x-shopify-topic") ?? String(context.topic),
-      apiVersion: context.apiVersion ?? null,
-      triggeredAt: parseTimestamp(context.triggeredAt),
-      payload: context.payload,
+      shopDomain,
+      webhookId: header("x-shopify-webhook-id"),
+      eventId: request.headers.get("x-shopify-event-id"),
+      topic: routeTopic,
+      apiVersion: header("x-shopify-api-version"),
+      triggeredAt: parseTimestamp(request.headers.get("x-shopify-triggered-at")),
+      body,
     });
-    // A repeat of an event that is not yet applied may mean its job never reached Redis; the
-    // deterministic job id makes re-adding it harmless when it did.
-    if (delivery.firstDelivery || !delivery.processed) {
+    if (delivery.firstDelivery) {
       await enqueue("processWebhookEvent", { webhookEventId: delivery.id.toString() });
+    } else if (!delivery.processed) {
+      // Shopify sent it again before we applied it: its job may never have reached Redis, or may
+      // have given up. Reopen the event and make sure a job runs (the job id makes this idempotent).
+      await reopenWebhookEvent(delivery.id);
+      await reviveJob("processWebhookEvent", { webhookEventId: delivery.id.toString() });
     }
-    return new Response(null, { status: 200 });
+    return status(200);
   } catch (error) {
-    return unavailable(error, "webhook could not be stored or queued");
+    logger.error({ topic: routeTopic, err: error instanceof Error ? error.message : String(error) }, "webhook not stored or queued");
+    return status(503);
   }
-}
-
-function unavailable(error: unknown, message: string): Response {
-  logger.error({ err: error instanceof Error ? error.message : String(error) }, message);
-  return new Response(null, { status: 503 });
-}
-
-function parseTimestamp(value: string | undefined): Date | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** GET/HEAD on a webhook URI: Shopify only ever POSTs. */
 export function rejectNonPost(): Response {
   return new Response(null, { status: 405, headers: { Allow: "POST" } });
+}
+
+const customDomains = env.SHOP_CUSTOM_DOMAIN ? [env.SHOP_CUSTOM_DOMAIN] : [];
+
+function status(code: number): Response {
+  return new Response(null, { status: code });
+}
+
+function parseTimestamp(value: string | null): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

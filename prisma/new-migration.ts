@@ -5,9 +5,10 @@ import path from "node:path";
 
 /**
  * `npm run db:migration -- <name> [--from <schema file>]`: writes the SQL that turns the schema
- * as last committed (or the given file) into prisma/schema.prisma, as a new migration.
+ * as it stood at the last committed migration (or the given file) into prisma/schema.prisma.
  * Offline, Prisma can only diff two schema files (PLATFORM.md); the drift test in
  * test/integration/migrate.test.ts checks that the migrations add up to the schema.
+ * Commit each migration together with its schema change, so the next baseline is right.
  */
 
 const args = process.argv.slice(2);
@@ -17,10 +18,18 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 const fromIndex = args.indexOf("--from");
+const git = (...gitArgs: string[]) => execFileSync("git", gitArgs, { encoding: "utf8" });
 let baseline = fromIndex >= 0 ? args[fromIndex + 1] : undefined;
 if (!baseline) {
+  const uncommitted = git("status", "--porcelain", "--untracked-files=all", "prisma/migrations").trim();
+  if (uncommitted) {
+    console.error(`Uncommitted migrations exist; commit them with their schema change first:\n${uncommitted}`);
+    process.exit(1);
+  }
+  // The schema as it stood when the latest migration was committed.
+  const lastMigrationCommit = git("log", "-1", "--format=%H", "--", "prisma/migrations").trim();
   baseline = path.join(tmpdir(), `schema-before-${process.pid}.prisma`);
-  writeFileSync(baseline, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"]));
+  writeFileSync(baseline, git("show", `${lastMigrationCommit}:prisma/schema.prisma`));
 }
 
 const sql = execFileSync(

@@ -25,7 +25,7 @@ const logger = rootLogger.child({ process: "worker" });
 export type JobHandlers = { [K in JobKind]: (payload: JobPayload<K>, job: Job) => Promise<unknown> };
 
 export const defaultHandlers: JobHandlers = {
-  processWebhookEvent: (payload) => processWebhookEvent(payload),
+  processWebhookEvent: (payload, job) => processWebhookEvent(payload, job),
   syncShopDetails: (payload) =>
     syncShopDetails(payload, {
       adminGraphqlFor: async (shopDomain) => (await unauthenticated.admin(shopDomain)).admin.graphql,

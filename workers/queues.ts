@@ -76,14 +76,45 @@ export function getQueue(name: QueueName): Queue {
 /** How long an enqueue may wait for Redis before the caller gets an error (and e.g. answers 5xx). */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
-export async function enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<void> {
+function prepare<K extends JobKind>(kind: K, payload: JobPayload<K>) {
   const spec = jobKinds[kind];
   const data = spec.payload.parse(payload);
   const options = (spec.options as (p: typeof data) => JobsOptions)(data);
-  await withTimeout(
-    getQueue(spec.queue).add(spec.name, data, options),
-    ENQUEUE_TIMEOUT_MS,
-    `Redis did not accept ${kind} within ${ENQUEUE_TIMEOUT_MS} ms`,
+  return { queue: getQueue(spec.queue), name: spec.name, data, options };
+}
+
+function bounded<T>(kind: JobKind, work: Promise<T>): Promise<T> {
+  return withTimeout(work, ENQUEUE_TIMEOUT_MS, `Redis did not accept ${kind} within ${ENQUEUE_TIMEOUT_MS} ms`);
+}
+
+export async function enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<void> {
+  const { queue, name, data, options } = prepare(kind, payload);
+  await bounded(kind, queue.add(name, data, options));
+}
+
+/**
+ * For job kinds with a deterministic id: makes sure the work runs again. Adds the job when Redis
+ * no longer has it, re-runs it when it already finished (failed, or completed without effect),
+ * and leaves a waiting, delayed or active job alone.
+ */
+export async function reviveJob<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<"added" | "retried" | "pending"> {
+  const { queue, name, data, options } = prepare(kind, payload);
+  if (!options.jobId) throw new Error(`${kind} has no deterministic job id to revive`);
+  return bounded(
+    kind,
+    (async () => {
+      const job = await queue.getJob(options.jobId!);
+      if (!job) {
+        await queue.add(name, data, options);
+        return "added" as const;
+      }
+      const state = await job.getState();
+      if (state === "failed" || state === "completed") {
+        await job.retry(state);
+        return "retried" as const;
+      }
+      return "pending" as const;
+    })(),
   );
 }
 

@@ -1,25 +1,23 @@
 import type { Prisma } from "@prisma/client";
 import { enqueue } from "../../workers/queues";
 import prisma from "../db.server";
-import { isStaleShopRedact, isStaleUninstall } from "../domain/shop-lifecycle";
+import { isStaleScopesUpdate, isStaleShopRedact, isStaleUninstall } from "../domain/shop-lifecycle";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema, type ShopDetails } from "../domain/shop-details";
 import { logger } from "../logger.server";
 import { getWebhookActivity, type WebhookActivity } from "./webhook-events.server";
 
-/** Shop details older than this are read again from Shopify by the maintenance sweep. */
-export const SHOP_DETAILS_MAX_AGE_MS = 24 * 3600 * 1000;
-
 /**
- * Records an install (or a reinstall after an uninstall) and asks the worker to read the shop's
- * details from Shopify. Called from Shopify's afterAuth hook, so it must not fail the merchant's
+ * Records an authorization: a first install, a reinstall after an uninstall, or a new session
+ * for an installed shop. Called from Shopify's afterAuth hook, so it must not fail the merchant's
  * sign-in when Redis is briefly away: the maintenance sweep picks up shops without details.
  */
 export async function recordInstall(shopDomain: string): Promise<number> {
   const rows = await prisma.$queryRaw<{ id: number }[]>`
-    INSERT INTO shops (domain, installed_at, updated_at)
-    VALUES (${shopDomain}, now(), now())
+    INSERT INTO shops (domain, installed_at, authorized_at, updated_at)
+    VALUES (${shopDomain}, now(), now(), now())
     ON CONFLICT (domain) DO UPDATE SET
       installed_at = CASE WHEN shops.uninstalled_at IS NULL THEN shops.installed_at ELSE now() END,
+      authorized_at = now(),
       uninstalled_at = NULL,
       updated_at = now()
     RETURNING id`;
@@ -50,27 +48,50 @@ export async function saveShopDetails(shopId: number, details: ShopDetails): Pro
   });
 }
 
-/** Installed shops whose details were never read or are older than the maximum age. */
-export async function findShopsNeedingDetails(limit: number): Promise<number[]> {
-  const staleBefore = new Date(Date.now() - SHOP_DETAILS_MAX_AGE_MS);
-  const rows = await prisma.shop.findMany({
-    where: { uninstalledAt: null, OR: [{ detailsSyncedAt: null }, { detailsSyncedAt: { lt: staleBefore } }] },
-    select: { id: true },
-    orderBy: { id: "asc" },
-    take: limit,
-  });
+/** Shop details older than this are read again from Shopify. */
+export const SHOP_DETAILS_MAX_AGE = "24 hours";
+/** A shop whose details could not be read is asked again no sooner than this. */
+export const SHOP_DETAILS_RETRY_AFTER = "1 hour";
+
+/**
+ * Claims installed shops whose details are missing or stale and were not requested recently,
+ * stamping the request in the same statement so concurrent sweeps never claim a shop twice and a
+ * shop that cannot sync is retried hourly, not every minute.
+ */
+export async function claimShopsNeedingDetails(limit: number): Promise<number[]> {
+  const rows = await prisma.$queryRaw<{ id: number }[]>`
+    UPDATE shops SET details_requested_at = now()
+    WHERE id IN (
+      SELECT id FROM shops
+      WHERE uninstalled_at IS NULL
+        AND (details_synced_at IS NULL OR details_synced_at < now() - ${SHOP_DETAILS_MAX_AGE}::interval)
+        AND (details_requested_at IS NULL OR details_requested_at < now() - ${SHOP_DETAILS_RETRY_AFTER}::interval)
+      ORDER BY id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING id`;
   return rows.map((row) => row.id);
+}
+
+type LockedShop = { authorized_at: Date; uninstalled_at: Date | null; scopes_updated_at: Date | null };
+
+/** Reads the shop row under a lock, so afterAuth (which upserts it) waits until this decision commits. */
+async function lockShop(tx: Prisma.TransactionClient, shopDomain: string) {
+  const [row] = await tx.$queryRaw<LockedShop[]>`
+    SELECT authorized_at, uninstalled_at, scopes_updated_at FROM shops WHERE domain = ${shopDomain} FOR UPDATE`;
+  return row
+    ? { authorizedAt: row.authorized_at, uninstalledAt: row.uninstalled_at, scopesUpdatedAt: row.scopes_updated_at }
+    : null;
 }
 
 /**
  * app/uninstalled: the shop keeps its data for the grace period before shop/redact (48 h), but
  * its sessions are gone immediately (the token no longer works) and nothing more is done for it.
- * Returns false when the event is older than the current install (a late delivery) and was ignored.
+ * Returns false when the event belongs to an earlier install and was ignored.
  */
 export async function recordUninstall(shopDomain: string, triggeredAt: Date): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
-    const shop = await tx.shop.findUnique({ where: { domain: shopDomain } });
-    if (isStaleUninstall(shop, triggeredAt)) return false;
+    if (isStaleUninstall(await lockShop(tx, shopDomain), triggeredAt)) return false;
     await tx.shop.updateMany({ where: { domain: shopDomain, uninstalledAt: null }, data: { uninstalledAt: triggeredAt } });
     await tx.session.deleteMany({ where: { shop: shopDomain } });
     return true;
@@ -78,24 +99,28 @@ export async function recordUninstall(shopDomain: string, triggeredAt: Date): Pr
 }
 
 /** app/scopes_update: keep the stored offline session's scope in step with what was granted. */
-export async function recordGrantedScopes(shopDomain: string, scopes: string[]): Promise<void> {
-  await prisma.session.updateMany({ where: { shop: shopDomain }, data: { scope: scopes.join(",") } });
+export async function recordGrantedScopes(shopDomain: string, scopes: string[], triggeredAt: Date): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    if (isStaleScopesUpdate(await lockShop(tx, shopDomain), triggeredAt)) return false;
+    await tx.session.updateMany({ where: { shop: shopDomain }, data: { scope: scopes.join(",") } });
+    await tx.shop.updateMany({ where: { domain: shopDomain }, data: { scopesUpdatedAt: triggeredAt } });
+    return true;
+  });
 }
 
 /**
  * shop/redact: erase everything held for the shop, including its webhook records. Tenant tables
  * reference `shops` with ON DELETE CASCADE, so deleting the row removes their data too.
- * Returns false when the shop installed again after the uninstall this redaction follows.
+ * Returns false when the shop was authorized again after the uninstall this redaction follows.
  */
 export async function eraseShop(shopDomain: string, triggeredAt: Date): Promise<boolean> {
-  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
-  if (isStaleShopRedact(shop, triggeredAt)) return false;
-  await prisma.$transaction([
-    prisma.session.deleteMany({ where: { shop: shopDomain } }),
-    prisma.shop.deleteMany({ where: { domain: shopDomain } }),
-    prisma.webhookEvent.deleteMany({ where: { shopDomain } }),
-  ]);
-  return true;
+  return prisma.$transaction(async (tx) => {
+    if (isStaleShopRedact(await lockShop(tx, shopDomain), triggeredAt)) return false;
+    await tx.session.deleteMany({ where: { shop: shopDomain } });
+    await tx.shop.deleteMany({ where: { domain: shopDomain } });
+    await tx.webhookEvent.deleteMany({ where: { shopDomain } });
+    return true;
+  });
 }
 
 export interface ShopOverview {

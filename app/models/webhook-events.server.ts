@@ -1,9 +1,9 @@
-import { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 
 /**
  * The webhook inbox. A delivery is recorded once per (shop, webhook id); a repeated delivery only
- * bumps its counter. The payload is kept until the worker has applied it, then cleared.
+ * bumps its counter. The body is kept until the worker has applied it (or it is redacted or
+ * expires), then cleared.
  */
 
 export interface WebhookDelivery {
@@ -13,7 +13,8 @@ export interface WebhookDelivery {
   topic: string;
   apiVersion: string | null;
   triggeredAt: Date | null;
-  payload: unknown;
+  /** The raw body as Shopify signed it. */
+  body: string;
 }
 
 export interface RecordedDelivery {
@@ -31,7 +32,7 @@ export async function recordWebhookDelivery(delivery: WebhookDelivery): Promise<
   const { rows } = await pool.query<{ id: string; first_delivery: boolean; processed: boolean }>({
     name: "record-webhook-delivery",
     text: `INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (shop_domain, webhook_id) DO UPDATE SET deliveries = webhook_events.deliveries + 1
            RETURNING id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`,
     values: [
@@ -41,7 +42,7 @@ export async function recordWebhookDelivery(delivery: WebhookDelivery): Promise<
       delivery.topic,
       delivery.apiVersion,
       delivery.triggeredAt,
-      JSON.stringify(delivery.payload),
+      delivery.body,
     ],
   });
   const row = rows[0];
@@ -53,22 +54,36 @@ export async function findWebhookEvent(id: bigint) {
   return prisma.webhookEvent.findUnique({ where: { id } });
 }
 
-/** Marks an event applied and drops its payload (it may hold personal data we no longer need). */
+/** Marks an event applied and drops its body (it may hold personal data we no longer need). */
 export async function markWebhookEventProcessed(id: bigint): Promise<void> {
   await prisma.webhookEvent.updateMany({
     where: { id, processedAt: null },
-    data: { processedAt: new Date(), payload: Prisma.DbNull, lastError: null },
+    data: { processedAt: new Date(), payload: null, lastError: null, failedAt: null },
   });
 }
 
+/** An attempt failed and will be retried. */
 export async function recordWebhookEventError(id: bigint, message: string): Promise<void> {
-  await prisma.webhookEvent.updateMany({ where: { id }, data: { lastError: message.slice(0, 500) } });
+  await prisma.webhookEvent.updateMany({ where: { id }, data: { lastError: message } });
 }
 
-/** Unprocessed events older than `olderThanMs`: their job may have been lost with Redis. */
+/** Processing gave up: the event stays, visibly parked, until Shopify delivers it again. */
+export async function markWebhookEventFailed(id: bigint, message: string): Promise<void> {
+  await prisma.webhookEvent.updateMany({ where: { id, processedAt: null }, data: { lastError: message, failedAt: new Date() } });
+}
+
+/** A repeated delivery of an unapplied event: make it eligible for processing again. */
+export async function reopenWebhookEvent(id: bigint): Promise<void> {
+  await prisma.webhookEvent.updateMany({ where: { id, processedAt: null, failedAt: { not: null } }, data: { failedAt: null } });
+}
+
+/**
+ * Unapplied, not given up, and older than `olderThanMs`: their job was lost with Redis, or ran
+ * out of attempts while the database itself was unreachable (so `failed_at` could not be set).
+ */
 export async function findStaleUnprocessedWebhookEvents(olderThanMs: number, limit: number): Promise<bigint[]> {
   const rows = await prisma.webhookEvent.findMany({
-    where: { processedAt: null, receivedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    where: { processedAt: null, failedAt: null, receivedAt: { lt: new Date(Date.now() - olderThanMs) } },
     select: { id: true },
     orderBy: { receivedAt: "asc" },
     take: limit,
@@ -77,35 +92,60 @@ export async function findStaleUnprocessedWebhookEvents(olderThanMs: number, lim
 }
 
 /**
- * Deletes events processed before the cutoff. Shopify retries a delivery for up to 48 hours, so
- * ids are kept well beyond that to recognise late repeats. Unprocessed (failing) events stay.
+ * Retention. Applied events: ids kept `processedRetentionMs` to recognise Shopify's late repeats
+ * (it retries for up to 48 hours). Events never applied (parked failures): deleted with their
+ * body after `anyRetentionMs`, so personal data is not kept indefinitely.
  */
-export async function purgeProcessedWebhookEvents(processedBefore: Date): Promise<number> {
-  const { count } = await prisma.webhookEvent.deleteMany({ where: { processedAt: { lt: processedBefore } } });
+export async function purgeWebhookEvents(processedRetentionMs: number, anyRetentionMs: number): Promise<number> {
+  const now = Date.now();
+  const [processed, stale] = await Promise.all([
+    prisma.webhookEvent.deleteMany({ where: { processedAt: { lt: new Date(now - processedRetentionMs) } } }),
+    prisma.webhookEvent.deleteMany({ where: { processedAt: null, receivedAt: { lt: new Date(now - anyRetentionMs) } } }),
+  ]);
+  return processed.count + stale.count;
+}
+
+/**
+ * customers/redact: pending events of this shop whose body concerns the customer are closed with
+ * their body cleared; applying them later would re-introduce the data Shopify asked us to erase.
+ */
+export async function redactPendingWebhookEvents(shopDomain: string, concernsCustomer: (body: string) => boolean): Promise<number> {
+  const pending = await prisma.webhookEvent.findMany({
+    where: { shopDomain, processedAt: null, payload: { not: null }, topic: { notIn: ["customers/redact", "customers/data_request"] } },
+    select: { id: true, payload: true },
+  });
+  const ids = pending.filter((event) => concernsCustomer(event.payload!)).map((event) => event.id);
+  if (ids.length === 0) return 0;
+  const { count } = await prisma.webhookEvent.updateMany({
+    where: { id: { in: ids } },
+    data: { payload: null, processedAt: new Date(), failedAt: null, lastError: "redacted before it was applied" },
+  });
   return count;
 }
 
 export interface WebhookActivity {
   receivedLastDay: number;
-  waiting: number;
-  failing: { topic: string; count: number }[];
+  /** Not applied yet and not given up on (queued, or retrying after an error). */
+  pending: number;
+  /** Given up on: kept for inspection until Shopify delivers them again. */
+  failed: { topic: string; count: number }[];
 }
 
 /** What the merchant's first page shows about incoming Shopify events. */
 export async function getWebhookActivity(shopDomain: string): Promise<WebhookActivity> {
   const since = new Date(Date.now() - 24 * 3600 * 1000);
-  const [receivedLastDay, waiting, failing] = await Promise.all([
+  const [receivedLastDay, pending, failed] = await Promise.all([
     prisma.webhookEvent.count({ where: { shopDomain, receivedAt: { gte: since } } }),
-    prisma.webhookEvent.count({ where: { shopDomain, processedAt: null, lastError: null } }),
+    prisma.webhookEvent.count({ where: { shopDomain, processedAt: null, failedAt: null } }),
     prisma.webhookEvent.groupBy({
       by: ["topic"],
-      where: { shopDomain, processedAt: null, lastError: { not: null } },
+      where: { shopDomain, processedAt: null, failedAt: { not: null } },
       _count: { _all: true },
     }),
   ]);
   return {
     receivedLastDay,
-    waiting,
-    failing: failing.map((group) => ({ topic: group.topic, count: group._count._all })),
+    pending,
+    failed: failed.map((group) => ({ topic: group.topic, count: group._count._all })),
   };
 }

@@ -63,17 +63,17 @@ export default function Home() {
                 Shopify events
               </Text>
               <Fact label="Received in the last 24 hours" value={String(overview.webhooks.receivedLastDay)} />
-              <Fact label="Waiting to be applied" value={String(overview.webhooks.waiting)} />
-              {overview.webhooks.failing.length === 0 ? (
+              <Fact label="Being applied (queued or retrying)" value={String(overview.webhooks.pending)} />
+              {overview.webhooks.failed.length === 0 ? (
                 <InlineStack gap="200">
-                  <Badge tone="success">No failures</Badge>
+                  <Badge tone="success">None failed</Badge>
                 </InlineStack>
               ) : (
                 <BlockStack gap="100">
                   <Text as="p" tone="critical">
-                    Events that failed and are being retried:
+                    Failed after every retry (kept for inspection; applied again if Shopify resends them):
                   </Text>
-                  {overview.webhooks.failing.map((failure) => (
+                  {overview.webhooks.failed.map((failure) => (
                     <InlineStack key={failure.topic} gap="200">
                       <Badge tone="critical">{String(failure.count)}</Badge>
                       <Text as="span">{failure.topic}</Text>

@@ -2,5 +2,5 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook, rejectNonPost } from "../webhooks.server";
 
 // orders/create: verified, recorded and queued here; applied by workers/processors/webhook-event.ts.
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "orders/create");
 export const loader = rejectNonPost;

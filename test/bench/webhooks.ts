@@ -134,8 +134,8 @@ export async function benchWebhooks(): Promise<void> {
   const bench = new BenchEnvironment();
   const body = orderPayload();
   try {
-    execFileSync("npm", ["run", "build"], { stdio: "ignore" });
     await bench.setUp();
+    execFileSync("npm", ["run", "build"], { stdio: "ignore", env: { ...process.env, ...bench.appEnv } });
     const bare = await bench.startTsServer("test/bench/support/bare-hmac-server.ts");
     const app = await bench.startApp();
 

@@ -1,4 +1,6 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,18 +11,24 @@ import { eventually } from "../support/processes";
 import { freePort } from "../support/services";
 import { adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain, webhookRequest } from "../support/shopify";
 
-// The production path: `npm run build`, then `npm start` (remix-serve) answering real HTTP.
+// The production path: `npm run build`, then `npm start` (remix-serve) answering real HTTP. The
+// build goes to a scratch directory so a build someone is serving from ./build stays intact; it
+// sits inside the project (.cache/, git-ignored) because the bundle resolves node_modules upwards.
 
 const run = promisify(execFile);
 let server: ChildProcess;
 let baseUrl: string;
+let buildDir: string;
 let serverOutput = "";
 
 beforeAll(async () => {
-  await run("npm", ["run", "build"], { env: process.env });
+  await mkdir(".cache", { recursive: true });
+  buildDir = await mkdtemp(path.resolve(".cache", "build-"));
+  const env = { ...process.env, WINBACK_BUILD_DIR: buildDir };
+  await run("npm", ["run", "build"], { env });
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn("npm", ["start"], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  server = spawn("npm", ["start"], { env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   server.stdout!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
   server.stderr!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
   await eventually(async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok, 30_000).catch(() => {
@@ -28,9 +36,10 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
   // npm starts remix-serve as a child; signal the whole group.
   if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  await rm(buildDir, { recursive: true, force: true });
 });
 
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
@@ -49,6 +58,13 @@ describe("npm start", () => {
     const response = await fetch(`${baseUrl}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true, checks: { postgres: "ok", redis: "ok" } });
+  });
+
+  it("serves the page's static assets", async () => {
+    const html = await (await fetch(`${baseUrl}/`)).text();
+    const asset = /\/assets\/[\w.-]+\.js/.exec(html)?.[0];
+    expect(asset).toBeDefined();
+    expect((await fetch(`${baseUrl}${asset}`)).status).toBe(200);
   });
 
   it("accepts a signed webhook over HTTP and records it", async () => {
@@ -87,8 +103,8 @@ describe("npm start", () => {
 });
 
 describe("the server build", () => {
-  it("is written where npm start reads it", async () => {
-    const { stdout } = await run("ls", [path.resolve("build/server")]);
-    expect(stdout).toContain("index.js");
+  it("is written where npm start reads it, and nowhere else", () => {
+    expect(existsSync(path.join(buildDir, "server/index.js"))).toBe(true);
+    expect(existsSync(path.join(buildDir, "client/assets"))).toBe(true);
   });
 });

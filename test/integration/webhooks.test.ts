@@ -41,7 +41,7 @@ describe("webhook routes", () => {
       triggeredAt: new Date(triggeredAt),
       deliveries: 1,
       processedAt: null,
-      payload: orderPayload,
+      payload: JSON.stringify(orderPayload),
     });
     const job = await getQueue("webhooks").getJob(`webhook-event-${events[0]!.id}`);
     // Ids only: the payload (and its personal data) stays in PostgreSQL.
@@ -122,6 +122,45 @@ describe("webhook routes", () => {
     const response = await postWebhook({ topic: "orders/create", shop, payload: orderPayload, method });
     expect(response.status).toBe(405);
     expect(await prisma.webhookEvent.count()).toBe(0);
+  });
+
+  it("stores a signed body exactly, including JSON that PostgreSQL's jsonb would refuse", async () => {
+    const rawBody = '{"id":9,"note":"nul \\u0000 and lone \\ud800 surrogate"}';
+
+    const response = await postWebhook({ topic: "orders/create", shop, rawBody });
+
+    expect(response.status).toBe(200);
+    expect((await prisma.webhookEvent.findFirstOrThrow()).payload).toBe(rawBody);
+  });
+
+  it("answers 400 when the topic header is not the route's topic", async () => {
+    const request = webhookRequest({ topic: "shop/redact", shop, payload: { shop_domain: shop } });
+    const response = await callRoute("/webhooks/orders/create", request);
+
+    expect(response.status).toBe(400);
+    expect(await prisma.webhookEvent.count()).toBe(0);
+  });
+
+  it("answers 400 to a shop domain that is not a Shopify shop", async () => {
+    const response = await postWebhook({ topic: "orders/create", shop: "evil.example.com", payload: orderPayload });
+    expect(response.status).toBe(400);
+  });
+
+  it.each([
+    ["shop/redact", { shop_id: 1, shop_domain: "victim.myshopify.com" }],
+    ["shop/redact", { shop_id: 1 }],
+    ["customers/redact", { shop_domain: "victim.myshopify.com", customer: { id: 1 } }],
+    ["app/uninstalled", { id: 1, myshopify_domain: "victim.myshopify.com" }],
+  ])("answers 401 to a signed %s body that names another shop than the header (replay)", async (topic, payload) => {
+    const response = await postWebhook({ topic, shop, payload });
+
+    expect(response.status).toBe(401);
+    expect(await prisma.webhookEvent.count()).toBe(0);
+  });
+
+  it("accepts a compliance body that names the header's shop", async () => {
+    const response = await postWebhook({ topic: "shop/redact", shop, payload: { shop_id: 1, shop_domain: shop } });
+    expect(response.status).toBe(200);
   });
 
   it("answers 400 to a correctly signed body that is not JSON", async () => {

@@ -1,34 +1,37 @@
-import { findShopsNeedingDetails } from "../../app/models/shop.server";
-import {
-  findStaleUnprocessedWebhookEvents,
-  purgeProcessedWebhookEvents,
-} from "../../app/models/webhook-events.server";
-import { enqueue } from "../queues";
+import { claimShopsNeedingDetails } from "../../app/models/shop.server";
+import { findStaleUnprocessedWebhookEvents, purgeWebhookEvents } from "../../app/models/webhook-events.server";
+import { enqueue, reviveJob } from "../queues";
 
-/** A recorded webhook without a processed mark after this long has probably lost its job. */
+/** A recorded webhook still unapplied after this long has probably lost its job. */
 export const LOST_WEBHOOK_JOB_AFTER_MS = 2 * 60 * 1000;
-/** Processed webhook ids are kept this long to recognise Shopify's late repeats (up to 48 h). */
-export const WEBHOOK_ID_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Applied webhook ids are kept this long to recognise Shopify's late repeats (up to 48 h). */
+export const APPLIED_WEBHOOK_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** No webhook body, applied or not, is kept longer than this. */
+export const ANY_WEBHOOK_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const BATCH = 1_000;
 
 export interface SweepResult {
-  webhookJobsRequeued: number;
+  webhookJobsRevived: number;
   webhookEventsPurged: number;
   shopDetailsRequested: number;
 }
 
 /**
  * PostgreSQL is the record; Redis only carries work. This periodic sweep re-derives work that
- * Redis may have lost: webhook jobs (deterministic job ids make re-adding an existing job a
- * no-op) and shop-detail refreshes. It also purges webhook records past their retention.
+ * Redis may have lost or given up on during an outage: webhook jobs (re-added, or re-run when
+ * they finished without applying the event) and shop-detail refreshes. It also enforces the
+ * retention of webhook records.
  */
 export async function maintenanceSweep(): Promise<SweepResult> {
   const stale = await findStaleUnprocessedWebhookEvents(LOST_WEBHOOK_JOB_AFTER_MS, BATCH);
-  for (const id of stale) await enqueue("processWebhookEvent", { webhookEventId: id.toString() });
+  let revived = 0;
+  for (const id of stale) {
+    if ((await reviveJob("processWebhookEvent", { webhookEventId: id.toString() })) !== "pending") revived++;
+  }
 
-  const shops = await findShopsNeedingDetails(BATCH);
+  const shops = await claimShopsNeedingDetails(BATCH);
   for (const shopId of shops) await enqueue("syncShopDetails", { shopId });
 
-  const purged = await purgeProcessedWebhookEvents(new Date(Date.now() - WEBHOOK_ID_RETENTION_MS));
-  return { webhookJobsRequeued: stale.length, webhookEventsPurged: purged, shopDetailsRequested: shops.length };
+  const purged = await purgeWebhookEvents(APPLIED_WEBHOOK_RETENTION_MS, ANY_WEBHOOK_RETENTION_MS);
+  return { webhookJobsRevived: revived, webhookEventsPurged: purged, shopDetailsRequested: shops.length };
 }

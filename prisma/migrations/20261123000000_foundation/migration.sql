@@ -36,7 +36,10 @@ CREATE TABLE "shops" (
     "settings" JSONB NOT NULL DEFAULT '{}',
     "installed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "uninstalled_at" TIMESTAMPTZ(3),
+    "authorized_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "scopes_updated_at" TIMESTAMPTZ(3),
     "details_synced_at" TIMESTAMPTZ(3),
+    "details_requested_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
@@ -54,8 +57,9 @@ CREATE TABLE "webhook_events" (
     "triggered_at" TIMESTAMPTZ(3),
     "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "processed_at" TIMESTAMPTZ(3),
+    "failed_at" TIMESTAMPTZ(3),
     "deliveries" INTEGER NOT NULL DEFAULT 1,
-    "payload" JSONB,
+    "payload" TEXT,
     "last_error" TEXT,
 
     CONSTRAINT "webhook_events_pkey" PRIMARY KEY ("id")

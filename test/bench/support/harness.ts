@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "../../../prisma/migrate";
 import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabases, freePort } from "../../support/services";
@@ -13,6 +14,8 @@ export class BenchEnvironment {
   readonly id = randomBytes(3).toString("hex");
   readonly database = `winback_bench_${this.id}`;
   readonly queuePrefix = `bench-${this.id}`;
+  /** The app is built here, never over ./build (inside the project: the bundle resolves node_modules upwards). */
+  readonly buildDir = (mkdirSync(".cache", { recursive: true }), mkdtempSync(path.resolve(".cache", "bench-build-")));
   private readonly processes: ChildProcess[] = [];
 
   get appEnv(): Record<string, string> {
@@ -22,6 +25,7 @@ export class BenchEnvironment {
       LOG_LEVEL: "warn",
       DATABASE_URL: databaseUrl(this.database),
       QUEUE_PREFIX: this.queuePrefix,
+      WINBACK_BUILD_DIR: this.buildDir,
     };
   }
 
@@ -66,6 +70,7 @@ export class BenchEnvironment {
     for (const child of this.processes) {
       if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
     }
+    rmSync(this.buildDir, { recursive: true, force: true });
     await dropDatabases(this.database);
     await deleteRedisKeys(`${this.queuePrefix}:*`);
   }
