@@ -57,6 +57,10 @@ const variables = {
       .optional(),
     expected: "a host name such as shops.example.com (optional)",
   },
+  SHOPIFY_ADMIN_API_ORIGIN: {
+    schema: url(["http:", "https:"]).optional(),
+    expected: "the origin of a local Shopify Admin API emulator, e.g. http://127.0.0.1:4900 (leave unset for real Shopify)",
+  },
   DATABASE_URL: {
     schema: url(["postgres:", "postgresql:"]),
     expected: "a PostgreSQL URL, e.g. postgresql://user:password@127.0.0.1:5432/winback",

@@ -1,11 +1,26 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import "./admin-api-routing.server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
+import { logger } from "./logger.server";
 import { recordInstall } from "./models/shop.server";
 
 export const apiVersion = ApiVersion.October26;
+
+// Shopify's library logs through ours (JSON, same level, same redaction) instead of the console.
+const librarySeverity: Record<string, LogSeverity> = {
+  fatal: LogSeverity.Error,
+  error: LogSeverity.Error,
+  warn: LogSeverity.Warning,
+  info: LogSeverity.Info,
+  debug: LogSeverity.Debug,
+  trace: LogSeverity.Debug,
+  silent: LogSeverity.Error,
+};
+const libraryLogger = logger.child({ source: "shopify" });
+const logMethod = { [LogSeverity.Error]: "error", [LogSeverity.Warning]: "warn", [LogSeverity.Info]: "info", [LogSeverity.Debug]: "debug" } as const;
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
@@ -16,6 +31,12 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  logger: {
+    level: librarySeverity[env.LOG_LEVEL],
+    httpRequests: false,
+    timestamps: false,
+    log: (severity, message) => libraryLogger[logMethod[severity]](message),
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

@@ -24,7 +24,7 @@ export const adminShopSchema = z.object({
   contactEmail: z.string().nullish(),
   ianaTimezone: z.string().nullish(),
   currencyCode: z.string().nullish(),
-  billingAddress: postalAddressSchema.nullish(),
+  shopAddress: postalAddressSchema.nullish(),
 });
 export type AdminShop = z.infer<typeof adminShopSchema>;
 
@@ -42,7 +42,7 @@ export function shopDetailsFromAdmin(shop: AdminShop): ShopDetails {
     contactEmail: shop.contactEmail || null,
     ianaTimezone: shop.ianaTimezone || null,
     currencyCode: shop.currencyCode || null,
-    postalAddress: shop.billingAddress ?? null,
+    postalAddress: shop.shopAddress ?? null,
   };
 }
 

@@ -10,7 +10,7 @@ export const SHOP_DETAILS_QUERY = `#graphql
       contactEmail
       ianaTimezone
       currencyCode
-      billingAddress {
+      shopAddress {
         company
         address1
         address2
