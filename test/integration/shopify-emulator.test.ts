@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
+import { authenticate } from "../../app/shopify.server";
 import { defaultHandlers } from "../../workers/index";
 import { getQueue } from "../../workers/queues";
 import { callRoute } from "../support/app-routes";
@@ -230,6 +231,97 @@ describe("discounts", () => {
   });
 });
 
+describe("free shipping, consent, marketing and Flow", () => {
+  const customers = () => [...state.store.histories()].map((history) => history.customer);
+
+  it("creates a free-shipping code with a minimum subtotal, applied only above it", async () => {
+    const [alice] = customers();
+    const { body } = await admin(
+      `mutation ($input: DiscountCodeFreeShippingInput!) { discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
+         codeDiscountNode { codeDiscount { ... on DiscountCodeFreeShipping { title minimumRequirement { ... on DiscountMinimumSubtotal { greaterThanOrEqualToSubtotal { amount } } } } } }
+         userErrors { field message } } }`,
+      {
+        input: {
+          title: "Win-back free shipping",
+          code: "WB-SHIP",
+          startsAt: new Date(Date.now() - 60_000).toISOString(),
+          context: { customers: { add: [`gid://shopify/Customer/${alice!.id}`] } },
+          minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "30.00" } },
+          appliesOncePerCustomer: true,
+        },
+      },
+    );
+    expect(body.data.discountCodeFreeShippingCreate.userErrors).toEqual([]);
+    expect(body.data.discountCodeFreeShippingCreate.codeDiscountNode.codeDiscount.minimumRequirement.greaterThanOrEqualToSubtotal.amount).toBe("30.00");
+
+    const cheap = state.store.products.flatMap((product) => (product.status === "ACTIVE" ? product.variants : [])).find((variant) => Number(variant.price) < 30 && variant.inventoryQuantity > 0)!;
+    expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-SHIP", lineItems: [{ variantId: cheap.id, quantity: 1 }] })).toThrow(new OrderRefused("MINIMUM_SUBTOTAL_NOT_MET"));
+    const quantity = Math.ceil(31 / Number(cheap.price));
+    const { order } = emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-SHIP", lineItems: [{ variantId: cheap.id, quantity }] });
+    expect(order.shipping).toBe("0.00");
+    expect(order.totalDiscounts).toBe("0.00");
+  });
+
+  it("updates e-mail consent, reflects it in reads, and refuses what Shopify refuses", async () => {
+    const subscribed = customers().find((customer) => customer.marketingState === "SUBSCRIBED")!;
+    const update = (customerId: string, marketingState: string) =>
+      admin(
+        `mutation ($input: CustomerEmailMarketingConsentUpdateInput!) { customerEmailMarketingConsentUpdate(input: $input) {
+           customer { defaultEmailAddress { marketingState marketingUpdatedAt } } userErrors { field message code } } }`,
+        { input: { customerId, emailMarketingConsent: { marketingState } } },
+      );
+
+    const done = await update(`gid://shopify/Customer/${subscribed.id}`, "UNSUBSCRIBED");
+    expect(done.body.data.customerEmailMarketingConsentUpdate.userErrors).toEqual([]);
+    expect(done.body.data.customerEmailMarketingConsentUpdate.customer.defaultEmailAddress.marketingState).toBe("UNSUBSCRIBED");
+    const read = await admin(`query ($id: ID!) { customer(id: $id) { defaultEmailAddress { marketingState } } }`, { id: `gid://shopify/Customer/${subscribed.id}` });
+    expect(read.body.data.customer.defaultEmailAddress.marketingState).toBe("UNSUBSCRIBED");
+    expect(emulator.webhooks.deliveries.at(-1)).toMatchObject({ topic: "customers_email_marketing_consent/update", shop: SHOP });
+
+    expect((await update("gid://shopify/Customer/1", "UNSUBSCRIBED")).body.data.customerEmailMarketingConsentUpdate.userErrors).toEqual([
+      { field: ["input", "customerId"], message: "Customer not found", code: "INVALID" },
+    ]);
+    expect((await update(`gid://shopify/Customer/${subscribed.id}`, "INVALID")).body.data.customerEmailMarketingConsentUpdate.userErrors).toEqual([
+      expect.objectContaining({ code: "INCLUSION" }),
+    ]);
+  });
+
+  it("registers an external marketing activity once per UTM, records engagements and status changes", async () => {
+    const utm = { campaign: "winback-1", source: "winback", medium: "email" };
+    const create = () =>
+      admin(
+        `mutation ($input: MarketingActivityCreateExternalInput!) { marketingActivityCreateExternal(input: $input) { marketingActivity { id title status utmParameters { campaign source medium } } userErrors { field message } } }`,
+        { input: { title: "Win-Back", remoteUrl: "https://winback.test/app/campaigns/1", tactic: "NEWSLETTER", marketingChannelType: "EMAIL", status: "ACTIVE", utm } },
+      );
+    const created = (await create()).body.data.marketingActivityCreateExternal;
+    expect(created.marketingActivity).toMatchObject({ title: "Win-Back", status: "ACTIVE", utmParameters: utm });
+    expect((await create()).body.data.marketingActivityCreateExternal.userErrors).toEqual([expect.objectContaining({ field: ["input", "utm"] })]);
+
+    const engagement = await admin(
+      `mutation ($id: ID!, $e: MarketingEngagementInput!) { marketingEngagementCreate(marketingActivityId: $id, marketingEngagement: $e) { marketingEngagement { occurredOn sendsCount clicksCount } userErrors { message } } }`,
+      { id: created.marketingActivity.id, e: { occurredOn: "2026-11-20", utcOffset: "+00:00", sendsCount: 120, clicksCount: 9, isCumulative: false } },
+    );
+    expect(engagement.body.data.marketingEngagementCreate).toEqual({ marketingEngagement: { occurredOn: "2026-11-20", sendsCount: 120, clicksCount: 9 }, userErrors: [] });
+    expect(state.marketingEngagements.at(-1)).toMatchObject({ occurredOn: "2026-11-20" });
+
+    const paused = await admin(`mutation ($id: ID!) { marketingActivityUpdateExternal(marketingActivityId: $id, input: { status: PAUSED }) { marketingActivity { status } userErrors { message } } }`, {
+      id: created.marketingActivity.id,
+    });
+    expect(paused.body.data.marketingActivityUpdateExternal).toEqual({ marketingActivity: { status: "PAUSED" }, userErrors: [] });
+  });
+
+  it("receives Flow triggers and refuses an empty handle", async () => {
+    const fire = (handle: string) =>
+      admin(`mutation ($handle: String, $payload: JSON) { flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } } }`, {
+        handle,
+        payload: { "Campaign name": "Win-Back", customer_id: 1 },
+      });
+    expect((await fire("winback-customer-entered")).body.data.flowTriggerReceive.userErrors).toEqual([]);
+    expect(state.flowTriggers.at(-1)).toMatchObject({ handle: "winback-customer-entered", payload: { "Campaign name": "Win-Back" } });
+    expect((await fire("")).body.data.flowTriggerReceive.userErrors).toEqual([{ field: ["handle"], message: "Handle can't be blank" }]);
+  });
+});
+
 describe("throttling", () => {
   it("throttles a burst beyond the bucket, refills at the restore rate, and accounts actual costs", async () => {
     let now = Date.parse("2026-11-20T12:00:00Z");
@@ -348,6 +440,8 @@ describe("bulk operations", () => {
 
 describe("webhooks", () => {
   let app: Server;
+  /** What Shopify's own `authenticate.webhook` made of each delivery (a check of the emulator's signing). */
+  const shopifyVerdicts = new Map<string, { topic: string; shop: string } | number>();
 
   // A real HTTP endpoint in front of the app's own webhook routes.
   beforeAll(async () => {
@@ -355,7 +449,14 @@ describe("webhooks", () => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const headers = new Headers(Object.entries(request.headers).map(([name, value]) => [name, String(value)] as [string, string]));
-      const answer = await callRoute(request.url!, new Request(`https://winback.test${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks) }));
+      const body = Buffer.concat(chunks);
+      const toRequest = () => new Request(`https://winback.test${request.url}`, { method: request.method, headers, body });
+      const verdict = await authenticate.webhook(toRequest()).then(
+        (context) => ({ topic: String(context.topic), shop: context.shop }),
+        (thrown: Response) => thrown.status,
+      );
+      shopifyVerdicts.set(String(request.headers["x-shopify-webhook-id"]), verdict);
+      const answer = await callRoute(request.url!, toRequest());
       response.writeHead(answer.status).end();
     });
     const port = await freePort();
@@ -374,6 +475,7 @@ describe("webhooks", () => {
     await webhook!.settled;
 
     expect(webhook!.attempts.map((attempt) => attempt.status)).toEqual([200]);
+    expect(shopifyVerdicts.get(webhook!.webhookId)).toEqual({ topic: "ORDERS_CREATE", shop: SHOP });
     const stored = await prisma.webhookEvent.findFirstOrThrow({ where: { webhookId: webhook!.webhookId } });
     expect(stored).toMatchObject({ shopDomain: SHOP, topic: "orders/create", apiVersion: "2026-10", eventId: webhook!.eventId });
     const body = JSON.parse(stored.payload!);
