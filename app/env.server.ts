@@ -7,7 +7,7 @@ import { z } from "zod";
  */
 
 const DEFAULT_SCOPES =
-  "read_customers,read_orders,read_all_orders,write_discounts,read_products,write_marketing_events";
+  "write_customers,read_orders,read_all_orders,write_discounts,read_products,write_marketing_events";
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {

@@ -6,7 +6,7 @@ import { defaultHandlers } from "../../workers/index";
 import { getQueue } from "../../workers/queues";
 import { callRoute } from "../support/app-routes";
 import { freePort } from "../support/services";
-import { adminBearerRequest } from "../support/shopify";
+import { adminBearerRequest, forgedBearerRequest } from "../support/shopify";
 import { installApp, OrderRefused, ShopifyEmulator, type CustomerHistory } from "../support/shopify-emulator";
 
 // The emulator starts before the app's modules load, and the app is pointed at it the way the
@@ -19,7 +19,6 @@ const emulator = await vi.hoisted(async () => {
     apiSecret: API_SECRET_KEY,
     asyncJobDelayMs: 5,
     webhookRetryDelaysMs: [20, 40],
-    scopes: "read_customers,read_orders",
   });
   process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
   return started;
@@ -116,6 +115,70 @@ describe("requests", () => {
   });
 });
 
+describe("fidelity", () => {
+  it("pages backwards and in reverse, with cursors that survive new data and belong to one connection", async () => {
+    const page = (args: string) => admin(`query { customers(${args}) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`);
+    const all = (await page("first: 100")).body.data.customers.nodes.map((node: { id: string }) => node.id);
+
+    const lastTen = (await page("last: 10")).body.data.customers;
+    expect(lastTen.nodes.map((node: { id: string }) => node.id)).toEqual(all.slice(-10));
+    expect(lastTen.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const beforeThose = (await page(`last: 5, before: "${lastTen.pageInfo.startCursor}"`)).body.data.customers;
+    expect(beforeThose.nodes.map((node: { id: string }) => node.id)).toEqual(all.slice(-15, -10));
+
+    const reversed = (await page("first: 3, reverse: true")).body.data.customers;
+    expect(reversed.nodes.map((node: { id: string }) => node.id)).toEqual(all.slice(-3).reverse());
+    emulator.createCustomer(SHOP, { firstName: "New", lastName: "Arrival", email: "new.arrival@example.com" });
+    const next = (await page(`first: 3, reverse: true, after: "${reversed.pageInfo.endCursor}"`)).body.data.customers;
+    expect(next.nodes.map((node: { id: string }) => node.id)).toEqual(all.slice(-6, -3).reverse());
+
+    const foreign = await admin(`query ($after: String) { products(first: 1, after: $after) { nodes { id } } }`, { after: reversed.pageInfo.endCursor });
+    expect(foreign.body.errors).toEqual([expect.objectContaining({ message: "Invalid cursor for current pagination sort." })]);
+  });
+
+  it("lists shop orders by processing time by default, as Shopify does", async () => {
+    const { body } = await admin(`query { orders(first: 50) { nodes { processedAt } } }`);
+    const times = body.data.orders.nodes.map((node: { processedAt: string }) => Date.parse(node.processedAt));
+    expect(times.length).toBe(50);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it("enforces access scopes, and shows only 60 days of orders without read_all_orders", async () => {
+    const narrow = emulator.issueAccessToken(SHOP, { scopes: "read_customers,read_orders" });
+    const customersOnly = emulator.issueAccessToken(SHOP, { scopes: "read_customers" });
+    const noOrders = await admin(`query { orders(first: 1) { nodes { id } } }`, undefined, customersOnly);
+    expect(noOrders.body.errors).toEqual([expect.objectContaining({ message: "Access denied for orders field. Required access: `read_orders` access scope.", extensions: expect.objectContaining({ code: "ACCESS_DENIED" }) })]);
+    expect((await admin(`query { customers(first: 1) { nodes { id } } }`, undefined, customersOnly)).body.data.customers.nodes).toHaveLength(1);
+    // A nested field of a protected type is denied too (customers without read_orders).
+    const nested = await admin(`query { customers(first: 1) { nodes { lastOrder { id } } } }`, undefined, customersOnly);
+    expect(nested.body.errors[0].extensions.code).toBe("ACCESS_DENIED");
+
+    const denied = await admin(`mutation { customerEmailMarketingConsentUpdate(input: { customerId: "gid://shopify/Customer/1", emailMarketingConsent: { marketingState: UNSUBSCRIBED } }) { userErrors { message } } }`, undefined, narrow);
+    expect(denied.body.errors[0].extensions.code).toBe("ACCESS_DENIED");
+
+    const withAll = (await admin(`query { orders(first: 250, reverse: true) { nodes { createdAt } } }`)).body.data.orders.nodes;
+    const recentOnly = (await admin(`query { orders(first: 250, reverse: true) { nodes { createdAt } } }`, undefined, narrow)).body.data.orders.nodes;
+    const cutoff = Date.now() - 60 * 86_400_000;
+    expect(withAll.some((order: { createdAt: string }) => Date.parse(order.createdAt) < cutoff)).toBe(true);
+    expect(recentOnly.every((order: { createdAt: string }) => Date.parse(order.createdAt) >= cutoff)).toBe(true);
+  });
+
+  it("names a field it does not implement instead of answering null", async () => {
+    const unimplemented = await admin(`query { orders(first: 1) { nodes { id closedAt } } }`);
+    expect(unimplemented.body.errors).toEqual([expect.objectContaining({ message: "The local Shopify emulator does not implement Order.closedAt.", extensions: { code: "EMULATOR_UNSUPPORTED" } })]);
+  });
+
+  it("computes cost on coerced variables: a defaulted first: is charged in full", async () => {
+    const { body } = await admin(`query ($n: Int = 250) { customers(first: $n) { nodes { orders(first: 10) { nodes { id } } } } }`);
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED", cost: 2 + 250 * (1 + 2 + 10) }) })]);
+  });
+
+  it("refuses a customer deletion while the customer has orders", () => {
+    const buyer = [...state.store.histories()].find((history) => history.orders.length > 0)!;
+    expect(() => emulator.deleteCustomer(SHOP, buyer.customer.id)).toThrow("Customer can't be deleted because they have orders");
+  });
+});
+
 describe("discounts", () => {
   const customers = () => [...state.store.histories()].map((history) => history.customer);
   const createCode = (code: string, variables: Record<string, unknown>) =>
@@ -159,6 +222,20 @@ describe("discounts", () => {
 
     const lookup = await admin(`query { codeDiscountNodeByCode(code: "WB-LOCKED-1") { codeDiscount { ... on DiscountCodeBasic { asyncUsageCount } } } }`);
     expect(lookup.body.data.codeDiscountNodeByCode.codeDiscount.asyncUsageCount).toBe(1);
+  });
+
+  it("lets a multi-use code be used once per customer when appliesOncePerCustomer is set", async () => {
+    const [alice, bob] = customers();
+    await createCode("WB-ONCE-EACH", { context: { all: "ALL" }, usageLimit: null, appliesOncePerCustomer: true });
+
+    emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-ONCE-EACH" });
+    expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-ONCE-EACH" })).toThrow(new OrderRefused("ALREADY_USED_BY_CUSTOMER"));
+    expect(emulator.placeOrder(SHOP, { customerId: bob!.id, discountCode: "WB-ONCE-EACH" }).order.discountCodes).toEqual(["WB-ONCE-EACH"]);
+  });
+
+  it("refuses a discount input with a malformed date as an invalid variable", async () => {
+    const { body } = await createCode("WB-BAD-DATE", { context: { all: "ALL" }, startsAt: "soon" });
+    expect(body.errors).toEqual([expect.objectContaining({ message: "Variable $input of type DiscountCodeBasicInput! was provided invalid value" })]);
   });
 
   it("refuses an expired code and a code not started yet", async () => {
@@ -325,7 +402,7 @@ describe("free shipping, consent, marketing and Flow", () => {
 describe("throttling", () => {
   it("throttles a burst beyond the bucket, refills at the restore rate, and accounts actual costs", async () => {
     let now = Date.parse("2026-11-20T12:00:00Z");
-    const throttled = await ShopifyEmulator.start({ apiKey: "k", apiSecret: "s", clock: () => new Date(now), bucket: { maximumAvailable: 50, restoreRate: 10 } });
+    const throttled = await ShopifyEmulator.start({ apiKey: "k", apiSecret: "s", bucketClock: () => now, bucket: { maximumAvailable: 50, restoreRate: 10 } });
     try {
       throttled.addShop({ seed: "throttle", customers: 5, shopName: "tiny" });
       const accessToken = throttled.issueAccessToken("tiny.myshopify.com");
@@ -353,9 +430,21 @@ describe("throttling", () => {
     }
   });
 
-  it("refuses a single query above the maximum cost", async () => {
-    const { body } = await admin(`query { customers(first: 250) { nodes { orders(first: 250) { nodes { id } } } } }`);
-    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED" }) })]);
+  it("refuses a single query above 1000 points even when the bucket is bigger", async () => {
+    const plus = await ShopifyEmulator.start({ apiKey: "k", apiSecret: "s", bucket: { maximumAvailable: 2000, restoreRate: 1000 } });
+    try {
+      plus.addShop({ seed: "plus", customers: 5, shopName: "plus" });
+      const accessToken = plus.issueAccessToken("plus.myshopify.com");
+      const cost = (first: number) => `query { customers(first: ${first}) { nodes { orders(first: 3) { nodes { id } } } } }`;
+      // 2 + n × (1 + 2 + 3): 166 nodes cost 998, 167 cost 1004.
+      const within = (await plus.graphql("plus.myshopify.com", accessToken, JSON.stringify({ query: cost(166) }))).body as any;
+      const over = (await plus.graphql("plus.myshopify.com", accessToken, JSON.stringify({ query: cost(167) }))).body as any;
+      expect(within.errors).toBeUndefined();
+      expect(within.extensions.cost.requestedQueryCost).toBe(998);
+      expect(over.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED", cost: 1004, maxCost: 1000 }) })]);
+    } finally {
+      await plus.close();
+    }
   });
 });
 
@@ -373,6 +462,15 @@ describe("the app's own Admin API client, routed to the emulator", () => {
     const expected = state.store.shop;
     expect(stored).toMatchObject({ name: expected.name, ianaTimezone: expected.ianaTimezone, currencyCode: expected.currencyCode, contactEmail: expected.contactEmail });
     expect(stored.postalAddress).toMatchObject({ address1: expected.address.address1, city: expected.address.city, countryCodeV2: expected.address.countryCodeV2 });
+  });
+
+  it.each(["wrong-secret", "expired", "wrong-audience"] as const)("refuses token exchange for a %s session token", async (kind) => {
+    emulator.addShop({ seed: `refused-${kind}`, customers: 5, shopName: `refused-${kind}` });
+
+    const response = await callRoute("/app._index", await forgedBearerRequest(`refused-${kind}`, "/app", kind));
+
+    expect(response.status).toBe(401);
+    expect(await prisma.session.count({ where: { shop: `refused-${kind}.myshopify.com` } })).toBe(0);
   });
 
   it("installs through token exchange: a session token with no stored session gets an offline token and a shop row", async () => {
@@ -426,6 +524,31 @@ describe("bulk operations", () => {
     }
   }, 120_000);
 
+  it("projects fragments, aliases, __typename, nested objects and a query filter, merging repeated selections", async () => {
+    const query = `{ customers(query: "email_marketing_state:subscribed") { edges { node { ...Who id kind: __typename
+      defaultEmailAddress { marketingState } defaultEmailAddress { emailAddress }
+      orders { nodes { id total: totalPriceSet { shopMoney { amount } } } } } } } }
+      fragment Who on Customer { first: firstName }`;
+    const started = await admin(`mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) { bulkOperation { id } userErrors { message } } }`, { q: query });
+    expect(started.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
+    expect(await emulator.bulkOperationsSettled()).toEqual([]);
+    const finished = await admin(`query ($id: ID!) { bulkOperation(id: $id) { status url } }`, { id: started.body.data.bulkOperationRunQuery.bulkOperation.id });
+    const lines = (await (await fetch(finished.body.data.bulkOperation.url)).text()).trim().split("\n").map((line) => JSON.parse(line));
+
+    const subscribed = [...state.store.histories()].filter((history) => state.customer(history.customer.id)?.marketingState === "SUBSCRIBED");
+    const roots = lines.filter((line: any) => !line.__parentId);
+    expect(roots.length).toBe(subscribed.length);
+    const first = subscribed[0]!;
+    expect(roots[0]).toEqual({
+      first: first.customer.firstName,
+      id: `gid://shopify/Customer/${first.customer.id}`,
+      kind: "Customer",
+      defaultEmailAddress: { marketingState: "SUBSCRIBED", emailAddress: first.customer.email },
+    });
+    const children = lines.filter((line: any) => line.__parentId === roots[0].id);
+    expect(children.map((line: any) => line.total.shopMoney.amount)).toEqual(state.ordersOf(first.customer.id).map((order) => order.total));
+  });
+
   it("refuses bulk queries Shopify refuses", async () => {
     const run = (q: string) => admin(`mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { userErrors { field code message } } }`, { q });
     expect((await run(`{ shop { name } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
@@ -435,6 +558,12 @@ describe("bulk operations", () => {
       expect.objectContaining({ message: expect.stringMatching(/Customer must select id/) }),
     ]);
     expect((await run(`{ customers { edges { node { emal } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([expect.objectContaining({ code: "INVALID" })]);
+    expect((await run(`query ($q: String) { customers(query: $q) { edges { node { id } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/cannot use variables/) }),
+    ]);
+    expect((await run(`{ customers { nodes { id orders { nodes { id lineItems { nodes { id product { id collections { nodes { id } } } } } } } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/more than 2 levels deep/) }),
+    ]);
   });
 });
 
@@ -442,6 +571,8 @@ describe("webhooks", () => {
   let app: Server;
   /** What Shopify's own `authenticate.webhook` made of each delivery (a check of the emulator's signing). */
   const shopifyVerdicts = new Map<string, { topic: string; shop: string } | number>();
+  /** Webhook ids the test server answers with 500 the first time (as an app in trouble would). */
+  const failOnce = new Set<string>();
 
   // A real HTTP endpoint in front of the app's own webhook routes.
   beforeAll(async () => {
@@ -455,7 +586,9 @@ describe("webhooks", () => {
         (context) => ({ topic: String(context.topic), shop: context.shop }),
         (thrown: Response) => thrown.status,
       );
-      shopifyVerdicts.set(String(request.headers["x-shopify-webhook-id"]), verdict);
+      const webhookId = String(request.headers["x-shopify-webhook-id"]);
+      shopifyVerdicts.set(webhookId, verdict);
+      if (failOnce.delete(webhookId)) return void response.writeHead(500).end();
       const answer = await callRoute(request.url!, toRequest());
       response.writeHead(answer.status).end();
     });
@@ -504,6 +637,17 @@ describe("webhooks", () => {
     emulator.setAppUrl(`http://127.0.0.1:${(app.address() as { port: number }).port}`);
   });
 
+  it("retries a delivery the app answered with 500, with the same webhook id", async () => {
+    emulator.webhooks.hold();
+    const { webhook } = emulator.startCheckout(SHOP, customerIds()[8]!);
+    failOnce.add(webhook!.webhookId);
+    await emulator.webhooks.release();
+
+    expect(webhook!.attempts.map((attempt) => attempt.status)).toEqual([500, 200]);
+    // The 500 came before the app saw it; the retry is the delivery the app stored.
+    expect((await prisma.webhookEvent.findFirstOrThrow({ where: { webhookId: webhook!.webhookId } })).deliveries).toBe(1);
+  });
+
   it("holds deliveries and releases them in reverse order, and delays them", async () => {
     emulator.webhooks.hold();
     const created = emulator.createCustomer(SHOP, { firstName: "Ana", lastName: "Reorder", email: "ana.reorder@example.com" });
@@ -538,5 +682,7 @@ describe("webhooks", () => {
       ["shop/redact", 200],
     ]);
     expect((await admin(`query { shop { name } }`, undefined, accessToken, "leaving-shop.myshopify.com")).status).toBe(401);
+    // After the uninstall only the compliance topics go out.
+    expect(emulator.updateCustomer("leaving-shop.myshopify.com", customerId, { firstName: "Gone" }).webhook).toBeNull();
   });
 });

@@ -23,7 +23,7 @@ describe("parseEnv", () => {
     const env = parseEnv(valid);
     expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
     expect(env.SCOPES.split(",")).toEqual([
-      "read_customers",
+      "write_customers",
       "read_orders",
       "read_all_orders",
       "write_discounts",

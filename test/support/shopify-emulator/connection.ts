@@ -24,19 +24,6 @@ export function arraySequence<T>(items: readonly T[]): Sequence<T> {
   };
 }
 
-/** The same sequence read from the other end (for `reverse: true`). */
-function reversed<T>(sequence: Sequence<T>): Sequence<T> {
-  const last = sequence.length - 1;
-  return {
-    length: sequence.length,
-    *scan(from, direction) {
-      for (const { position, item } of sequence.scan(last - from, direction === 1 ? -1 : 1)) {
-        yield { position: last - position, item };
-      }
-    },
-  };
-}
-
 export interface PageArgs {
   first?: number | null;
   last?: number | null;
@@ -53,14 +40,15 @@ export interface Connection<V> {
 
 export const MAX_PAGE_SIZE = 250;
 
-export function encodeCursor(position: number): string {
-  return Buffer.from(JSON.stringify({ p: position })).toString("base64url");
+/** Opaque to clients: the item's position in the underlying sequence and the connection it belongs to. */
+export function encodeCursor(position: number, connection: string): string {
+  return Buffer.from(JSON.stringify({ p: position, c: connection })).toString("base64url");
 }
 
-function decodeCursor(cursor: string): number {
+function decodeCursor(cursor: string, connection: string): number {
   try {
-    const { p } = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { p: unknown };
-    if (typeof p === "number" && Number.isInteger(p) && p >= 0) return p;
+    const { p, c } = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { p: unknown; c: unknown };
+    if (typeof p === "number" && Number.isInteger(p) && p >= 0 && c === connection) return p;
   } catch {
     // fall through to the error Shopify gives
   }
@@ -72,11 +60,16 @@ function firstMatch<T>(sequence: Sequence<T>, from: number, direction: 1 | -1, m
   return false;
 }
 
+/**
+ * One page. `reverse` flips the order the sequence is read in; cursors always hold positions in
+ * the underlying sequence, so items added later (at its end) never shift them.
+ */
 export function paginate<T, V>(
   source: Sequence<T>,
   args: PageArgs,
   view: (item: T) => V,
   matches: (item: T) => boolean = () => true,
+  connection = "",
 ): Connection<V> {
   const { first, last } = args;
   if ((first == null) === (last == null)) {
@@ -88,34 +81,34 @@ export function paginate<T, V>(
       extensions: { code: "BAD_REQUEST" },
     });
   }
-  const sequence = args.reverse ? reversed(source) : source;
+  const order: 1 | -1 = args.reverse ? -1 : 1;
   const forward = first != null;
-  const start = forward ? (args.after ? decodeCursor(args.after) + 1 : 0) : args.before ? decodeCursor(args.before) - 1 : sequence.length - 1;
+  const beginning = order === 1 ? 0 : source.length - 1;
+  const end = order === 1 ? source.length - 1 : 0;
+  const start = forward
+    ? args.after ? decodeCursor(args.after, connection) + order : beginning
+    : args.before ? decodeCursor(args.before, connection) - order : end;
+  const step = (forward ? order : -order) as 1 | -1;
 
   const page: { position: number; item: T }[] = [];
   let more = false;
-  if (size > 0) {
-    for (const entry of sequence.scan(start, forward ? 1 : -1)) {
-      if (!matches(entry.item)) continue;
-      if (page.length === size) {
-        more = true;
-        break;
-      }
-      page.push(entry);
+  for (const entry of source.scan(start, step)) {
+    if (!matches(entry.item)) continue;
+    if (page.length === size) {
+      more = true;
+      break;
     }
-  } else {
-    more = firstMatch(sequence, start, forward ? 1 : -1, matches);
+    page.push(entry);
   }
   if (!forward) page.reverse();
 
-  const behind = forward ? start - 1 : start + 1;
-  const edges = page.map(({ position, item }) => ({ cursor: encodeCursor(position), node: view(item) }));
+  const edges = page.map(({ position, item }) => ({ cursor: encodeCursor(position, connection), node: view(item) }));
   return {
     edges,
     nodes: edges.map((edge) => edge.node),
     pageInfo: {
-      hasNextPage: forward ? more : firstMatch(sequence, behind, 1, matches),
-      hasPreviousPage: forward ? firstMatch(sequence, behind, -1, matches) : more,
+      hasNextPage: forward ? more : firstMatch(source, start + order, order, matches),
+      hasPreviousPage: forward ? firstMatch(source, start - order, (-order) as 1 | -1, matches) : more,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },

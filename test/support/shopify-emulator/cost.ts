@@ -1,6 +1,8 @@
 import {
   getNamedType,
+  getNullableType,
   isAbstractType,
+  isListType,
   isLeafType,
   isObjectType,
   Kind,
@@ -33,17 +35,14 @@ interface CostContext {
   variables: Record<string, unknown>;
 }
 
+/** `variables` must be coerced (defaults applied), or a `first: $n` with a default would cost nothing. */
 export function requestedQueryCost(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: Map<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
 ): number {
-  const context = { schema, fragments, variables };
-  if (operation.operation === "mutation") {
-    return fieldsOf(context, operation.selectionSet, schema.getMutationType()!).length * MUTATION_FIELD_COST;
-  }
-  return selectionCost(context, operation.selectionSet, schema.getQueryType()!, undefined);
+  return operationCost({ schema, fragments, variables }, operation, undefined);
 }
 
 export function actualQueryCost(
@@ -53,11 +52,15 @@ export function actualQueryCost(
   variables: Record<string, unknown>,
   data: Record<string, unknown> | null,
 ): number {
-  const context = { schema, fragments, variables };
+  if (!data && operation.operation !== "mutation") return 0;
+  return operationCost({ schema, fragments, variables }, operation, data ?? undefined);
+}
+
+function operationCost(context: CostContext, operation: OperationDefinitionNode, data: Record<string, unknown> | undefined): number {
   if (operation.operation === "mutation") {
-    return fieldsOf(context, operation.selectionSet, schema.getMutationType()!).length * MUTATION_FIELD_COST;
+    return fieldsOf(context, operation.selectionSet, context.schema.getMutationType()!).length * MUTATION_FIELD_COST;
   }
-  return data ? selectionCost(context, operation.selectionSet, schema.getQueryType()!, data) : 0;
+  return selectionCost(context, operation.selectionSet, context.schema.getQueryType()!, data);
 }
 
 /** The fields a selection set selects on `type`, with fragments spread in. */
@@ -118,7 +121,17 @@ function fieldCost(context: CostContext, field: FieldNode, definition: GraphQLFi
   if (Array.isArray(value)) {
     return value.reduce<number>((sum, item) => sum + 1 + selectionCost(context, field.selectionSet!, composite, item), 0);
   }
-  return 1 + selectionCost(context, field.selectionSet!, composite, value as Record<string, unknown> | undefined);
+  const one = 1 + selectionCost(context, field.selectionSet!, composite, value as Record<string, unknown> | undefined);
+  // A list field such as nodes(ids:) is requested as one object per id.
+  return value === undefined && isListType(getNullableType(definition.type)) ? one * listArgumentSize(context, field) : one;
+}
+
+function listArgumentSize(context: CostContext, field: FieldNode): number {
+  for (const argument of field.arguments ?? []) {
+    const value = valueFromASTUntyped(argument.value, context.variables);
+    if (Array.isArray(value)) return value.length;
+  }
+  return 1;
 }
 
 function isConnection(type: GraphQLCompositeType): boolean {
@@ -200,9 +213,10 @@ export class LeakyBucket {
     return true;
   }
 
-  giveBack(points: number): void {
+  /** After execution: charge the actual cost instead of the requested one (refund or extra charge). */
+  settle(requested: number, actual: number): void {
     this.currentlyAvailable();
-    this.available = Math.min(this.maximumAvailable, this.available + points);
+    this.available = Math.max(0, Math.min(this.maximumAvailable, this.available + requested - actual));
   }
 
   status() {

@@ -6,14 +6,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   execute,
+  getNamedType,
+  getVariableValues,
   GraphQLError,
   Kind,
   parse,
   validate,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
   type OperationDefinitionNode,
 } from "graphql";
+import { accessDenied, hasScope, requiredScopeForType, scopesOf, type AccessScopes } from "./access";
 import { prepareBulkQuery, writeBulkResult } from "./bulk-operation";
 import { actualQueryCost, LeakyBucket, requestedQueryCost } from "./cost";
 import type { GeneratedStore, MarketingState, OrderRecord, StoreOptions } from "./model";
@@ -28,12 +32,18 @@ import {
 } from "./payloads";
 import { mutationRoot, queryRoot, type BulkOperationView, type Effects, type EmulatorContext } from "./resolvers";
 import { adminSchema } from "./schema";
-import { ShopState, type NewOrder } from "./shop-state";
+import { ShopState, type NewOrder, type TokenGrant } from "./shop-state";
 import { generateStore } from "./store-generator";
 import { gid, type RequestContext } from "./views";
-import { subscriptionsFromToml, WebhookDeliverer, type Delivery, type DeliveryOptions } from "./webhooks";
+import { appConfigFromToml, WebhookDeliverer, type Delivery, type DeliveryOptions } from "./webhooks";
 
 export const ADMIN_API_VERSION = "2026-10";
+/** Shopify refuses any single query above this cost, whatever the bucket size. */
+export const SINGLE_QUERY_MAX_COST = 1000;
+/** Topics Shopify still delivers after an uninstall. */
+const AFTER_UNINSTALL_TOPICS = new Set(["app/uninstalled", "customers/data_request", "customers/redact", "shop/redact"]);
+const EXPIRING_TOKEN_SECONDS = 3600;
+const REFRESH_TOKEN_SECONDS = 90 * 24 * 3600;
 
 export interface EmulatorOptions {
   /** The app's client id and secret: webhooks are signed and session tokens checked with them. */
@@ -43,17 +53,19 @@ export interface EmulatorOptions {
   appUrl?: string;
   /** The leaky bucket per (app, shop); default 1000 points, restoring 100 per second. */
   bucket?: { maximumAvailable: number; restoreRate: number };
-  /** "Now" for the emulated shops (default: the real clock). */
+  /** The bucket's clock in ms (default Date.now); separate from `clock` so a frozen store clock still refills. */
+  bucketClock?: () => number;
+  /** "Now" for the emulated shops: timestamps, discount periods, token expiry (default: the real clock). */
   clock?: () => Date;
   /** How long Shopify's asynchronous jobs take here (discountCodeBulkDelete, redeem-code bulk add). */
   asyncJobDelayMs?: number;
   /** Delays between webhook retries; their count is the number of retries (default 5 short ones). */
   webhookRetryDelaysMs?: number[];
-  /** topic → URI; default: the subscriptions in shopify.app.toml. */
-  subscriptions?: Map<string, string>;
+  /** The app configuration to follow (scopes, webhook subscriptions, API version); default shopify.app.toml. */
+  appConfig?: string;
   /** Flow trigger handles the app declares; when given, flowTriggerReceive refuses others. */
   flowTriggerHandles?: string[];
-  /** Scopes granted to the app (returned by token exchange). */
+  /** Scopes granted to the app; default: those requested in the app configuration. */
   scopes?: string;
 }
 
@@ -70,7 +82,7 @@ interface BulkOperationRecord {
   file: string;
   urlToken: string;
   errorCode: string | null;
-  /** Why a FAILED run failed (an emulator bug, not something Shopify reports). */
+  /** Why a FAILED run failed (an emulator limitation or bug, not something Shopify reports). */
   failure?: string;
   done: Promise<void>;
 }
@@ -82,7 +94,9 @@ export class ShopifyEmulator {
   private readonly buckets = new Map<string, LeakyBucket>();
   private readonly bulkOperations = new Map<number, BulkOperationRecord>();
   private readonly jobs = new Map<number, boolean>();
-  private readonly refreshTokens = new Map<string, string>();
+  private readonly jobTimers = new Set<NodeJS.Timeout>();
+  private readonly refreshTokens = new Map<string, { domain: string; expiresAt: number }>();
+  private readonly grantedScopes: string;
   private nextBulkOperationId = 7_000_000;
   private nextJobId = 3_000_000;
   private appUrl: string | null;
@@ -92,8 +106,10 @@ export class ShopifyEmulator {
 
   private constructor(private readonly options: EmulatorOptions) {
     this.appUrl = options.appUrl ?? null;
+    const config = appConfigFromToml(options.appConfig);
+    this.grantedScopes = options.scopes ?? config.scopes;
     this.webhooks = new WebhookDeliverer(
-      { appUrl: () => this.appUrl, apiSecret: options.apiSecret, subscriptions: options.subscriptions ?? subscriptionsFromToml() },
+      { appUrl: () => this.appUrl, apiSecret: options.apiSecret, subscriptions: config.subscriptions, apiVersion: config.apiVersion, now: () => this.now() },
       options.webhookRetryDelaysMs ?? [50, 100, 200, 400, 800],
     );
   }
@@ -114,10 +130,13 @@ export class ShopifyEmulator {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.jobTimers) clearTimeout(timer);
     await this.webhooks.idle();
+    for (const operation of this.bulkOperations.values()) if (operation.status === "RUNNING") operation.status = "CANCELING";
     await Promise.allSettled([...this.bulkOperations.values()].map((operation) => operation.done));
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
+    await closed;
     await rm(this.workDir, { recursive: true, force: true });
   }
 
@@ -145,20 +164,28 @@ export class ShopifyEmulator {
     return state;
   }
 
-  /** An offline access token for the app on this shop (what token exchange would give it). */
-  issueAccessToken(domain: string): string {
+  /** An offline access token for the app on this shop (what an install gives it); the app's scopes unless told otherwise. */
+  issueAccessToken(domain: string, grant: { scopes?: string; expiresInSeconds?: number } = {}): string {
     const state = this.shop(domain);
     const token = `shpat_${randomBytes(16).toString("hex")}`;
-    state.accessTokens.add(token);
+    const expiresAt = grant.expiresInSeconds ? this.now().getTime() + grant.expiresInSeconds * 1000 : null;
+    state.accessTokens.set(token, { scopes: scopesOf(grant.scopes ?? this.grantedScopes), expiresAt });
     state.installed = true;
     return token;
+  }
+
+  private liveGrant(state: ShopState, token: string): TokenGrant | undefined {
+    const grant = state.accessTokens.get(token);
+    if (!grant || !state.installed) return undefined;
+    if (grant.expiresAt !== null && grant.expiresAt <= this.now().getTime()) return undefined;
+    return grant;
   }
 
   private bucket(domain: string): LeakyBucket {
     let bucket = this.buckets.get(domain);
     if (!bucket) {
       const { maximumAvailable, restoreRate } = this.options.bucket ?? { maximumAvailable: 1000, restoreRate: 100 };
-      bucket = new LeakyBucket(maximumAvailable, restoreRate, () => this.now().getTime());
+      bucket = new LeakyBucket(maximumAvailable, restoreRate, this.options.bucketClock);
       this.buckets.set(domain, bucket);
     }
     return bucket;
@@ -229,9 +256,8 @@ export class ShopifyEmulator {
   async graphql(domain: string, accessToken: string, rawBody: string): Promise<{ status: number; body: unknown }> {
     const state = this.shops.get(domain);
     if (!state) return { status: 404, body: { errors: "Not Found" } };
-    if (!state.installed || !state.accessTokens.has(accessToken)) {
-      return { status: 401, body: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" } };
-    }
+    const grant = this.liveGrant(state, accessToken);
+    if (!grant) return { status: 401, body: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" } };
     let request: { query?: unknown; variables?: unknown; operationName?: unknown };
     try {
       request = JSON.parse(rawBody) as typeof request;
@@ -257,18 +283,22 @@ export class ShopifyEmulator {
     const fragments = new Map(
       document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
     );
-    const variables = (request.variables ?? {}) as Record<string, unknown>;
+    const rawVariables = (request.variables ?? {}) as Record<string, unknown>;
+    // Cost is computed on the coerced variables (defaults included), as Shopify does.
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
+    if (coerced.errors) return { status: 200, body: { errors: coerced.errors.map(shopifyError) } };
+    const variables = coerced.coerced;
 
     const bucket = this.bucket(domain);
     const requested = requestedQueryCost(schema, operation, fragments, variables);
-    if (requested > bucket.maximumAvailable) {
+    if (requested > SINGLE_QUERY_MAX_COST) {
       return {
         status: 200,
         body: {
           errors: [
             {
-              message: `Query cost is ${requested}, which exceeds the single query max cost limit (${bucket.maximumAvailable}).`,
-              extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: bucket.maximumAvailable, documentation: "https://shopify.dev/api/usage/limits#rate-limits" },
+              message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).`,
+              extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: SINGLE_QUERY_MAX_COST, documentation: "https://shopify.dev/api/usage/limits#rate-limits" },
             },
           ],
         },
@@ -284,18 +314,24 @@ export class ShopifyEmulator {
       };
     }
 
-    const context: EmulatorContext = { state, searchWarnings: [], effects: this.effects(domain) };
+    const context: EmulatorContext = {
+      state,
+      scopes: grant.scopes,
+      oldestVisibleOrder: orderWindow(grant.scopes, this.now()),
+      searchWarnings: [],
+      effects: this.effects(domain),
+    };
     const result = await execute({
       schema,
       document,
       operationName: operation.name?.value,
-      variableValues: variables,
+      variableValues: rawVariables,
       contextValue: context,
       rootValue: operation.operation === "mutation" ? mutationRoot : queryRoot,
-      fieldResolver: rootAwareResolver,
+      fieldResolver: emulatorResolver,
     });
     const actual = actualQueryCost(schema, operation, fragments, variables, (result.data ?? null) as Record<string, unknown> | null);
-    bucket.giveBack(Math.max(0, requested - actual));
+    bucket.settle(requested, actual);
     const body: Record<string, unknown> = {};
     if (result.errors?.length) body.errors = result.errors.map(shopifyError);
     if (result.data !== undefined) body.data = result.data;
@@ -314,7 +350,10 @@ export class ShopifyEmulator {
     return { status: 200, body };
   }
 
-  /** POST /admin/oauth/access_token: token exchange (from a session token) and refresh. */
+  /**
+   * POST /admin/oauth/access_token: token exchange (an App Bridge session token, or an offline
+   * token being migrated to an expiring one) and refresh. Only offline tokens are issued.
+   */
   private accessToken(domain: string, rawBody: string): { status: number; body: unknown } {
     const state = this.shops.get(domain);
     let body: Record<string, string>;
@@ -324,25 +363,33 @@ export class ShopifyEmulator {
       return { status: 400, body: { error: "invalid_request" } };
     }
     if (!state || !state.installed) return { status: 400, body: { error: "invalid_request", error_description: "Shop not found" } };
-    if (body.client_id !== this.options.apiKey || body.client_secret !== this.options.apiSecret) {
-      return { status: 401, body: { error: "invalid_client" } };
-    }
-    const scope = this.options.scopes ?? "";
+    if (body.client_id !== this.options.apiKey || body.client_secret !== this.options.apiSecret) return { status: 401, body: { error: "invalid_client" } };
+    const now = this.now().getTime();
     const issue = (expiring: boolean) => {
-      const accessToken = this.issueAccessToken(domain);
-      if (!expiring) return { access_token: accessToken, scope };
+      const accessToken = this.issueAccessToken(domain, { expiresInSeconds: expiring ? EXPIRING_TOKEN_SECONDS : undefined });
+      if (!expiring) return { access_token: accessToken, scope: this.grantedScopes };
       const refreshToken = `shprt_${randomBytes(16).toString("hex")}`;
-      this.refreshTokens.set(refreshToken, domain);
-      return { access_token: accessToken, scope, expires_in: 3600, refresh_token: refreshToken, refresh_token_expires_in: 7_776_000 };
+      this.refreshTokens.set(refreshToken, { domain, expiresAt: now + REFRESH_TOKEN_SECONDS * 1000 });
+      return { access_token: accessToken, scope: this.grantedScopes, expires_in: EXPIRING_TOKEN_SECONDS, refresh_token: refreshToken, refresh_token_expires_in: REFRESH_TOKEN_SECONDS };
     };
     if (body.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") {
-      if (!verifySessionToken(body.subject_token ?? "", this.options.apiKey, this.options.apiSecret, domain)) {
-        return { status: 400, body: { error: "invalid_subject_token" } };
+      if (body.requested_token_type !== "urn:shopify:params:oauth:token-type:offline-access-token") {
+        return { status: 400, body: { error: "invalid_request", error_description: "The local Shopify emulator issues offline access tokens only." } };
       }
-      return { status: 200, body: issue(body.expiring === "1") };
+      if (body.subject_token_type === "urn:ietf:params:oauth:token-type:id_token") {
+        if (!verifySessionToken(body.subject_token ?? "", this.options.apiKey, this.options.apiSecret, domain, now)) return { status: 400, body: { error: "invalid_subject_token" } };
+        return { status: 200, body: issue(body.expiring === "1") };
+      }
+      if (body.subject_token_type === "urn:shopify:params:oauth:token-type:offline-access-token") {
+        if (!this.liveGrant(state, body.subject_token ?? "")) return { status: 400, body: { error: "invalid_subject_token" } };
+        state.accessTokens.delete(body.subject_token!); // migrated to an expiring token
+        return { status: 200, body: issue(true) };
+      }
+      return { status: 400, body: { error: "invalid_request", error_description: "unsupported subject_token_type" } };
     }
     if (body.grant_type === "refresh_token") {
-      if (this.refreshTokens.get(body.refresh_token ?? "") !== domain) return { status: 400, body: { error: "invalid_grant" } };
+      const refresh = this.refreshTokens.get(body.refresh_token ?? "");
+      if (!refresh || refresh.domain !== domain || refresh.expiresAt <= now) return { status: 400, body: { error: "invalid_grant" } };
       this.refreshTokens.delete(body.refresh_token!); // Shopify rotates refresh tokens
       return { status: 200, body: issue(true) };
     }
@@ -354,7 +401,7 @@ export class ShopifyEmulator {
   private effects(domain: string): Effects {
     return {
       consentChanged: (context, customer) => {
-        this.webhooks.deliver(domain, "customers_email_marketing_consent/update", consentPayload(context.state, customer));
+        this.deliver(domain, "customers_email_marketing_consent/update", consentPayload(context.state, customer));
       },
       runBulkQuery: (context, query) => this.runBulkQuery(context, domain, query),
       cancelBulkOperation: (_context, id) => {
@@ -374,10 +421,12 @@ export class ShopifyEmulator {
       startJob: (work) => {
         const id = this.nextJobId++;
         this.jobs.set(id, false);
-        setTimeout(() => {
+        const timer = setTimeout(() => {
+          this.jobTimers.delete(timer);
           work();
           this.jobs.set(id, true);
         }, this.options.asyncJobDelayMs ?? 20);
+        this.jobTimers.add(timer);
         return id;
       },
       jobDone: (id) => this.jobs.get(id),
@@ -399,6 +448,10 @@ export class ShopifyEmulator {
     if ("problems" in prepared) {
       return { bulkOperation: null, userErrors: [{ field: ["query"], message: `Invalid bulk query: ${prepared.problems.join(" ")}`, code: "INVALID" }] };
     }
+    const required = requiredScopeForType(getNamedType(prepared.rootType.getFields().nodes!.type).name);
+    if (required && !hasScope(context.scopes, required)) {
+      return { bulkOperation: null, userErrors: [{ field: ["query"], message: accessDenied(prepared.rootField.name.value, required).message, code: "INVALID" }] };
+    }
     const id = this.nextBulkOperationId++;
     const operation: BulkOperationRecord = {
       id,
@@ -418,18 +471,18 @@ export class ShopifyEmulator {
     this.bulkOperations.set(id, operation);
     operation.done = (async () => {
       await new Promise((resolve) => setImmediate(resolve));
-      if (operation.status === "CANCELING") {
+      const canceling = () => operation.status === "CANCELING";
+      if (canceling()) {
         operation.status = "CANCELED";
         return;
       }
       operation.status = "RUNNING";
       try {
-        const canceling = () => operation.status === "CANCELING";
         const result = await writeBulkResult({ ...context, searchWarnings: [] }, prepared, operation.file, canceling);
         Object.assign(operation, result);
         operation.status = canceling() ? "CANCELED" : "COMPLETED";
       } catch (error) {
-        operation.failure = error instanceof Error ? error.stack ?? error.message : String(error);
+        operation.failure = error instanceof Error ? error.message : String(error);
         operation.status = "FAILED";
         operation.errorCode = "INTERNAL_SERVER_ERROR";
       }
@@ -457,45 +510,49 @@ export class ShopifyEmulator {
     };
   }
 
-  /** Resolves when the shop's bulk operations have finished (for tests). */
-  async bulkOperationsSettled(): Promise<void> {
+  /** Resolves when the bulk operations started so far have finished; returns why any failed. */
+  async bulkOperationsSettled(): Promise<string[]> {
     await Promise.allSettled([...this.bulkOperations.values()].map((operation) => operation.done));
+    return [...this.bulkOperations.values()].flatMap((operation) => (operation.failure ? [operation.failure] : []));
   }
 
   // ── actions: what happens in the store, each delivering the webhooks Shopify would ────────────
 
+  /** Delivers unless the app is uninstalled from the shop (then only the compliance topics go out). */
+  private deliver(domain: string, topic: string, payload: unknown, options?: DeliveryOptions): Delivery | null {
+    if (!this.shop(domain).installed && !AFTER_UNINSTALL_TOPICS.has(topic)) return null;
+    return this.webhooks.deliver(domain, topic, payload, options);
+  }
+
   placeOrder(domain: string, input: NewOrder, delivery?: DeliveryOptions): { order: OrderRecord; webhook: Delivery | null } {
     const state = this.shop(domain);
     const order = state.placeOrder(input);
-    return { order, webhook: this.webhooks.deliver(domain, "orders/create", orderPayload(state, order), delivery) };
+    return { order, webhook: this.deliver(domain, "orders/create", orderPayload(state, order), delivery) };
   }
 
   cancelOrder(domain: string, orderId: number, delivery?: DeliveryOptions) {
     const state = this.shop(domain);
     const order = state.cancelOrder(orderId);
     const payload = orderPayload(state, order);
-    return {
-      order,
-      webhooks: [this.webhooks.deliver(domain, "orders/cancelled", payload, delivery), this.webhooks.deliver(domain, "orders/updated", payload, delivery)],
-    };
+    return { order, webhooks: [this.deliver(domain, "orders/cancelled", payload, delivery), this.deliver(domain, "orders/updated", payload, delivery)] };
   }
 
   refundOrder(domain: string, orderId: number, amount: string, delivery?: DeliveryOptions) {
     const state = this.shop(domain);
     const order = state.refundOrder(orderId, amount);
-    return { order, webhook: this.webhooks.deliver(domain, "orders/updated", orderPayload(state, order), delivery) };
+    return { order, webhook: this.deliver(domain, "orders/updated", orderPayload(state, order), delivery) };
   }
 
   createCustomer(domain: string, fields: Parameters<ShopState["createCustomer"]>[0], delivery?: DeliveryOptions) {
     const state = this.shop(domain);
     const customer = state.createCustomer(fields);
-    return { customer, webhook: this.webhooks.deliver(domain, "customers/create", customerPayload(state, customer), delivery) };
+    return { customer, webhook: this.deliver(domain, "customers/create", customerPayload(state, customer), delivery) };
   }
 
   updateCustomer(domain: string, customerId: number, patch: Parameters<ShopState["updateCustomer"]>[1], delivery?: DeliveryOptions) {
     const state = this.shop(domain);
     const customer = state.updateCustomer(customerId, patch);
-    return { customer, webhook: this.webhooks.deliver(domain, "customers/update", customerPayload(state, customer), delivery) };
+    return { customer, webhook: this.deliver(domain, "customers/update", customerPayload(state, customer), delivery) };
   }
 
   /** The customer changes their e-mail consent (e.g. unsubscribes in the store). */
@@ -503,18 +560,19 @@ export class ShopifyEmulator {
     const state = this.shop(domain);
     const level = marketingState === "SUBSCRIBED" ? "SINGLE_OPT_IN" : null;
     const customer = state.setMarketingConsent(customerId, marketingState, level, this.now());
-    return { customer, webhook: this.webhooks.deliver(domain, "customers_email_marketing_consent/update", consentPayload(state, customer), delivery) };
+    return { customer, webhook: this.deliver(domain, "customers_email_marketing_consent/update", consentPayload(state, customer), delivery) };
   }
 
+  /** Deletes a customer without orders (Shopify refuses to delete one with orders). */
   deleteCustomer(domain: string, customerId: number, delivery?: DeliveryOptions) {
     this.shop(domain).deleteCustomer(customerId);
-    return { webhook: this.webhooks.deliver(domain, "customers/delete", customerDeletePayload(customerId), delivery) };
+    return { webhook: this.deliver(domain, "customers/delete", customerDeletePayload(customerId), delivery) };
   }
 
   startCheckout(domain: string, customerId: number, delivery?: DeliveryOptions) {
     const state = this.shop(domain);
     const checkout = state.startCheckout(customerId);
-    return { checkout, webhook: this.webhooks.deliver(domain, "checkouts/create", checkoutPayload(state, checkout), delivery) };
+    return { checkout, webhook: this.deliver(domain, "checkouts/create", checkoutPayload(state, checkout), delivery) };
   }
 
   /** The merchant uninstalls the app: its tokens stop working, app/uninstalled is delivered. */
@@ -522,7 +580,7 @@ export class ShopifyEmulator {
     const state = this.shop(domain);
     state.installed = false;
     state.accessTokens.clear();
-    return { webhook: this.webhooks.deliver(domain, "app/uninstalled", shopPayload(state), delivery) };
+    return { webhook: this.deliver(domain, "app/uninstalled", shopPayload(state), delivery) };
   }
 
   requestCustomerData(domain: string, customerId: number, delivery?: DeliveryOptions) {
@@ -532,9 +590,9 @@ export class ShopifyEmulator {
     const payload = {
       ...customerCompliancePayload(state, customer),
       orders_requested: state.ordersOf(customerId).map((order) => order.id),
-      data_request: { id: Number(randomBytes(4).readUInt32BE()) },
+      data_request: { id: randomBytes(4).readUInt32BE() },
     };
-    return { webhook: this.webhooks.deliver(domain, "customers/data_request", payload, delivery) };
+    return { webhook: this.deliver(domain, "customers/data_request", payload, delivery) };
   }
 
   redactCustomer(domain: string, customerId: number, delivery?: DeliveryOptions) {
@@ -542,30 +600,49 @@ export class ShopifyEmulator {
     const customer = state.customer(customerId);
     if (!customer) throw new Error(`no customer ${customerId} in ${domain}`);
     const payload = { ...customerCompliancePayload(state, customer), orders_to_redact: state.ordersOf(customerId).map((order) => order.id) };
-    return { webhook: this.webhooks.deliver(domain, "customers/redact", payload, delivery) };
+    return { webhook: this.deliver(domain, "customers/redact", payload, delivery) };
   }
 
   redactShop(domain: string, delivery?: DeliveryOptions) {
     const state = this.shop(domain);
-    return { webhook: this.webhooks.deliver(domain, "shop/redact", { shop_id: state.store.shop.id, shop_domain: domain }, delivery) };
+    return { webhook: this.deliver(domain, "shop/redact", { shop_id: state.store.shop.id, shop_domain: domain }, delivery) };
   }
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Root fields come from the root objects; a root field they lack is named in the error. */
-function rootAwareResolver(source: unknown, args: Record<string, unknown>, context: EmulatorContext, info: { fieldName: string; parentType: { name: string } }) {
-  const value = (source as Record<string, unknown> | null)?.[info.fieldName];
-  if (source === queryRoot || source === mutationRoot) {
-    if (typeof value !== "function") {
-      throw new GraphQLError(`The local Shopify emulator does not implement ${info.parentType.name}.${info.fieldName}.`, {
-        extensions: { code: "EMULATOR_UNSUPPORTED" },
-      });
-    }
-    return (value as (a: typeof args, c: EmulatorContext) => unknown)(args, context);
+/** Without read_all_orders, Shopify shows only the last 60 days of orders. */
+function orderWindow(scopes: AccessScopes, now: Date): Date | null {
+  return scopes.has("read_all_orders") ? null : new Date(now.getTime() - 60 * 24 * 3600 * 1000);
+}
+
+/**
+ * Resolves every field: root fields from the root objects, others from the view objects. A field
+ * a view does not provide is an error naming it (never a silent null), and access scopes are
+ * enforced by the type a field returns (and per mutation), as Shopify does.
+ */
+function emulatorResolver(source: unknown, args: Record<string, unknown>, context: EmulatorContext, info: GraphQLResolveInfo) {
+  const required = source === mutationRoot ? MUTATION_SCOPES[info.fieldName] : requiredScopeForType(getNamedType(info.returnType).name);
+  if (required && !hasScope(context.scopes, required)) throw accessDenied(info.fieldName, required);
+  const object = source as Record<string, unknown>;
+  if (!(info.fieldName in object)) {
+    throw new GraphQLError(`The local Shopify emulator does not implement ${info.parentType.name}.${info.fieldName}.`, { extensions: { code: "EMULATOR_UNSUPPORTED" } });
   }
+  const value = object[info.fieldName];
   return typeof value === "function" ? (value as (a: typeof args, c: EmulatorContext) => unknown)(args, context) : value;
 }
+
+const MUTATION_SCOPES: Record<string, string> = {
+  discountCodeBasicCreate: "write_discounts",
+  discountCodeFreeShippingCreate: "write_discounts",
+  discountCodeDelete: "write_discounts",
+  discountCodeBulkDelete: "write_discounts",
+  discountRedeemCodeBulkAdd: "write_discounts",
+  customerEmailMarketingConsentUpdate: "write_customers",
+  marketingActivityCreateExternal: "write_marketing_events",
+  marketingActivityUpdateExternal: "write_marketing_events",
+  marketingEngagementCreate: "write_marketing_events",
+};
 
 /**
  * Errors in Shopify's shape. Shopify's GraphQL server (graphql-ruby) words validation errors
@@ -603,15 +680,29 @@ function variableType(error: GraphQLError): string {
   return node && node.kind === Kind.VARIABLE_DEFINITION && node.type.loc ? node.type.loc.source.body.slice(node.type.loc.start, node.type.loc.end) : "?";
 }
 
-/** App Bridge's session token: HS256 with the app secret, for this app (aud) and this shop (dest). */
-function verifySessionToken(token: string, apiKey: string, apiSecret: string, domain: string): boolean {
+/** App Bridge's session token: HS256 with the app secret, issued by this shop, for this app, currently valid. */
+function verifySessionToken(token: string, apiKey: string, apiSecret: string, domain: string, now: number): boolean {
   const [header, payload, signature] = token.split(".");
   if (!header || !payload || !signature) return false;
   const expected = createHmac("sha256", apiSecret).update(`${header}.${payload}`).digest();
   const given = Buffer.from(signature, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
-  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { aud?: string; dest?: string; exp?: number };
-  return claims.aud === apiKey && claims.dest === `https://${domain}` && (claims.exp ?? 0) * 1000 > Date.now();
+  let claims: { aud?: unknown; dest?: unknown; iss?: unknown; exp?: unknown; nbf?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as typeof claims;
+  } catch {
+    return false;
+  }
+  const seconds = now / 1000;
+  return (
+    claims.aud === apiKey &&
+    claims.dest === `https://${domain}` &&
+    // Real tokens say https://<shop>/admin; Shopify's own test helper signs <shop>/admin.
+    (claims.iss === `https://${domain}/admin` || claims.iss === `${domain}/admin`) &&
+    typeof claims.exp === "number" &&
+    claims.exp > seconds &&
+    (typeof claims.nbf !== "number" || claims.nbf <= seconds + 5)
+  );
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { accessDenied, hasScope, requiredScopeForType } from "./access";
 import { arraySequence, paginate, type PageArgs } from "./connection";
 import { discountInputErrors, type Discount, type DiscountInput, type DiscountUserError, type DiscountValue } from "./discounts";
 import type { CustomerRecord, MarketingOptInLevel, MarketingState } from "./model";
@@ -9,6 +10,7 @@ import {
   discountNodeView,
   gid,
   orderView,
+  orderVisible,
   ordersConnection,
   parseGid,
   productsConnection,
@@ -145,15 +147,6 @@ function bulkCreationView(context: EmulatorContext, creation: BulkCreation) {
 
 // ── marketing ──────────────────────────────────────────────────────────────────────────────────
 
-const externalToStatus: Record<string, string> = {
-  ACTIVE: "ACTIVE",
-  INACTIVE: "INACTIVE",
-  PAUSED: "PAUSED",
-  SCHEDULED: "SCHEDULED",
-  DELETED_EXTERNALLY: "DELETED_EXTERNALLY",
-  UNDEFINED: "UNDEFINED",
-};
-
 function marketingActivityView(activity: MarketingActivityRecord) {
   return {
     __typename: "MarketingActivity",
@@ -205,7 +198,7 @@ export const queryRoot: Record<string, (args: Args, context: EmulatorContext) =>
   customers: (args, context) => customersConnection(context, args),
   order: ({ id }, context) => {
     const order = context.state.order(parseGid(String(id), "Order").id);
-    return order ? orderView(context, order) : null;
+    return order && orderVisible(context, order) ? orderView(context, order) : null;
   },
   orders: (args, context) => ordersConnection(context, args),
   product: ({ id }, context) => {
@@ -219,7 +212,11 @@ export const queryRoot: Record<string, (args: Args, context: EmulatorContext) =>
   },
   productVariants: (args, context) => productVariantsConnection(context, args),
   node: ({ id }, context) => nodeById(context, String(id)),
-  nodes: ({ ids }, context) => (ids as string[]).map((id) => nodeById(context, id)),
+  nodes: ({ ids }, context) => {
+    const list = ids as string[];
+    if (list.length > 250) throw new GraphQLError("nodes accepts at most 250 ids.", { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
+    return list.map((id) => nodeById(context, id));
+  },
   bulkOperation: ({ id }, context) => context.effects.bulkOperation(context, parseGid(String(id), "BulkOperation").id),
   currentBulkOperation: (_args, context) => context.effects.currentBulkOperation(context),
   codeDiscountNodeByCode: ({ code }, context) => {
@@ -259,6 +256,9 @@ function nodeById(context: EmulatorContext, value: string): unknown {
   };
   const field = byType[type];
   if (!field) throw new GraphQLError(`The local Shopify emulator does not resolve ${type} nodes.`, { extensions: { code: "EMULATOR_UNSUPPORTED" } });
+  // node(id) returns the Node interface, so the scope of the concrete type is checked here.
+  const required = requiredScopeForType(type);
+  if (required && !hasScope(context.scopes, required)) throw accessDenied("node", required);
   return queryRoot[field]!({ id: value }, context);
 }
 
@@ -345,7 +345,7 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
     const record = context.state.addMarketingActivity({
       remoteId: activity.remoteId ?? null,
       title: activity.title!.trim(),
-      status: externalToStatus[activity.status ?? "ACTIVE"] ?? "ACTIVE",
+      status: activity.status ?? "ACTIVE", // the external statuses are MarketingActivityStatus values too
       tactic: activity.tactic!,
       marketingChannelType: activity.marketingChannelType!,
       remoteUrl: activity.remoteUrl!,
@@ -358,7 +358,7 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
     if (!record) return { marketingActivity: null, userErrors: [{ field: ["marketingActivityId"], message: "Marketing activity does not exist", code: "MARKETING_ACTIVITY_DOES_NOT_EXIST" }] };
     const changes = input as MarketingActivityInput;
     if (changes.title) record.title = changes.title;
-    if (changes.status) record.status = externalToStatus[changes.status] ?? record.status;
+    if (changes.status) record.status = changes.status;
     record.updatedAt = context.state.now().toISOString();
     return { marketingActivity: marketingActivityView(record), userErrors: [] };
   },

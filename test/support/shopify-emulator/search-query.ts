@@ -1,7 +1,7 @@
 /**
  * A subset of Shopify's search syntax for the `query:` argument: terms joined by spaces/AND or
  * OR, `field:value`, comparisons (`field:>value`, `>=`, `<`, `<=`), negation (`-field:value`,
- * `NOT field:value`), quoted values, `*` prefix wildcards, and bare words matched against the
+ * `NOT field:value`, `NOT (…)`), parentheses, quoted values, `*` prefix wildcards, and bare words matched against the
  * resource's default text. Fields the resource does not know are ignored with a warning, as
  * Shopify does (reported under `extensions.search`).
  */
@@ -30,7 +30,7 @@ export interface CompiledSearch<T> {
 }
 
 function tokenize(query: string): string[] {
-  return query.match(/-?[\w.]+:(?:>=|<=|>|<)?(?:"[^"]*"|'[^']*'|\S+)|"[^"]*"|'[^']*'|\(|\)|\S+/g) ?? [];
+  return query.match(/-?[\w.]+:(?:>=|<=|>|<)?(?:"[^"]*"|'[^']*'|[^\s()]+)|"[^"]*"|'[^']*'|-(?=\()|\(|\)|[^\s()]+/g) ?? [];
 }
 
 function parseTerm(token: string, negated: boolean): Term {
@@ -57,27 +57,20 @@ function compare(actual: string | number | boolean, comparator: Comparator, expe
   return comparator === ">" ? left > right : comparator === ">=" ? left >= right : comparator === "<" ? left < right : left <= right;
 }
 
+type Expression<T> = (record: T) => boolean;
+
+/**
+ * Grammar: or := and ("OR" and)* ; and := unary (["AND"] unary)* ; unary := ("NOT" | "-") unary |
+ * "(" or ")" | term. A leading "-" on a field term negates it (`-status:open`).
+ */
 export function compileSearch<T>(query: string | null | undefined, spec: SearchSpec<T>): CompiledSearch<T> {
   if (!query?.trim()) return { matches: () => true, unknownFields: [] };
-  // Disjunctive normal form: OR separates groups of ANDed terms (parentheses are not nested).
-  const groups: Term[][] = [[]];
+  const tokens = tokenize(query);
   const unknownFields: string[] = [];
-  let negateNext = false;
-  for (const token of tokenize(query)) {
-    if (token === "OR") groups.push([]);
-    else if (token === "AND" || token === "(" || token === ")") continue;
-    else if (token === "NOT") negateNext = true;
-    else {
-      const term = parseTerm(token, negateNext);
-      negateNext = false;
-      if (term.field !== null && !(term.field in spec.fields)) {
-        unknownFields.push(term.field);
-        continue;
-      }
-      groups.at(-1)!.push(term);
-    }
-  }
-  const holds = (record: T, term: Term): boolean => {
+  let at = 0;
+  const always: Expression<T> = () => true;
+
+  const holds = (term: Term): Expression<T> => (record) => {
     let result: boolean;
     if (term.field === null) {
       result = spec.text(record).toLowerCase().includes(term.value.toLowerCase());
@@ -88,9 +81,45 @@ export function compileSearch<T>(query: string | null | undefined, spec: SearchS
     }
     return term.negated ? !result : result;
   };
-  const live = groups.filter((group) => group.length > 0);
-  return {
-    matches: (record) => live.length === 0 || live.some((group) => group.every((term) => holds(record, term))),
-    unknownFields,
+
+  const parseOr = (): Expression<T> => {
+    const alternatives = [parseAnd()];
+    while (tokens[at] === "OR") {
+      at++;
+      alternatives.push(parseAnd());
+    }
+    return alternatives.length === 1 ? alternatives[0]! : (record) => alternatives.some((alternative) => alternative(record));
   };
+  const parseAnd = (): Expression<T> => {
+    const parts: Expression<T>[] = [];
+    while (at < tokens.length && tokens[at] !== "OR" && tokens[at] !== ")") {
+      if (tokens[at] === "AND") {
+        at++;
+        continue;
+      }
+      parts.push(parseUnary());
+    }
+    return (record) => parts.every((part) => part(record));
+  };
+  const parseUnary = (): Expression<T> => {
+    const token = tokens[at++]!;
+    if (token === "NOT" || token === "-") {
+      const inner = parseUnary();
+      return (record) => !inner(record);
+    }
+    if (token === "(") {
+      const inner = parseOr();
+      if (tokens[at] === ")") at++;
+      return inner;
+    }
+    const term = parseTerm(token, false);
+    if (term.field !== null && !(term.field in spec.fields)) {
+      unknownFields.push(term.field); // ignored, as Shopify ignores invalid fields
+      return always;
+    }
+    return holds(term);
+  };
+
+  const expression = parseOr();
+  return { matches: expression, unknownFields };
 }

@@ -72,8 +72,14 @@ export class OrderRefused extends Error {
   }
 }
 
+/** What an access token grants: scopes, and an expiry for expiring offline tokens. */
+export interface TokenGrant {
+  scopes: Set<string>;
+  expiresAt: number | null;
+}
+
 export class ShopState {
-  readonly accessTokens = new Set<string>();
+  readonly accessTokens = new Map<string, TokenGrant>();
   installed = true;
 
   private readonly createdCustomers: CustomerRecord[] = [];
@@ -190,7 +196,10 @@ export class ShopState {
     return this.updateCustomer(id, { marketingState: state, marketingOptInLevel: optInLevel, marketingUpdatedAt: at.toISOString() });
   }
 
+  /** Shopify refuses to delete a customer who has orders. */
   deleteCustomer(id: number): void {
+    if (!this.customer(id)) throw new Error(`no customer ${id} in ${this.domain}`);
+    if (this.ordersOf(id).length > 0) throw new Error("Customer can't be deleted because they have orders");
     this.deletedCustomers.add(id);
   }
 
@@ -217,8 +226,50 @@ export class ShopState {
     return created && this.withOrderPatch(created);
   }
 
-  /** Every order: the generated ones by customer, then those created since. */
-  orderSequence(): Sequence<OrderRecord> {
+  /** Bumped whenever an order is added or changed; time-sorted indexes are rebuilt after it. */
+  private ordersVersion = 0;
+  private readonly timeSorted = new Map<string, { version: number; positions: Float64Array }>();
+
+  /**
+   * Every order, by id (the generated ones by customer, then those created since), or by a
+   * timestamp. A time order needs the whole store scanned and sorted once (cached until orders change).
+   */
+  orderSequence(sortKey: "ID" | "PROCESSED_AT" | "CREATED_AT" | "UPDATED_AT" = "ID"): Sequence<OrderRecord> {
+    const byId = this.ordersById();
+    if (sortKey === "ID") return byId;
+    let sorted = this.timeSorted.get(sortKey);
+    if (!sorted || sorted.version !== this.ordersVersion) {
+      const field = ({ PROCESSED_AT: "processedAt", CREATED_AT: "createdAt", UPDATED_AT: "updatedAt" } as const)[sortKey];
+      const times: number[] = [];
+      const positions: number[] = [];
+      for (const { position, item } of byId.scan(0, 1)) {
+        times.push(Date.parse(item[field]));
+        positions.push(position);
+      }
+      const order = [...positions.keys()].sort((a, b) => times[a]! - times[b]! || positions[a]! - positions[b]!);
+      sorted = { version: this.ordersVersion, positions: Float64Array.from(order, (i) => positions[i]!) };
+      this.timeSorted.set(sortKey, sorted);
+    }
+    const { positions } = sorted;
+    const at = (position: number) => this.orderAtPosition(position)!;
+    return {
+      length: positions.length,
+      *scan(from, direction) {
+        for (let i = from; i >= 0 && i < positions.length; i += direction) yield { position: i, item: at(positions[i]!) };
+      },
+    };
+  }
+
+  private orderAtPosition(position: number): OrderRecord | undefined {
+    const base = this.store.customerCount * ORDER_POSITION_STRIDE;
+    const order =
+      position >= base
+        ? this.createdOrders[position - base]
+        : this.history(Math.floor(position / ORDER_POSITION_STRIDE)).orders[position % ORDER_POSITION_STRIDE];
+    return order && this.withOrderPatch(order);
+  }
+
+  private ordersById(): Sequence<OrderRecord> {
     const customers = this.store.customerCount;
     const base = customers * ORDER_POSITION_STRIDE;
     const created = this.createdOrders;
@@ -281,6 +332,7 @@ export class ShopState {
     const lineItemsCents = lineItems.reduce((sum, item) => sum + cents(item.price) * item.quantity, 0);
     let discountCents = 0;
     let freeShipping = false;
+    let maximumShippingCents: number | null = null;
     const discountCodes: string[] = [];
     if (input.discountCode) {
       const found = this.findCode(input.discountCode);
@@ -291,10 +343,13 @@ export class ShopState {
       redemption.discount.usedBy.add(customer.id);
       discountCents = redemption.discountCents;
       freeShipping = redemption.freeShipping;
+      const value = redemption.discount.value;
+      if (value.kind === "freeShipping" && value.maximumShippingPrice !== null) maximumShippingCents = cents(value.maximumShippingPrice);
       discountCodes.push(redemption.code.code);
     }
     const subtotalCents = lineItemsCents - discountCents;
-    const shippingCents = freeShipping || subtotalCents >= 5000 ? 0 : 495;
+    const standardShippingCents = subtotalCents >= 5000 ? 0 : 495;
+    const shippingCents = freeShipping && (maximumShippingCents === null || standardShippingCents <= maximumShippingCents) ? 0 : standardShippingCents;
     const order: OrderRecord = {
       id: this.nextOrderId,
       name: `#E${this.nextOrderId - 9_000_000_000_000 + 1}`,
@@ -317,6 +372,7 @@ export class ShopState {
       sourceName: "web",
     };
     this.nextOrderId++;
+    this.ordersVersion++;
     this.createdOrders.push(order);
     this.createdOrdersByCustomer.set(customer.id, [...(this.createdOrdersByCustomer.get(customer.id) ?? []), order]);
     this.updateCustomer(customer.id, {});
@@ -337,6 +393,7 @@ export class ShopState {
     if (!order) throw new Error(`no order ${id} in ${this.domain}`);
     const now = this.now().toISOString();
     this.orderPatches.set(id, { ...this.orderPatches.get(id), cancelledAt: now, cancelReason: reason, refunded: order.total, financialStatus: "REFUNDED", updatedAt: now });
+    this.ordersVersion++;
     return this.order(id)!;
   }
 
@@ -350,6 +407,7 @@ export class ShopState {
       financialStatus: refunded >= cents(order.total) ? "REFUNDED" : "PARTIALLY_REFUNDED",
       updatedAt: this.now().toISOString(),
     });
+    this.ordersVersion++;
     return this.order(id)!;
   }
 

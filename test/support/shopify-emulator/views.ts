@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import type { AccessScopes } from "./access";
 import { arraySequence, paginate, type PageArgs, type Sequence } from "./connection";
 import { discountStatus, discountSummary, type Discount } from "./discounts";
 import type { AddressRecord, CustomerRecord, Decimal, OrderRecord, ProductRecord, VariantRecord } from "./model";
@@ -17,8 +18,16 @@ type ConnectionArgs = (PageArgs & { query?: string | null; sortKey?: string | nu
 
 export interface RequestContext {
   state: ShopState;
+  /** The scopes of the access token the request came with. */
+  scopes: AccessScopes;
+  /** Orders created before this are invisible (no read_all_orders scope); null = all visible. */
+  oldestVisibleOrder: Date | null;
   /** Fields of `query:` arguments the resource did not know (reported under extensions.search). */
   searchWarnings: { path: string; field: string }[];
+}
+
+export function orderVisible(context: RequestContext, order: OrderRecord): boolean {
+  return context.oldestVisibleOrder === null || Date.parse(order.createdAt) >= context.oldestVisibleOrder.getTime();
 }
 
 export function gid(type: string, id: number | string): string {
@@ -41,14 +50,24 @@ const moneyBag = (amount: Decimal, currencyCode: string) => ({
 });
 const sum = (amounts: Decimal[]) => (amounts.reduce((total, amount) => total + Math.round(Number(amount) * 100), 0) / 100).toFixed(2);
 
-function connection<T, V>(sequence: Sequence<T> | readonly T[], args: ConnectionArgs, view: (item: T) => V, matches?: (item: T) => boolean) {
+function connection<T, V>(key: string, sequence: Sequence<T> | readonly T[], args: ConnectionArgs, view: (item: T) => V, matches?: (item: T) => boolean) {
   const source = Array.isArray(sequence) ? arraySequence(sequence as readonly T[]) : (sequence as Sequence<T>);
   if (args === BULK) {
     const nodes: V[] = [];
     for (const { item } of source.scan(0, 1)) if (!matches || matches(item)) nodes.push(view(item));
-    return { nodes, edges: nodes.map((node) => ({ node, cursor: "" })) };
+    return { nodes };
   }
-  return paginate(source, args, view, matches);
+  return paginate(source, args, view, matches, key);
+}
+
+const ORDER_SORT_FIELDS = { PROCESSED_AT: "processedAt", CREATED_AT: "createdAt", UPDATED_AT: "updatedAt" } as const;
+
+/** A customer's own orders in the requested order (a short list, sorted in memory). */
+function sortedOrders(orders: OrderRecord[], sortKey: string | null | undefined): OrderRecord[] {
+  if (!sortKey || sortKey === "ID" || sortKey === "RELEVANCE") return [...orders].sort((a, b) => a.id - b.id);
+  requireSortKey(sortKey, ["ID", "RELEVANCE", ...Object.keys(ORDER_SORT_FIELDS)]);
+  const field = ORDER_SORT_FIELDS[sortKey as keyof typeof ORDER_SORT_FIELDS];
+  return [...orders].sort((a, b) => Date.parse(a[field]) - Date.parse(b[field]) || a.id - b.id);
 }
 
 function searched<T>(context: RequestContext, path: string, query: string | null | undefined, spec: SearchSpec<T>) {
@@ -146,10 +165,15 @@ export function customerView(context: RequestContext, customer: CustomerRecord) 
     numberOfOrders: () => String(orders().length),
     amountSpent: () => money(sum(counted().map((order) => sum([order.total, `-${order.refunded}`]))), currency),
     lastOrder: () => {
-      const last = orders().at(-1);
+      const last = orders().filter((order) => orderVisible(context, order)).at(-1);
       return last ? orderView(context, last) : null;
     },
-    orders: (args: ConnectionArgs) => connection(orders(), args, (order) => orderView(context, order)),
+    orders: (args: ConnectionArgs) => {
+      const visible = orders().filter((order) => orderVisible(context, order));
+      if (args === BULK) return connection("customer.orders", visible, args, (order) => orderView(context, order));
+      const matches = searched(context, "orders", args.query, orderSearch);
+      return connection("customer.orders", sortedOrders(visible, args.sortKey), args, (order) => orderView(context, order), matches);
+    },
   };
 }
 
@@ -204,7 +228,7 @@ export function orderView(context: RequestContext, order: OrderRecord) {
       return customer ? customerView(context, customer) : null;
     },
     lineItems: (args: ConnectionArgs) =>
-      connection(order.lineItems, args, (item) => ({
+      connection("order.lineItems", order.lineItems, args, (item) => ({
         __typename: "LineItem",
         id: gid("LineItem", item.id),
         title: item.title,
@@ -283,13 +307,13 @@ export function productView(context: RequestContext, product: ProductRecord) {
       maxVariantPrice: money(Math.max(...prices).toFixed(2), currency),
     },
     collections: (args: ConnectionArgs) =>
-      connection(product.collections, args, (title) => ({
+      connection("product.collections", product.collections, args, (title) => ({
         __typename: "Collection",
         id: gid("Collection", collectionId(title)),
         title,
         handle: title.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
       })),
-    variants: (args: ConnectionArgs) => connection(product.variants, args, (variant) => variantView(context, product, variant)),
+    variants: (args: ConnectionArgs) => connection("product.variants", product.variants, args, (variant) => variantView(context, product, variant)),
   };
 }
 
@@ -382,7 +406,7 @@ export function discountNodeView(context: RequestContext, discount: Discount) {
     shareableUrls: [],
     codesCount: { count: discount.codes.length, precision: "EXACT" },
     codes: (args: ConnectionArgs) =>
-      connection(discount.codes, args, (code) => ({
+      connection("discount.codes", discount.codes, args, (code) => ({
         __typename: "DiscountRedeemCode",
         id: gid("DiscountRedeemCode", code.id),
         code: code.code,
@@ -436,24 +460,27 @@ export function discountNodeView(context: RequestContext, discount: Discount) {
 export function customersConnection(context: RequestContext, args: ConnectionArgs) {
   if (args !== BULK) requireSortKey(args.sortKey, ["ID", "RELEVANCE"]);
   const matches = args === BULK ? undefined : searched(context, "customers", args.query, customerSearch);
-  return connection(context.state.customerSequence(), args, (customer) => customerView(context, customer), matches);
+  return connection("customers", context.state.customerSequence(), args, (customer) => customerView(context, customer), matches);
 }
 
+/** Shop-wide orders; Shopify's default order is PROCESSED_AT. */
 export function ordersConnection(context: RequestContext, args: ConnectionArgs) {
-  if (args !== BULK) requireSortKey(args.sortKey, ["ID", "RELEVANCE"]);
-  const matches = args === BULK ? undefined : searched(context, "orders", args.query, orderSearch);
-  return connection(context.state.orderSequence(), args, (order) => orderView(context, order), matches);
+  const sortKey = args === BULK ? "ID" : args.sortKey === "RELEVANCE" || !args.sortKey ? "ID" : args.sortKey;
+  requireSortKey(sortKey, ["ID", ...Object.keys(ORDER_SORT_FIELDS)]);
+  const search = args === BULK ? undefined : searched(context, "orders", args.query, orderSearch);
+  const matches = (order: OrderRecord) => orderVisible(context, order) && (!search || search(order));
+  return connection(`orders:${sortKey}`, context.state.orderSequence(sortKey as "ID"), args, (order) => orderView(context, order), matches);
 }
 
 export function productsConnection(context: RequestContext, args: ConnectionArgs) {
   if (args !== BULK) requireSortKey(args.sortKey, ["ID", "RELEVANCE"]);
   const matches = args === BULK ? undefined : searched(context, "products", args.query, productSearch);
-  return connection(context.state.store.products, args, (product) => productView(context, product), matches);
+  return connection("products", context.state.store.products, args, (product) => productView(context, product), matches);
 }
 
 export function productVariantsConnection(context: RequestContext, args: ConnectionArgs) {
   if (args !== BULK) requireSortKey(args.sortKey, ["ID", "RELEVANCE"]);
   const all = context.state.store.products.flatMap((product) => product.variants.map((variant) => ({ product, variant })));
   const matches = args === BULK ? undefined : searched(context, "productVariants", args.query, variantSearch);
-  return connection(all, args, ({ product, variant }) => variantView(context, product, variant), matches);
+  return connection("productVariants", all, args, ({ product, variant }) => variantView(context, product, variant), matches);
 }

@@ -11,8 +11,6 @@ import { parse as parseToml } from "smol-toml";
  * deliveries and release them in reverse order.
  */
 
-export const WEBHOOK_API_VERSION = "2026-10";
-
 export interface DeliveryOptions {
   /** Send the same delivery (same webhook id) this many times (default 1). */
   times?: number;
@@ -40,16 +38,26 @@ export interface Delivery {
   settled: Promise<void>;
 }
 
-/** topic → URI path from shopify.app.toml's [[webhooks.subscriptions]] (topics and compliance_topics). */
-export function subscriptionsFromToml(file = "shopify.app.toml"): Map<string, string> {
+export interface AppConfig {
+  /** Access scopes the app requests. */
+  scopes: string;
+  /** topic → URI path, from [[webhooks.subscriptions]] (topics and compliance_topics). */
+  subscriptions: Map<string, string>;
+  /** The webhooks' api_version (sent as X-Shopify-API-Version). */
+  apiVersion: string;
+}
+
+/** What Shopify knows about the app from its configuration file. */
+export function appConfigFromToml(file = "shopify.app.toml"): AppConfig {
   const toml = parseToml(readFileSync(file, "utf8")) as {
-    webhooks?: { subscriptions?: { uri: string; topics?: string[]; compliance_topics?: string[] }[] };
+    access_scopes?: { scopes?: string };
+    webhooks?: { api_version?: string; subscriptions?: { uri: string; topics?: string[]; compliance_topics?: string[] }[] };
   };
   const subscriptions = new Map<string, string>();
   for (const subscription of toml.webhooks?.subscriptions ?? []) {
     for (const topic of [...(subscription.topics ?? []), ...(subscription.compliance_topics ?? [])]) subscriptions.set(topic, subscription.uri);
   }
-  return subscriptions;
+  return { scopes: toml.access_scopes?.scopes ?? "", subscriptions, apiVersion: toml.webhooks?.api_version ?? "2026-10" };
 }
 
 export function signWebhook(body: string, secret: string): string {
@@ -62,7 +70,7 @@ export class WebhookDeliverer {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly target: { appUrl: () => string | null; apiSecret: string; subscriptions: Map<string, string> },
+    private readonly target: { appUrl: () => string | null; apiSecret: string; subscriptions: Map<string, string>; apiVersion: string; now: () => Date },
     private readonly retryDelaysMs: number[],
   ) {}
 
@@ -92,7 +100,7 @@ export class WebhookDeliverer {
       topic,
       webhookId: id,
       eventId: randomUUID(),
-      triggeredAt: new Date().toISOString(),
+      triggeredAt: this.target.now().toISOString(),
       body: JSON.stringify(payload),
       attempts: [],
       settled: new Promise((resolve) => (settle = resolve)),
@@ -140,7 +148,7 @@ export class WebhookDeliverer {
           "user-agent": "Shopify-Captain-Hook",
           "x-shopify-topic": delivery.topic,
           "x-shopify-shop-domain": delivery.shop,
-          "x-shopify-api-version": WEBHOOK_API_VERSION,
+          "x-shopify-api-version": this.target.apiVersion,
           "x-shopify-webhook-id": delivery.webhookId,
           "x-shopify-event-id": delivery.eventId,
           "x-shopify-triggered-at": delivery.triggeredAt,
