@@ -1,3 +1,5 @@
+import type { AddressRecord } from "./model";
+
 /**
  * Word lists for the synthetic store: customer locales (names, cities, streets, time zones), the
  * catalogue of a coffee and tea shop, and the discount codes its orders use. Every brand, street
@@ -272,17 +274,9 @@ export const TIME_ZONES: Readonly<Record<string, ZoneRule>> = {
 };
 
 /** Where the shop itself is, by its currency (EUR and anything unknown: Madrid). */
-export interface ShopLocation {
+export interface ShopLocation extends Omit<AddressRecord, "company"> {
   ianaTimezone: string;
   companySuffix: string;
-  address1: string;
-  address2: string | null;
-  city: string;
-  province: string | null;
-  provinceCode: string | null;
-  zip: string;
-  country: string;
-  countryCodeV2: string;
 }
 
 export const SHOP_LOCATIONS: Readonly<Record<string, ShopLocation>> = {
