@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import {
@@ -271,12 +272,8 @@ export async function writeBulkResult(context: RequestContext, prepared: Prepare
       rootObjectCount++;
       objectCount += lines.length;
       const chunk = lines.map((line) => JSON.stringify(line)).join("\n") + "\n";
-      if (!stream.write(chunk)) {
-        await new Promise<void>((resolve, reject) => {
-          stream.once("drain", () => resolve());
-          stream.once("error", reject);
-        });
-      }
+      // events.once rejects on 'error' and removes its listeners either way.
+      if (!stream.write(chunk)) await once(stream, "drain");
       if (rootObjectCount % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
