@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createDatabaseIfMissing } from "./migrate";
 
 /**
  * `npm run db:migration -- <name> [--from <schema file>]`: writes the SQL that turns the schema
@@ -32,6 +33,8 @@ if (!baseline) {
   writeFileSync(baseline, git("show", `${lastMigrationCommit}:prisma/schema.prisma`));
 }
 
+// Prisma's diff never touches the database but insists on connecting to the configured one.
+await createDatabaseIfMissing(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/winback");
 const sql = execFileSync(
   "prisma",
   ["migrate", "diff", "--from-schema-datamodel", baseline, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],

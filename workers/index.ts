@@ -1,11 +1,12 @@
 import { pathToFileURL } from "node:url";
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { ZodError } from "zod";
 import prisma, { pool } from "../app/db.server";
 import { env } from "../app/env.server";
 import { logger as rootLogger } from "../app/logger.server";
 import { assertNoEviction, createRedisConnection } from "../app/redis.server";
-import { unauthenticated } from "../app/shopify.server";
+import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
+import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
 import { maintenanceSweep } from "./processors/maintenance-sweep";
 import { syncShopDetails } from "./processors/sync-shop-details";
 import { processWebhookEvent } from "./processors/webhook-event";
@@ -16,6 +17,7 @@ import {
   jobKinds,
   parseJobPayload,
   queueOptions,
+  RetryLater,
   type JobKind,
   type JobPayload,
 } from "./queues";
@@ -26,14 +28,15 @@ export type JobHandlers = { [K in JobKind]: (payload: JobPayload<K>, job: Job) =
 
 export const defaultHandlers: JobHandlers = {
   processWebhookEvent: (payload, job) => processWebhookEvent(payload, job),
-  syncShopDetails: (payload) =>
-    syncShopDetails(payload, {
-      adminGraphqlFor: async (shopDomain) => (await unauthenticated.admin(shopDomain)).admin.graphql,
-    }),
+  syncShopDetails: (payload) => syncShopDetails(payload, { admin: adminQuery }),
+  backfillShop: (payload, job) => backfillShop(payload, { admin: adminQuery }, job),
+  scoreShop: (payload) => scoreShopJob(payload),
+  scoreAllShops: () => scoreAllShops(),
   maintenanceSweep: () => maintenanceSweep(),
 };
 
 const MAINTENANCE_EVERY_MS = 60_000;
+const SCORING_EVERY_MS = 24 * 3600 * 1000;
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, then closes connections. */
@@ -56,7 +59,7 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
   const kindByName = new Map<string, JobKind>(
     Object.entries(jobKinds).map(([kind, spec]) => [spec.name, kind as JobKind]),
   );
-  const run = async (job: Job) => {
+  const run = async (job: Job, token?: string) => {
     const kind = kindByName.get(job.name);
     if (!kind) throw new UnrecoverableError(`unknown job ${job.name}`);
     let payload: JobPayload<typeof kind>;
@@ -66,7 +69,18 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
       if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${kind} payload: ${error.message}`);
       throw error;
     }
-    return (handlers[kind] as (p: typeof payload, j: Job) => Promise<unknown>)(payload, job);
+    try {
+      return await (handlers[kind] as (p: typeof payload, j: Job) => Promise<unknown>)(payload, job);
+    } catch (error) {
+      // Waiting for Shopify is not a failure: run again later without spending an attempt.
+      const delayMs = error instanceof RetryLater ? error.delayMs : error instanceof ShopifyThrottledError ? error.retryAfterMs : null;
+      if (delayMs !== null) {
+        await job.moveToDelayed(Date.now() + delayMs, token);
+        throw new DelayedError();
+      }
+      if (error instanceof ShopifyApiError && error.permanent) throw new UnrecoverableError(error.message);
+      throw error;
+    }
   };
 
   const workers = QUEUE_NAMES.map((name) => {
@@ -88,6 +102,7 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
     { every: MAINTENANCE_EVERY_MS },
     { name: jobKinds.maintenanceSweep.name, data: {} },
   );
+  await getQueue("maintenance").upsertJobScheduler("score-all-shops", { every: SCORING_EVERY_MS }, { name: jobKinds.scoreAllShops.name, data: {} });
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
   return {

@@ -13,7 +13,7 @@ import { withTimeout } from "../app/utils/timeout";
  * fact: every job can be re-derived from PostgreSQL by a sweeper if Redis loses it.
  */
 
-export const QUEUE_NAMES = ["webhooks", "shops", "maintenance"] as const;
+export const QUEUE_NAMES = ["webhooks", "shops", "sync", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const id = z.string().regex(/^[1-9]\d{0,18}$/, "a positive integer id as a string");
@@ -34,6 +34,28 @@ export const jobKinds = {
     payload: z.object({ shopId: z.number().int().positive() }),
     // One pending refresh per shop; a later install or request after it finished runs again.
     options: (p: { shopId: number }): JobsOptions => ({ deduplication: { id: `shop-details-${p.shopId}` } }),
+  },
+  /** Continue the shop's back-fill state machine (workers/processors/backfill.ts). */
+  backfillShop: {
+    queue: "sync",
+    name: "backfill-shop",
+    payload: z.object({ shopId: z.number().int().positive() }),
+    // One back-fill job per shop at a time, including while it waits for Shopify (delayed).
+    options: (p: { shopId: number }): JobsOptions => ({ deduplication: { id: `backfill-${p.shopId}` } }),
+  },
+  /** Recompute the shop's R/F/M scores. */
+  scoreShop: {
+    queue: "sync",
+    name: "score-shop",
+    payload: z.object({ shopId: z.number().int().positive() }),
+    options: (p: { shopId: number }): JobsOptions => ({ deduplication: { id: `score-${p.shopId}` } }),
+  },
+  /** Daily: a scoreShop job for every installed shop. */
+  scoreAllShops: {
+    queue: "maintenance",
+    name: "score-all-shops",
+    payload: z.object({}),
+    options: (): JobsOptions => ({}),
   },
   /** Re-derive work Redis may have lost and purge expired records (workers/processors/maintenance-sweep.ts). */
   maintenanceSweep: {
@@ -116,6 +138,17 @@ export async function reviveJob<K extends JobKind>(kind: K, payload: JobPayload<
       return "pending" as const;
     })(),
   );
+}
+
+/**
+ * Thrown by a processor that must run again later without it counting as a failed attempt:
+ * waiting for Shopify (a bulk operation, a throttled bucket). The worker delays the job.
+ */
+export class RetryLater extends Error {
+  override name = "RetryLater";
+  constructor(readonly delayMs: number, reason: string) {
+    super(reason);
+  }
 }
 
 /** Re-validates a payload on the worker side: Redis content is input like any other. */

@@ -4,6 +4,7 @@ import prisma from "../db.server";
 import { isStaleScopesUpdate, isStaleShopRedact, isStaleUninstall } from "../domain/shop-lifecycle";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema, type ShopDetails } from "../domain/shop-details";
 import { logger } from "../logger.server";
+import { requestBackfill } from "./backfill.server";
 import { getWebhookActivity, type WebhookActivity } from "./webhook-events.server";
 
 /**
@@ -22,12 +23,20 @@ export async function recordInstall(shopDomain: string): Promise<number> {
       updated_at = now()
     RETURNING id`;
   const shopId = rows[0]!.id;
+  // A (re)install reads the shop's customers, orders and products again.
+  await requestBackfill(shopId);
   try {
     await enqueue("syncShopDetails", { shopId });
+    await enqueue("backfillShop", { shopId });
   } catch (error) {
-    logger.warn({ shopId, err: (error as Error).message }, "could not enqueue shop details; the sweep will retry");
+    logger.warn({ shopId, err: (error as Error).message }, "could not enqueue shop details and back-fill; the sweep will retry");
   }
   return shopId;
+}
+
+export async function shopIdForDomain(shopDomain: string): Promise<number | null> {
+  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  return shop?.id ?? null;
 }
 
 export async function findInstalledShop(shopId: number) {
@@ -136,6 +145,25 @@ export interface ShopOverview {
   /** Address parts still missing before any e-mail may be sent. */
   missingAddress: string[];
   webhooks: WebhookActivity;
+  sync: {
+    state: string;
+    phase: string | null;
+    customersImported: number;
+    ordersImported: number;
+    productsImported: number;
+    startedAt: string | null;
+    syncedAt: string | null;
+    scoredAt: string | null;
+    error: string | null;
+  };
+}
+
+/** The merchant asks to read everything from Shopify again (a no-op while a back-fill runs). */
+export async function resyncShop(shopDomain: string): Promise<boolean> {
+  const shopId = await shopIdForDomain(shopDomain);
+  if (shopId === null || !(await requestBackfill(shopId))) return false;
+  await enqueue("backfillShop", { shopId });
+  return true;
 }
 
 /** The merchant's first page: what we know about their shop and whether Shopify events flow. */
@@ -159,5 +187,16 @@ export async function getShopOverview(shopDomain: string): Promise<ShopOverview>
     postalAddress: address ? formatPostalAddress(address) || null : null,
     missingAddress: missingAddressParts(address),
     webhooks: await getWebhookActivity(shopDomain),
+    sync: {
+      state: shop.syncState,
+      phase: shop.syncPhase,
+      customersImported: shop.customersImported,
+      ordersImported: shop.ordersImported,
+      productsImported: shop.productsImported,
+      startedAt: shop.syncStartedAt?.toISOString() ?? null,
+      syncedAt: shop.syncedAt?.toISOString() ?? null,
+      scoredAt: shop.scoredAt?.toISOString() ?? null,
+      error: shop.syncError,
+    },
   };
 }

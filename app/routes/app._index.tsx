@@ -1,7 +1,7 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { getShopOverview } from "../models/shop.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { getShopOverview, resyncShop } from "../models/shop.server";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -9,9 +9,26 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { overview: await getShopOverview(session.shop) };
 };
 
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return { resyncStarted: await resyncShop(session.shop) };
+};
+
+const SYNC_STATES: Record<string, { label: string; tone: "success" | "info" | "attention" | "critical" | undefined }> = {
+  idle: { label: "Not started", tone: undefined },
+  requested: { label: "Starting", tone: "info" },
+  running: { label: "Importing", tone: "info" },
+  completed: { label: "Up to date", tone: "success" },
+  failed: { label: "Failed", tone: "critical" },
+};
+
 export default function Home() {
   const { overview } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
   const timezone = overview.ianaTimezone ?? "UTC";
+  const sync = overview.sync;
+  const syncState = SYNC_STATES[sync.state] ?? { label: sync.state, tone: undefined };
 
   return (
     <Page title="Win-back">
@@ -52,6 +69,42 @@ export default function Home() {
                   ? `Details last read from Shopify ${formatDateTime(overview.detailsSyncedAt, timezone)}.`
                   : "Details not read from Shopify yet."}
               </Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack align="space-between" blockAlign="center">
+                <InlineStack gap="200" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    Customer data
+                  </Text>
+                  <Badge tone={syncState.tone}>{syncState.label + (sync.state === "running" && sync.phase ? ` ${sync.phase}` : "")}</Badge>
+                </InlineStack>
+                <Form method="post">
+                  <Button submit disabled={sync.state === "running" || sync.state === "requested"} loading={submitting}>
+                    Read again from Shopify
+                  </Button>
+                </Form>
+              </InlineStack>
+              <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+                <Fact label="Customers imported" value={sync.customersImported.toLocaleString("en-US")} />
+                <Fact label="Orders imported" value={sync.ordersImported.toLocaleString("en-US")} />
+                <Fact label="Products imported" value={sync.productsImported.toLocaleString("en-US")} />
+              </InlineGrid>
+              <Text as="p" tone="subdued" variant="bodySm">
+                {sync.syncedAt ? `Last complete import ${formatDateTime(sync.syncedAt, timezone)}.` : "No complete import yet."}{" "}
+                {sync.scoredAt ? `Scores computed ${formatDateTime(sync.scoredAt, timezone)}.` : ""} Orders, customers and consent stay
+                current through Shopify's events in between.
+              </Text>
+              {sync.error ? (
+                <Banner tone="critical" title="The last import failed">
+                  <p>{sync.error}</p>
+                </Banner>
+              ) : null}
+              {actionData?.resyncStarted ? <Banner tone="info" title="Reading your store again from Shopify" /> : null}
             </BlockStack>
           </Card>
         </Layout.Section>

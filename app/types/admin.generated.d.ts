@@ -3,6 +3,47 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type BackfillCustomersQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type BackfillCustomersQuery = { customers: { edges: Array<{ node: (
+        Pick<AdminTypes.Customer, 'id' | 'firstName' | 'lastName' | 'locale' | 'updatedAt'>
+        & { defaultEmailAddress?: AdminTypes.Maybe<Pick<AdminTypes.CustomerEmailAddress, 'emailAddress' | 'marketingState' | 'marketingUpdatedAt'>>, statistics: Pick<AdminTypes.CustomerStatistics, 'rfmGroup' | 'predictedSpendTier'> }
+      ) }> } };
+
+export type BackfillOrdersQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type BackfillOrdersQuery = { orders: { edges: Array<{ node: (
+        Pick<AdminTypes.Order, 'id' | 'createdAt' | 'updatedAt' | 'cancelledAt' | 'discountCodes'>
+        & { customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id'>>, totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }, totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, 'amount'> }, lineItems: { edges: Array<{ node: { product?: AdminTypes.Maybe<Pick<AdminTypes.Product, 'id'>> } }> } }
+      ) }> } };
+
+export type BackfillProductsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type BackfillProductsQuery = { products: { edges: Array<{ node: (
+        Pick<AdminTypes.Product, 'id' | 'title' | 'handle' | 'status' | 'productType' | 'vendor' | 'publishedAt' | 'updatedAt'>
+        & { featuredMedia?: AdminTypes.Maybe<{ preview?: AdminTypes.Maybe<{ image?: AdminTypes.Maybe<Pick<AdminTypes.Image, 'url'>> }> }>, collections: { edges: Array<{ node: Pick<AdminTypes.Collection, 'title'> }> }, variants: { edges: Array<{ node: (
+              Pick<AdminTypes.ProductVariant, 'price' | 'availableForSale'>
+              & { inventoryItem: { unitCost?: AdminTypes.Maybe<Pick<AdminTypes.MoneyV2, 'amount'>> } }
+            ) }> } }
+      ) }> } };
+
+export type BackfillStartMutationVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type BackfillStartMutation = { bulkOperationRunQuery?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkOperationUserError, 'field' | 'message' | 'code'>> }> };
+
+export type BackfillStatusQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type BackfillStatusQuery = { bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
+
 export type ShopDetailsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -12,10 +53,15 @@ export type ShopDetailsQuery = { shop: (
   ) };
 
 interface GeneratedQueryTypes {
+  "#graphql\n    query BackfillCustomers {\n      customers {\n        edges {\n          node {\n            id\n            firstName\n            lastName\n            locale\n            updatedAt\n            defaultEmailAddress { emailAddress marketingState marketingUpdatedAt }\n            statistics { rfmGroup predictedSpendTier }\n          }\n        }\n      }\n    }": {return: BackfillCustomersQuery, variables: BackfillCustomersQueryVariables},
+  "#graphql\n    query BackfillOrders {\n      orders {\n        edges {\n          node {\n            id\n            createdAt\n            updatedAt\n            cancelledAt\n            customer { id }\n            totalPriceSet { shopMoney { amount currencyCode } }\n            totalRefundedSet { shopMoney { amount } }\n            discountCodes\n            lineItems { edges { node { product { id } } } }\n          }\n        }\n      }\n    }": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
+  "#graphql\n    query BackfillProducts {\n      products {\n        edges {\n          node {\n            id\n            title\n            handle\n            status\n            productType\n            vendor\n            publishedAt\n            updatedAt\n            featuredMedia { preview { image { url } } }\n            collections { edges { node { title } } }\n            variants { edges { node { price availableForSale inventoryItem { unitCost { amount } } } } }\n          }\n        }\n      }\n    }": {return: BackfillProductsQuery, variables: BackfillProductsQueryVariables},
+  "#graphql\n  query BackfillStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url }\n  }": {return: BackfillStatusQuery, variables: BackfillStatusQueryVariables},
   "#graphql\n  query ShopDetails {\n    shop {\n      name\n      contactEmail\n      ianaTimezone\n      currencyCode\n      shopAddress {\n        company\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCodeV2\n      }\n    }\n  }": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\n  mutation BackfillStart($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: true) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: BackfillStartMutation, variables: BackfillStartMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma from "../../app/db.server";
+import prisma, { pool } from "../../app/db.server";
 import { env } from "../../app/env.server";
 import { claimShopsNeedingDetails, recordUninstall } from "../../app/models/shop.server";
 import { sessionStorage } from "../../app/shopify.server";
@@ -20,6 +20,22 @@ const DAY = 24 * 3600_000;
 async function installShop(authorizedAt = new Date("2026-11-01T00:00:00Z")) {
   await sessionStorage.storeSession(offlineSession(shop, env.SCOPES));
   return prisma.shop.create({ data: { domain: shop, installedAt: authorizedAt, authorizedAt } });
+}
+
+/** A minimal orders/create body as Shopify sends it. */
+function orderBody(id: number, customerId: number) {
+  const now = new Date().toISOString();
+  return {
+    id,
+    created_at: now,
+    updated_at: now,
+    total_price: "42.00",
+    currency: "EUR",
+    discount_codes: [],
+    line_items: [{ product_id: 8_000_000_000_001 }],
+    refunds: [],
+    customer: { id: customerId, email: "buyer@example.com", first_name: "B", last_name: "Uyer", updated_at: now },
+  };
 }
 
 async function processedEvent(webhookId: string) {
@@ -126,17 +142,33 @@ describe("worker processing webhook events", () => {
     expect((await prisma.webhookEvent.findUniqueOrThrow({ where: { id: otherOrder.id } })).payload).toContain('"id":7');
   });
 
-  it("retries a failing event with backoff and records why on the event", async () => {
+  it("parks a body without the shape Shopify documents at once (retrying cannot fix it)", async () => {
     await installShop();
     const webhookId = randomUUID();
 
     await postWebhook({ topic: "app/scopes_update", shop, payload: { current: "not-a-list" }, webhookId });
 
-    const event = await eventually(() => prisma.webhookEvent.findFirst({ where: { webhookId, lastError: { not: null } } }));
-    expect(event).toMatchObject({ processedAt: null, failedAt: null });
+    const event = await eventually(() => prisma.webhookEvent.findFirst({ where: { webhookId, failedAt: { not: null } } }));
     expect(event.lastError).toMatch(/^ZodError: /);
-    await eventually(async () => (await jobState(event.id)) === "delayed");
-    expect((await getQueue("webhooks").getJob(`webhook-event-${event.id}`))!.attemptsMade).toBe(1);
+    await eventually(async () => (await jobState(event.id)) === "failed");
+  });
+
+  it("retries an event that fails for a passing reason, with backoff, until it applies", async () => {
+    await installShop();
+    const webhookId = randomUUID();
+    await pool.query("ALTER TABLE orders RENAME TO orders_away");
+    try {
+      await postWebhook({ topic: "orders/create", shop, webhookId, payload: orderBody(91, 7_000_000_000_001) });
+      const event = await eventually(() => prisma.webhookEvent.findFirst({ where: { webhookId, lastError: { not: null } } }));
+      expect(event).toMatchObject({ processedAt: null, failedAt: null });
+      expect(event.lastError).toMatch(/relation "orders" does not exist/);
+      await eventually(async () => (await jobState(event.id)) === "delayed");
+    } finally {
+      await pool.query("ALTER TABLE orders_away RENAME TO orders");
+    }
+    // The retry (2 s backoff) applies it.
+    await eventually(() => prisma.webhookEvent.findFirst({ where: { webhookId, processedAt: { not: null } } }), 15_000);
+    expect(await prisma.order.count({ where: { id: 91n } })).toBe(1);
   });
 
   it("parks an event it can never apply, visibly, and a repeated delivery from Shopify revives it", async () => {

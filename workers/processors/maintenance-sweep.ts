@@ -1,3 +1,4 @@
+import { shopsAwaitingBackfill } from "../../app/models/backfill.server";
 import { claimShopsNeedingDetails } from "../../app/models/shop.server";
 import { findStaleUnprocessedWebhookEvents, purgeWebhookEvents } from "../../app/models/webhook-events.server";
 import { enqueue, reviveJob } from "../queues";
@@ -14,13 +15,14 @@ export interface SweepResult {
   webhookJobsRevived: number;
   webhookEventsPurged: number;
   shopDetailsRequested: number;
+  backfillsResumed: number;
 }
 
 /**
  * PostgreSQL is the record; Redis only carries work. This periodic sweep re-derives work that
  * Redis may have lost or given up on during an outage: webhook jobs (re-added, or re-run when
- * they finished without applying the event) and shop-detail refreshes. It also enforces the
- * retention of webhook records.
+ * they finished without applying the event), shop-detail refreshes and back-fills left half-way.
+ * It also enforces the retention of webhook records.
  */
 export async function maintenanceSweep(): Promise<SweepResult> {
   const stale = await findStaleUnprocessedWebhookEvents(LOST_WEBHOOK_JOB_AFTER_MS, BATCH);
@@ -32,6 +34,10 @@ export async function maintenanceSweep(): Promise<SweepResult> {
   const shops = await claimShopsNeedingDetails(BATCH);
   for (const shopId of shops) await enqueue("syncShopDetails", { shopId });
 
+  // A back-fill's job deduplicates per shop, so re-adding one that is running or waiting is a no-op.
+  const backfills = await shopsAwaitingBackfill();
+  for (const shopId of backfills) await enqueue("backfillShop", { shopId });
+
   const purged = await purgeWebhookEvents(APPLIED_WEBHOOK_RETENTION_MS, ANY_WEBHOOK_RETENTION_MS);
-  return { webhookJobsRevived: revived, webhookEventsPurged: purged, shopDetailsRequested: shops.length };
+  return { webhookJobsRevived: revived, webhookEventsPurged: purged, shopDetailsRequested: shops.length, backfillsResumed: backfills.length };
 }

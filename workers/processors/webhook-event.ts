@@ -1,7 +1,17 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import { z } from "zod";
+import { z, ZodError } from "zod";
 import { parseCustomerRedaction, webhookBodyConcerns } from "../../app/domain/redaction";
-import { eraseShop, recordGrantedScopes, recordUninstall } from "../../app/models/shop.server";
+import {
+  checkoutPayloadSchema,
+  consentPayloadSchema,
+  customerDeletePayloadSchema,
+  customerPayloadSchema,
+  dataRequestPayloadSchema,
+  orderPayloadSchema,
+} from "../../app/domain/webhook-payloads";
+import { exportCustomerData, redactCustomer } from "../../app/models/compliance.server";
+import { applyConsent, deleteCustomer, recordCheckout, upsertCustomer, upsertOrder } from "../../app/models/live-sync.server";
+import { eraseShop, recordGrantedScopes, recordUninstall, shopIdForDomain } from "../../app/models/shop.server";
 import {
   findWebhookEvent,
   markWebhookEventFailed,
@@ -22,12 +32,16 @@ type TopicHandler = (event: RecordedEvent) => Promise<unknown>;
 
 const scopesUpdatePayload = z.object({ current: z.array(z.string()) });
 
-/**
- * Store-data topics, subscribed now so that no event goes missing. Customer intelligence will
- * apply them (customers, orders, consent, checkouts). Until then each delivery is acknowledged and
- * its body discarded: the back-fill on install reads the same facts from the Admin API.
- */
-const acknowledgeOnly: TopicHandler = async () => {};
+/** A handler for the shop's data: runs only for a shop we hold (an unknown shop's event is dropped). */
+const forShop =
+  (apply: (shopId: number, event: RecordedEvent) => Promise<unknown>): TopicHandler =>
+  async (event) => {
+    const shopId = await shopIdForDomain(event.shopDomain);
+    return shopId === null ? "unknown shop" : apply(shopId, event);
+  };
+
+const applyOrder = forShop((shopId, { payload }) => upsertOrder(shopId, orderPayloadSchema.parse(payload)));
+const applyCustomer = forShop((shopId, { payload }) => upsertCustomer(shopId, customerPayloadSchema.parse(payload)));
 
 /** Every topic in shopify.app.toml has an entry here (checked by a test). */
 export const webhookHandlers: Record<string, TopicHandler> = {
@@ -35,22 +49,31 @@ export const webhookHandlers: Record<string, TopicHandler> = {
   "app/scopes_update": ({ shopDomain, payload, occurredAt }) =>
     recordGrantedScopes(shopDomain, scopesUpdatePayload.parse(payload).current, occurredAt),
   "shop/redact": ({ shopDomain, occurredAt }) => eraseShop(shopDomain, occurredAt),
-  // The only customer data held so far is the body of webhooks not yet applied.
-  "customers/redact": async ({ shopDomain, payload }) => {
-    const redaction = parseCustomerRedaction(payload);
+  "customers/redact": async (event) => {
+    const redaction = parseCustomerRedaction(event.payload);
     if (!redaction) throw new UnrecoverableError("customers/redact without a customer id");
-    return redactPendingWebhookEvents(shopDomain, (body) => webhookBodyConcerns(body, redaction));
+    await redactPendingWebhookEvents(event.shopDomain, (body) => webhookBodyConcerns(body, redaction));
+    return forShop((shopId) => redactCustomer(shopId, redaction.customerId, redaction.orderIds))(event);
   },
-  // Nothing is held about a customer beyond short-lived webhook bodies, so there is nothing to report.
-  "customers/data_request": acknowledgeOnly,
-  "orders/create": acknowledgeOnly,
-  "orders/updated": acknowledgeOnly,
-  "orders/cancelled": acknowledgeOnly,
-  "customers/create": acknowledgeOnly,
-  "customers/update": acknowledgeOnly,
-  "customers/delete": acknowledgeOnly,
-  "customers_email_marketing_consent/update": acknowledgeOnly,
-  "checkouts/create": acknowledgeOnly,
+  "customers/data_request": forShop((shopId, { payload, occurredAt }) => {
+    const request = dataRequestPayloadSchema.parse(payload);
+    return exportCustomerData(shopId, request.customer.id, request.data_request.id, occurredAt);
+  }),
+  "orders/create": applyOrder,
+  "orders/updated": applyOrder,
+  "orders/cancelled": applyOrder,
+  "customers/create": applyCustomer,
+  "customers/update": applyCustomer,
+  "customers/delete": forShop((shopId, { payload }) => deleteCustomer(shopId, customerDeletePayloadSchema.parse(payload).id)),
+  "customers_email_marketing_consent/update": forShop((shopId, { payload, occurredAt }) => {
+    const { customer_id, email_marketing_consent } = consentPayloadSchema.parse(payload);
+    const changedAt = email_marketing_consent.consent_updated_at ? new Date(email_marketing_consent.consent_updated_at) : occurredAt;
+    return applyConsent(shopId, customer_id, email_marketing_consent.state, changedAt);
+  }),
+  "checkouts/create": forShop(async (shopId, { payload }) => {
+    const checkout = checkoutPayloadSchema.parse(payload);
+    if (checkout.customer) await recordCheckout(shopId, checkout.customer.id, new Date(checkout.created_at));
+  }),
 };
 
 export type WebhookEventOutcome = "applied" | "already-processed" | "gone";
@@ -81,9 +104,11 @@ export async function processWebhookEvent(
       occurredAt: event.triggeredAt ?? event.receivedAt,
     });
   } catch (error) {
-    const lastAttempt = error instanceof UnrecoverableError || attempt.attemptsMade + 1 >= (attempt.opts.attempts ?? 1);
+    // A body that does not have the shape Shopify documents will not get better with retries.
+    const unrecoverable = error instanceof UnrecoverableError || error instanceof ZodError;
+    const lastAttempt = unrecoverable || attempt.attemptsMade + 1 >= (attempt.opts.attempts ?? 1);
     await (lastAttempt ? markWebhookEventFailed : recordWebhookEventError)(id, describeError(error));
-    throw error;
+    throw error instanceof ZodError ? new UnrecoverableError(describeError(error)) : error;
   }
   await markWebhookEventProcessed(id);
   return "applied";

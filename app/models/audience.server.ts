@@ -1,0 +1,128 @@
+import { pool } from "../db.server";
+import { evaluateAudience, type AudienceCandidate, type AudienceRules, type AudienceVerdict } from "../domain/audience";
+import { RFM_PRESETS, type ScoreRange } from "../domain/rfm";
+
+/**
+ * The audience of a campaign as one SQL query over `customers` (app/domain/audience.ts states the
+ * rules; a test checks both agree). Thresholds are computed in seconds, not calendar days, so a
+ * daylight-saving change never shifts them. Results are keyset-paged by customer id.
+ */
+
+export interface AudienceRow extends AudienceCandidate {
+  id: bigint;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+const COLUMNS = `c.id, c.email, c.first_name, c.last_name, c.email_marketing_state, c.orders_count, c.last_order_at,
+  c.median_gap_days, c.r_score, c.f_score, c.m_score, c.shopify_rfm_group, c.last_checkout_at, c.suppressed_at, c.last_contacted_at`;
+
+/** The WHERE clause and its parameters ($1 is the shop, $2 "now"). */
+export function audienceFilter(shopId: number, rules: AudienceRules, now: Date): { where: string; params: unknown[] } {
+  const params: unknown[] = [shopId, now];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const secondsAgo = (seconds: string) => `$2::timestamptz - make_interval(secs => ${seconds})`;
+  const conditions = [
+    "c.shop_id = $1",
+    "c.email_marketing_state = 'SUBSCRIBED'",
+    "coalesce(c.email, '') <> ''",
+    "c.suppressed_at IS NULL",
+    "c.orders_count > 0",
+    "c.last_order_at IS NOT NULL",
+  ];
+
+  const lapse = rules.lapse;
+  if (lapse.kind === "inactivity") {
+    conditions.push(`c.last_order_at <= ${secondsAgo(`${param(lapse.days * 86400)}::float8`)}`);
+  } else {
+    const cadence = `${secondsAgo(`${param(lapse.multiplier)}::float8 * c.median_gap_days * 86400`)}`;
+    const fallback = secondsAgo(`${param(lapse.fallbackDays * 86400)}::float8`);
+    conditions.push(`(CASE WHEN c.median_gap_days IS NOT NULL THEN c.last_order_at < ${cadence} ELSE c.last_order_at <= ${fallback} END)`);
+  }
+
+  const segment = rules.segment;
+  if (segment.kind === "preset") {
+    const preset = RFM_PRESETS[segment.preset];
+    const range = (column: string, bounds: ScoreRange | undefined) => {
+      if (!bounds) return;
+      conditions.push(`${column} IS NOT NULL`);
+      if (bounds.min !== undefined) conditions.push(`${column} >= ${param(bounds.min)}`);
+      if (bounds.max !== undefined) conditions.push(`${column} <= ${param(bounds.max)}`);
+    };
+    range("c.r_score", preset.r);
+    range("c.f_score", preset.f);
+    range("c.m_score", preset.m);
+  } else {
+    conditions.push(`c.shopify_rfm_group = ANY(${param(segment.groups)}::text[])`);
+  }
+
+  conditions.push(`(c.last_checkout_at IS NULL OR c.last_checkout_at <= ${secondsAgo(`${param(rules.checkoutQuietHours * 3600)}::float8`)})`);
+  conditions.push(`(c.last_contacted_at IS NULL OR c.last_contacted_at <= ${secondsAgo(`${param(rules.cooldownDays * 86400)}::float8`)})`);
+  return { where: conditions.join("\n  AND "), params };
+}
+
+interface Row {
+  id: string;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email_marketing_state: string | null;
+  orders_count: number;
+  last_order_at: Date | null;
+  median_gap_days: number | null;
+  r_score: number | null;
+  f_score: number | null;
+  m_score: number | null;
+  shopify_rfm_group: string | null;
+  last_checkout_at: Date | null;
+  suppressed_at: Date | null;
+  last_contacted_at: Date | null;
+}
+
+function toAudienceRow(row: Row): AudienceRow {
+  return {
+    id: BigInt(row.id),
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    emailMarketingState: row.email_marketing_state,
+    ordersCount: row.orders_count,
+    lastOrderAt: row.last_order_at,
+    medianGapDays: row.median_gap_days,
+    rScore: row.r_score,
+    fScore: row.f_score,
+    mScore: row.m_score,
+    shopifyRfmGroup: row.shopify_rfm_group,
+    lastCheckoutAt: row.last_checkout_at,
+    suppressedAt: row.suppressed_at,
+    lastContactedAt: row.last_contacted_at,
+  };
+}
+
+/** One page of eligible customers, by id, after `after` (exclusive). */
+export async function eligibleCustomers(
+  shopId: number,
+  rules: AudienceRules,
+  page: { after?: bigint; limit: number },
+  now: Date = new Date(),
+): Promise<AudienceRow[]> {
+  const { where, params } = audienceFilter(shopId, rules, now);
+  params.push(String(page.after ?? 0n), page.limit);
+  const { rows } = await pool.query<Row>(
+    `SELECT ${COLUMNS} FROM customers c WHERE ${where} AND c.id > $${params.length - 1} ORDER BY c.id LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toAudienceRow);
+}
+
+export async function countEligible(shopId: number, rules: AudienceRules, now: Date = new Date()): Promise<number> {
+  const { where, params } = audienceFilter(shopId, rules, now);
+  const { rows } = await pool.query<{ count: string }>(`SELECT count(*) FROM customers c WHERE ${where}`, params);
+  return Number(rows[0]!.count);
+}
+
+/** Why one customer of the shop qualifies or not, in words for the merchant (null: no such customer). */
+export async function explainCustomer(shopId: number, customerId: bigint, rules: AudienceRules, now: Date = new Date()): Promise<AudienceVerdict | null> {
+  const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM customers c WHERE c.shop_id = $1 AND c.id = $2`, [shopId, String(customerId)]);
+  return rows[0] ? evaluateAudience(toAudienceRow(rows[0]), rules, now) : null;
+}

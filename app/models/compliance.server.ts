@@ -1,0 +1,48 @@
+import type { Prisma } from "@prisma/client";
+import prisma, { pool } from "../db.server";
+
+/**
+ * Shopify's mandatory privacy requests for one customer of one shop. Both are idempotent: a
+ * repeated request stores the same export once, and redacting what is gone changes nothing.
+ */
+
+/**
+ * customers/data_request: everything we hold about the customer, kept for the merchant to hand
+ * over (they answer the customer; Shopify does not receive it).
+ */
+export async function exportCustomerData(shopId: number, customerId: number, requestId: number, requestedAt: Date): Promise<void> {
+  const [customer, orders] = await Promise.all([
+    prisma.customer.findUnique({ where: { shopId_id: { shopId, id: BigInt(customerId) } } }),
+    prisma.order.findMany({ where: { shopId, customerId: BigInt(customerId) }, orderBy: { createdAt: "asc" } }),
+  ]);
+  const data = JSON.parse(
+    JSON.stringify({ customer, orders, note: customer ? undefined : "No data held for this customer." }, (_key, value) =>
+      typeof value === "bigint" ? value.toString() : value,
+    ),
+  ) as Prisma.InputJsonValue;
+  await prisma.dataRequest.upsert({
+    where: { shopId_requestId: { shopId, requestId: BigInt(requestId) } },
+    create: { shopId, customerId: BigInt(customerId), requestId: BigInt(requestId), requestedAt, export: data },
+    update: {},
+  });
+}
+
+/**
+ * customers/redact: the customer's row, their orders (and any order Shopify lists), and exports
+ * made for them, in this shop only. (Pending webhook bodies are cleared by the webhook processor.)
+ */
+export async function redactCustomer(shopId: number, customerId: number, orderIds: number[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [shopId, customerId, orderIds]);
+    await client.query("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId]);
+    await client.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  } finally {
+    client.release();
+  }
+}

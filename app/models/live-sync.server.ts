@@ -1,0 +1,113 @@
+import { pool } from "../db.server";
+import {
+  refundedAmount,
+  type CustomerPayload,
+  type OrderPayload,
+} from "../domain/webhook-payloads";
+import { refreshCustomerAggregates } from "./customer-aggregates.server";
+
+/**
+ * Applying Shopify's webhooks to our copy of the shop. Every write is idempotent and ordered by
+ * Shopify's own timestamps: an older `updated_at` (or consent time) never overwrites newer state,
+ * so duplicates and late deliveries change nothing. Orders are keyed by Shopify's id, so an order
+ * counts once however often it arrives; customer aggregates are recomputed from `orders` after.
+ */
+
+const at = (value: string | null | undefined) => (value ? new Date(value) : null);
+
+/**
+ * A customer from customers/create|update or embedded in an order. Consent is taken only when we
+ * do not know it yet: since 2025-01 it is authoritative only in the consent topic.
+ */
+export async function upsertCustomer(shopId: number, customer: CustomerPayload): Promise<void> {
+  const consent = customer.email_marketing_consent;
+  await pool.query(
+    `INSERT INTO customers (shop_id, id, email, first_name, last_name, locale, email_marketing_state,
+                            email_marketing_updated_at, shopify_updated_at, order_hours)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}')
+     ON CONFLICT (shop_id, id) DO UPDATE SET
+       email = EXCLUDED.email,
+       first_name = EXCLUDED.first_name,
+       last_name = EXCLUDED.last_name,
+       locale = coalesce(EXCLUDED.locale, customers.locale),
+       email_marketing_state = coalesce(customers.email_marketing_state, EXCLUDED.email_marketing_state),
+       email_marketing_updated_at = coalesce(customers.email_marketing_updated_at, EXCLUDED.email_marketing_updated_at),
+       shopify_updated_at = EXCLUDED.shopify_updated_at,
+       updated_at = now()
+     WHERE customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at`,
+    [
+      shopId,
+      customer.id,
+      customer.email ?? null,
+      customer.first_name ?? null,
+      customer.last_name ?? null,
+      customer.locale ?? null,
+      consent?.state ?? null,
+      at(consent?.consent_updated_at),
+      at(customer.updated_at),
+    ],
+  );
+}
+
+/** customers_email_marketing_consent/update: newer consent wins, by Shopify's consent time. */
+export async function applyConsent(shopId: number, customerId: number, state: string, changedAt: Date): Promise<void> {
+  await pool.query(
+    `INSERT INTO customers (shop_id, id, email_marketing_state, email_marketing_updated_at, order_hours)
+     VALUES ($1, $2, $3, $4, '{}')
+     ON CONFLICT (shop_id, id) DO UPDATE SET
+       email_marketing_state = EXCLUDED.email_marketing_state,
+       email_marketing_updated_at = EXCLUDED.email_marketing_updated_at,
+       updated_at = now()
+     WHERE customers.email_marketing_updated_at IS NULL OR customers.email_marketing_updated_at <= EXCLUDED.email_marketing_updated_at`,
+    [shopId, customerId, state, changedAt],
+  );
+}
+
+/** orders/create|updated|cancelled: the order (newest version wins), its customer, then their aggregates. */
+export async function upsertOrder(shopId: number, order: OrderPayload): Promise<void> {
+  if (order.customer) await upsertCustomer(shopId, order.customer);
+  const productIds = [...new Set(order.line_items.flatMap((item) => (item.product_id ? [item.product_id] : [])))];
+  await pool.query(
+    `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids,
+                         cancelled_at, shopify_updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (shop_id, id) DO UPDATE SET
+       customer_id = EXCLUDED.customer_id,
+       total = EXCLUDED.total,
+       refunded = EXCLUDED.refunded,
+       currency = EXCLUDED.currency,
+       discount_codes = EXCLUDED.discount_codes,
+       product_ids = EXCLUDED.product_ids,
+       cancelled_at = EXCLUDED.cancelled_at,
+       shopify_updated_at = EXCLUDED.shopify_updated_at
+     WHERE orders.shopify_updated_at IS NULL OR orders.shopify_updated_at <= EXCLUDED.shopify_updated_at`,
+    [
+      shopId,
+      order.id,
+      order.customer?.id ?? null,
+      at(order.created_at),
+      order.total_price,
+      refundedAmount(order),
+      order.currency,
+      order.discount_codes.map((discount) => discount.code),
+      productIds,
+      at(order.cancelled_at),
+      at(order.updated_at),
+    ],
+  );
+  if (order.customer) await refreshCustomerAggregates(shopId, [BigInt(order.customer.id)]);
+}
+
+/** customers/delete. Their orders stay (Shopify keeps them); the customer row goes. */
+export async function deleteCustomer(shopId: number, customerId: number): Promise<void> {
+  await pool.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
+}
+
+/** checkouts/create: the latest checkout time of the customer (a known customer only). */
+export async function recordCheckout(shopId: number, customerId: number, startedAt: Date): Promise<void> {
+  await pool.query(
+    `UPDATE customers SET last_checkout_at = greatest(last_checkout_at, $3), updated_at = now()
+     WHERE shop_id = $1 AND id = $2 AND (last_checkout_at IS NULL OR last_checkout_at < $3)`,
+    [shopId, customerId, startedAt],
+  );
+}
