@@ -139,6 +139,33 @@ describe("back-fill from Shopify bulk operations", () => {
     expect((await prisma.shop.findUniqueOrThrow({ where: { id: resumeShop } })).ordersImported).toBe(orders);
   }, 120_000);
 
+  it("carries any text through COPY intact: tabs, newlines, backslashes, quotes and braces", async () => {
+    const tricky = emulator.addShop({ seed: "tricky", customers: 5, shopName: "tricky-shop" });
+    const name = 'Zoë \t"O\'Neil"\n\\ {brace}, comma';
+    const customer = tricky.createCustomer({ firstName: name, lastName: "Back\\slash\r", email: "tricky@example.com" });
+    const variant = tricky.store.products.find((product) => product.status === "ACTIVE")!.variants[0]!;
+    const code = 'WB"Q,{x}\\1';
+    tricky.addDiscount(
+      { title: "t", value: { kind: "percentage", percentage: 0.1 }, startsAt: "2026-01-01T00:00:00Z", endsAt: null, usageLimit: null, appliesOncePerCustomer: false,
+        eligibleCustomers: "all", minimumSubtotal: null, combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false }, tags: [] },
+      code,
+    );
+    const order = tricky.placeOrder({ customerId: customer.id, discountCode: code, lineItems: [{ variantId: variant.id, quantity: 2 }] });
+    const { shopId: trickyShop } = await installApp(emulator, "tricky-shop.myshopify.com");
+
+    expect(await backfillToEnd(trickyShop)).toBe("completed");
+
+    expect(await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: trickyShop, id: BigInt(customer.id) } } })).toMatchObject({
+      firstName: name,
+      lastName: "Back\\slash\r",
+      ordersCount: 1,
+    });
+    expect(await prisma.order.findUniqueOrThrow({ where: { shopId_id: { shopId: trickyShop, id: BigInt(order.id) } } })).toMatchObject({
+      discountCodes: [code],
+      productIds: [BigInt(order.lineItems[0]!.productId)],
+    });
+  });
+
   it("does not start again on a stray job once completed, only when asked", async () => {
     expect(await runBackfill(shopId, { admin: adminQuery })).toEqual({ state: "not-requested" });
   });

@@ -1,10 +1,10 @@
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
 import { authenticate } from "../../app/shopify.server";
 import { defaultHandlers } from "../../workers/index";
 import { getQueue } from "../../workers/queues";
 import { callRoute } from "../support/app-routes";
+import { startAppServer } from "../support/app-server";
 import { freePort } from "../support/services";
 import { adminBearerRequest, forgedBearerRequest } from "../support/shopify";
 import { installApp, OrderRefused, ShopifyEmulator, type CustomerHistory } from "../support/shopify-emulator";
@@ -568,35 +568,27 @@ describe("bulk operations", () => {
 });
 
 describe("webhooks", () => {
-  let app: Server;
+  let app: Awaited<ReturnType<typeof startAppServer>>;
   /** What Shopify's own `authenticate.webhook` made of each delivery (a check of the emulator's signing). */
   const shopifyVerdicts = new Map<string, { topic: string; shop: string } | number>();
   /** Webhook ids the test server answers with 500 the first time (as an app in trouble would). */
   const failOnce = new Set<string>();
 
-  // A real HTTP endpoint in front of the app's own webhook routes.
   beforeAll(async () => {
-    app = createServer(async (request, response) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      const headers = new Headers(Object.entries(request.headers).map(([name, value]) => [name, String(value)] as [string, string]));
-      const body = Buffer.concat(chunks);
-      const toRequest = () => new Request(`https://winback.test${request.url}`, { method: request.method, headers, body });
-      const verdict = await authenticate.webhook(toRequest()).then(
-        (context) => ({ topic: String(context.topic), shop: context.shop }),
-        (thrown: Response) => thrown.status,
+    app = await startAppServer(async (request) => {
+      const webhookId = request.headers.get("x-shopify-webhook-id") ?? "";
+      shopifyVerdicts.set(
+        webhookId,
+        await authenticate.webhook(request).then(
+          (context) => ({ topic: String(context.topic), shop: context.shop }),
+          (thrown: Response) => thrown.status,
+        ),
       );
-      const webhookId = String(request.headers["x-shopify-webhook-id"]);
-      shopifyVerdicts.set(webhookId, verdict);
-      if (failOnce.delete(webhookId)) return void response.writeHead(500).end();
-      const answer = await callRoute(request.url!, toRequest());
-      response.writeHead(answer.status).end();
+      return failOnce.delete(webhookId) ? new Response(null, { status: 500 }) : undefined;
     });
-    const port = await freePort();
-    await new Promise<void>((resolve) => app.listen(port, "127.0.0.1", resolve));
-    emulator.setAppUrl(`http://127.0.0.1:${port}`);
+    emulator.setAppUrl(app.url);
   });
-  afterAll(() => new Promise<void>((resolve) => app.close(() => resolve())));
+  afterAll(() => app.close());
   beforeEach(async () => {
     await prisma.webhookEvent.deleteMany();
   });
@@ -634,7 +626,7 @@ describe("webhooks", () => {
     const lost = emulator.updateCustomer(SHOP, customerIds()[6]!, { firstName: "Renamed" }).webhook!;
     await lost.settled;
     expect(lost.attempts.map((attempt) => attempt.status)).toEqual([0, 0, 0]); // first try + 2 retries
-    emulator.setAppUrl(`http://127.0.0.1:${(app.address() as { port: number }).port}`);
+    emulator.setAppUrl(app.url);
   });
 
   it("retries a delivery the app answered with 500, with the same webhook id", async () => {

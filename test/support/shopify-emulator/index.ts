@@ -3,4 +3,4 @@ export { ADMIN_API_VERSION, ShopifyEmulator, type EmulatorOptions } from "./emul
 export { installApp } from "./install";
 export { generateStore } from "./store-generator";
 export type * from "./model";
-export { OrderRefused } from "./shop-state";
+export { OrderRefused, type ShopState } from "./shop-state";
