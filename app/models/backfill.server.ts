@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import prisma, { pool } from "../db.server";
@@ -19,13 +18,13 @@ import type { AdminQuery } from "./shopify-admin.server";
  */
 
 export const BACKFILL_PHASES = ["customers", "orders", "products"] as const;
-type Phase = (typeof BACKFILL_PHASES)[number];
+export type BackfillPhase = (typeof BACKFILL_PHASES)[number];
 
 /** Root records per committed batch. */
 export const BATCH_SIZE = 5_000;
 const POLL_MS = 2_000;
 
-export const BULK_QUERIES: Record<Phase, string> = {
+export const BULK_QUERIES: Record<BackfillPhase, string> = {
   customers: `#graphql
     query BackfillCustomers {
       customers {
@@ -100,7 +99,7 @@ export type BackfillStep = { state: "completed" | "not-requested" | "uninstalled
 export interface BackfillDeps {
   admin: AdminQuery;
   /** Called after each committed batch (tests use it to stop a run half-way). */
-  afterBatch?: (phase: Phase, linesDone: number) => void | Promise<void>;
+  afterBatch?: (phase: BackfillPhase, linesDone: number) => void | Promise<void>;
 }
 
 /** Asks for a (new) back-fill unless one is running; the caller enqueues the job. */
@@ -145,14 +144,9 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
   }
 
   for (;;) {
-    const phase = shop.syncPhase as Phase | "scoring";
+    const phase = shop.syncPhase as BackfillPhase | "scoring";
     if (phase === "scoring") {
-      // A large import leaves the planner without statistics; without them the set-based
-      // statements below pick nested loops and take minutes instead of seconds.
-      await pool.query("ANALYZE customers");
-      await pool.query("ANALYZE orders");
-      await refreshCustomerAggregates(shopId, "all");
-      await scoreShop(shopId);
+      await computeAggregatesAndScores(shopId);
       await prisma.shop.update({ where: { id: shopId }, data: { syncState: "completed", syncPhase: null, syncBulkOperation: null, syncedAt: new Date() } });
       return { state: "completed" };
     }
@@ -182,10 +176,20 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
     }
     if (bulkOperation.status !== "COMPLETED") return { state: "waiting", waitMs: POLL_MS };
 
-    if (bulkOperation.url) await importJsonl(shopId, phase, bulkOperation.url, shop.syncLinesDone, deps);
+    if (bulkOperation.url) await importBulkResult(shopId, phase, bulkOperation.url, shop.syncLinesDone, deps.afterBatch);
     const next = BACKFILL_PHASES[BACKFILL_PHASES.indexOf(phase) + 1] ?? "scoring";
     shop = await prisma.shop.update({ where: { id: shopId }, data: { syncPhase: next, syncBulkOperation: null, syncLinesDone: 0 } });
   }
+}
+
+/** The last step of a back-fill: every customer's aggregates from the imported orders, then scores. */
+export async function computeAggregatesAndScores(shopId: number): Promise<void> {
+  // A large import leaves the planner without statistics; without them the set-based
+  // statements below pick nested loops and take minutes instead of seconds.
+  await pool.query("ANALYZE customers");
+  await pool.query("ANALYZE orders");
+  await refreshCustomerAggregates(shopId, "all");
+  await scoreShop(shopId);
 }
 
 // ── streaming import ────────────────────────────────────────────────────────────────────────────
@@ -207,10 +211,25 @@ async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<stri
   if (rest) yield rest;
 }
 
-async function importJsonl(shopId: number, phase: Phase, url: string, startLine: number, deps: BackfillDeps): Promise<void> {
+/**
+ * Streams one bulk operation's JSONL result into the phase's table, committing after `startLine`.
+ * Parsing the next batch overlaps with the database writing the previous one; commits stay in order
+ * and at most one batch is in flight, so memory stays at two batches.
+ */
+export async function importBulkResult(shopId: number, phase: BackfillPhase, url: string, startLine = 0, afterBatch?: BackfillDeps["afterBatch"]): Promise<void> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`bulk result download answered ${response.status}`);
-  const batch = new Batch(phase);
+  let inFlight: Promise<void> = Promise.resolve();
+  const commitInOrder = async (batch: Batch, linesDone: number, last: boolean) => {
+    const rows = batch.copyText(shopId);
+    await inFlight;
+    inFlight = commitBatch(shopId, phase, rows, batch.roots, linesDone).then(() => afterBatch?.(phase, linesDone));
+    // Awaited before the next commit (or at the end); until then a failure must not count as unhandled.
+    inFlight.catch(() => {});
+    if (last) await inFlight;
+  };
+
+  let batch = new Batch(phase);
   let lineNumber = 0;
   let committed = startLine;
   for await (const text of jsonLines(response.body)) {
@@ -219,12 +238,13 @@ async function importJsonl(shopId: number, phase: Phase, url: string, startLine:
     // Commit only between root records, so an order is never split from its line items.
     if (!line.__parentId && batch.roots >= BATCH_SIZE) {
       committed = lineNumber - 1;
-      await commitBatch(shopId, batch, committed);
-      await deps.afterBatch?.(phase, committed);
+      await commitInOrder(batch, committed, false);
+      batch = new Batch(phase);
     }
     batch.add(line);
   }
-  if (lineNumber > committed) await commitBatch(shopId, batch, lineNumber);
+  if (lineNumber > committed) await commitInOrder(batch, lineNumber, true);
+  else await inFlight;
 }
 
 const numericId = (gid: unknown): string | null => (typeof gid === "string" ? (/\/(\d+)$/.exec(gid)?.[1] ?? null) : null);
@@ -242,7 +262,7 @@ class Batch {
   private orderProducts = new Map<string, Set<string>>();
   private products = new Map<string, ProductRow>();
 
-  constructor(readonly phase: Phase) {}
+  constructor(readonly phase: BackfillPhase) {}
 
   add(line: Line): void {
     if (!line.__parentId) {
@@ -266,8 +286,8 @@ class Batch {
     }
   }
 
-  /** Rows in COPY column order for this phase's staging table. */
-  *copyRows(): Generator<unknown[]> {
+  /** Rows in the order of TARGETS[phase].columns after shop_id. */
+  private *copyRows(): Generator<unknown[]> {
     for (const row of this.rows) {
       if (this.phase === "customers") {
         const email = row.defaultEmailAddress as { emailAddress?: string; marketingState?: string; marketingUpdatedAt?: string | null } | null;
@@ -283,6 +303,7 @@ class Batch {
           statistics?.rfmGroup ?? null,
           statistics?.predictedSpendTier ?? null,
           row.updatedAt,
+          [],
         ];
       } else if (this.phase === "orders") {
         const total = (row.totalPriceSet as { shopMoney: { amount: string; currencyCode: string } }).shopMoney;
@@ -322,92 +343,92 @@ class Batch {
     }
   }
 
-  clear(): void {
-    this.roots = 0;
-    this.rows = [];
-    this.orderProducts.clear();
-    this.products.clear();
+  /** The batch in PostgreSQL's COPY text format, rendered here so the database connection waits for nothing. */
+  copyText(shopId: number): string {
+    let text = "";
+    for (const row of this.copyRows()) text += `${shopId}\t${row.map(copyValue).join("\t")}\n`;
+    return text;
   }
 }
 
-const STAGING: Record<Phase, { table: string; columns: string; create: string; upsert: string; counter: string }> = {
+interface Target {
+  table: string;
+  /** The columns each COPY row fills, shop_id first. */
+  columns: string;
+  /** How an imported row updates one the table already holds. */
+  onConflict: string;
+  counter: string;
+}
+
+const TARGETS: Record<BackfillPhase, Target> = {
   customers: {
-    table: "backfill_customers",
-    columns: "id, email, first_name, last_name, locale, email_marketing_state, email_marketing_updated_at, shopify_rfm_group, predicted_spend_tier, shopify_updated_at",
-    create: `CREATE TEMP TABLE IF NOT EXISTS backfill_customers (
-      id bigint, email text, first_name text, last_name text, locale text, email_marketing_state text,
-      email_marketing_updated_at timestamptz, shopify_rfm_group text, predicted_spend_tier text, shopify_updated_at timestamptz
-    ) ON COMMIT DELETE ROWS`,
+    table: "customers",
+    columns:
+      "shop_id, id, email, first_name, last_name, locale, email_marketing_state, email_marketing_updated_at, shopify_rfm_group, predicted_spend_tier, shopify_updated_at, order_hours",
     // Profile fields follow Shopify's updatedAt, consent its own timestamp; statistics come only from here.
-    upsert: `INSERT INTO customers (shop_id, id, email, first_name, last_name, locale, email_marketing_state,
-               email_marketing_updated_at, shopify_rfm_group, predicted_spend_tier, shopify_updated_at, order_hours)
-             SELECT $1, id, email, first_name, last_name, locale, email_marketing_state, email_marketing_updated_at,
-                    shopify_rfm_group, predicted_spend_tier, shopify_updated_at, '{}'
-             FROM backfill_customers
-             ON CONFLICT (shop_id, id) DO UPDATE SET
-               email = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.email ELSE customers.email END,
-               first_name = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.first_name ELSE customers.first_name END,
-               last_name = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.last_name ELSE customers.last_name END,
-               locale = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.locale ELSE customers.locale END,
-               shopify_updated_at = greatest(customers.shopify_updated_at, EXCLUDED.shopify_updated_at),
-               email_marketing_state = CASE WHEN customers.email_marketing_updated_at IS NULL OR customers.email_marketing_updated_at <= EXCLUDED.email_marketing_updated_at
-                                            THEN EXCLUDED.email_marketing_state ELSE customers.email_marketing_state END,
-               email_marketing_updated_at = greatest(customers.email_marketing_updated_at, EXCLUDED.email_marketing_updated_at),
-               shopify_rfm_group = EXCLUDED.shopify_rfm_group,
-               predicted_spend_tier = EXCLUDED.predicted_spend_tier,
-               updated_at = now()`,
+    onConflict: `DO UPDATE SET
+      email = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.email ELSE customers.email END,
+      first_name = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.first_name ELSE customers.first_name END,
+      last_name = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.last_name ELSE customers.last_name END,
+      locale = CASE WHEN customers.shopify_updated_at IS NULL OR customers.shopify_updated_at <= EXCLUDED.shopify_updated_at THEN EXCLUDED.locale ELSE customers.locale END,
+      shopify_updated_at = greatest(customers.shopify_updated_at, EXCLUDED.shopify_updated_at),
+      email_marketing_state = CASE WHEN customers.email_marketing_updated_at IS NULL OR customers.email_marketing_updated_at <= EXCLUDED.email_marketing_updated_at
+                                   THEN EXCLUDED.email_marketing_state ELSE customers.email_marketing_state END,
+      email_marketing_updated_at = greatest(customers.email_marketing_updated_at, EXCLUDED.email_marketing_updated_at),
+      shopify_rfm_group = EXCLUDED.shopify_rfm_group,
+      predicted_spend_tier = EXCLUDED.predicted_spend_tier,
+      updated_at = now()`,
     counter: "customers_imported",
   },
   orders: {
-    table: "backfill_orders",
-    columns: "id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at, shopify_updated_at",
-    create: `CREATE TEMP TABLE IF NOT EXISTS backfill_orders (
-      id bigint, customer_id bigint, created_at timestamptz, total numeric(14,2), refunded numeric(14,2), currency text,
-      discount_codes text[], product_ids bigint[], cancelled_at timestamptz, shopify_updated_at timestamptz
-    ) ON COMMIT DELETE ROWS`,
-    upsert: `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at, shopify_updated_at)
-             SELECT $1, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at, shopify_updated_at
-             FROM backfill_orders
-             ON CONFLICT (shop_id, id) DO UPDATE SET
-               customer_id = EXCLUDED.customer_id, total = EXCLUDED.total, refunded = EXCLUDED.refunded, currency = EXCLUDED.currency,
-               discount_codes = EXCLUDED.discount_codes, product_ids = EXCLUDED.product_ids, cancelled_at = EXCLUDED.cancelled_at,
-               shopify_updated_at = EXCLUDED.shopify_updated_at
-             WHERE orders.shopify_updated_at IS NULL OR orders.shopify_updated_at <= EXCLUDED.shopify_updated_at`,
+    table: "orders",
+    columns: "shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at, shopify_updated_at",
+    onConflict: `DO UPDATE SET
+      customer_id = EXCLUDED.customer_id, total = EXCLUDED.total, refunded = EXCLUDED.refunded, currency = EXCLUDED.currency,
+      discount_codes = EXCLUDED.discount_codes, product_ids = EXCLUDED.product_ids, cancelled_at = EXCLUDED.cancelled_at,
+      shopify_updated_at = EXCLUDED.shopify_updated_at
+    WHERE orders.shopify_updated_at IS NULL OR orders.shopify_updated_at <= EXCLUDED.shopify_updated_at`,
     counter: "orders_imported",
   },
   products: {
-    table: "backfill_products",
-    columns: "id, title, handle, image_url, price, unit_cost, status, published, available, product_type, vendor, collections, shopify_updated_at",
-    create: `CREATE TEMP TABLE IF NOT EXISTS backfill_products (
-      id bigint, title text, handle text, image_url text, price numeric(14,2), unit_cost numeric(14,2), status text,
-      published boolean, available boolean, product_type text, vendor text, collections text[], shopify_updated_at timestamptz
-    ) ON COMMIT DELETE ROWS`,
-    upsert: `INSERT INTO products (shop_id, id, title, handle, image_url, price, unit_cost, status, published, available, product_type, vendor, collections, shopify_updated_at)
-             SELECT $1, id, title, handle, image_url, price, unit_cost, status, published, available, product_type, vendor, collections, shopify_updated_at
-             FROM backfill_products
-             ON CONFLICT (shop_id, id) DO UPDATE SET
-               title = EXCLUDED.title, handle = EXCLUDED.handle, image_url = EXCLUDED.image_url, price = EXCLUDED.price,
-               unit_cost = EXCLUDED.unit_cost, status = EXCLUDED.status, published = EXCLUDED.published, available = EXCLUDED.available,
-               product_type = EXCLUDED.product_type, vendor = EXCLUDED.vendor, collections = EXCLUDED.collections,
-               shopify_updated_at = EXCLUDED.shopify_updated_at`,
+    table: "products",
+    columns: "shop_id, id, title, handle, image_url, price, unit_cost, status, published, available, product_type, vendor, collections, shopify_updated_at",
+    onConflict: `DO UPDATE SET
+      title = EXCLUDED.title, handle = EXCLUDED.handle, image_url = EXCLUDED.image_url, price = EXCLUDED.price,
+      unit_cost = EXCLUDED.unit_cost, status = EXCLUDED.status, published = EXCLUDED.published, available = EXCLUDED.available,
+      product_type = EXCLUDED.product_type, vendor = EXCLUDED.vendor, collections = EXCLUDED.collections,
+      shopify_updated_at = EXCLUDED.shopify_updated_at`,
     counter: "products_imported",
   },
 };
 
-/** Copies the batch into staging and upserts it, recording the lines done, in one transaction. */
-async function commitBatch(shopId: number, batch: Batch, linesDone: number): Promise<void> {
-  const staging = STAGING[batch.phase];
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * Writes one batch and the lines done in one transaction. Rows the table does not hold yet (every
+ * row of a first import) are COPY'd straight in, as fast as PostgreSQL loads anything. When any row
+ * exists already (a re-import, or a webhook got there first), that COPY fails on the key and the
+ * batch goes through a staging table and the guarded upsert instead.
+ */
+async function commitBatch(shopId: number, phase: BackfillPhase, copyText: string, roots: number, linesDone: number): Promise<void> {
+  const target = TARGETS[phase];
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query(staging.create);
-    await copyInto(client, `COPY ${staging.table} (${staging.columns}) FROM STDIN`, batch.copyRows());
-    await client.query(staging.upsert, [shopId]);
-    await client.query(`UPDATE shops SET sync_lines_done = $2, ${staging.counter} = ${staging.counter} + $3 WHERE id = $1`, [
-      shopId,
-      linesDone,
-      batch.roots,
-    ]);
+    await client.query("SAVEPOINT direct_copy");
+    try {
+      await copyInto(client, `COPY ${target.table} (${target.columns}) FROM STDIN`, copyText);
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      await client.query("ROLLBACK TO SAVEPOINT direct_copy");
+      const staging = `backfill_${target.table}`;
+      await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging} (LIKE ${target.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+      await copyInto(client, `COPY ${staging} (${target.columns}) FROM STDIN`, copyText);
+      await client.query(
+        `INSERT INTO ${target.table} (${target.columns}) SELECT ${target.columns} FROM ${staging} ON CONFLICT (shop_id, id) ${target.onConflict}`,
+      );
+    }
+    await client.query(`UPDATE shops SET sync_lines_done = $2, ${target.counter} = ${target.counter} + $3 WHERE id = $1`, [shopId, linesDone, roots]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
@@ -415,16 +436,19 @@ async function commitBatch(shopId: number, batch: Batch, linesDone: number): Pro
   } finally {
     client.release();
   }
-  batch.clear();
 }
 
 // ── COPY text format ───────────────────────────────────────────────────────────────────────────
 
-const escapeCopy = (text: string) => text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+// Most values need no escaping; testing first keeps rendering a million rows cheap.
+const escapeCopy = (text: string) => (COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text);
 
 /** Every element quoted: valid for text[] and bigint[] alike. */
 function arrayLiteral(values: unknown[]): string {
-  return `{${values.map((value) => `"${String(value).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
+  if (values.length === 0) return "{}";
+  return `{${values.map((value) => `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }
 
 /** One value in PostgreSQL's COPY text format (NULL is \N; arrays as array literals). */
@@ -435,20 +459,12 @@ export function copyValue(value: unknown): string {
   return escapeCopy(String(value));
 }
 
-async function copyInto(client: PoolClient, statement: string, rows: Iterable<unknown[]>): Promise<void> {
+async function copyInto(client: PoolClient, statement: string, text: string): Promise<void> {
   const stream = client.query(copyFrom(statement));
   const done = new Promise<void>((resolve, reject) => {
     stream.on("finish", () => resolve());
     stream.on("error", reject);
   });
-  let buffer = "";
-  for (const row of rows) {
-    buffer += row.map(copyValue).join("\t") + "\n";
-    if (buffer.length > 1 << 16) {
-      if (!stream.write(buffer)) await once(stream, "drain");
-      buffer = "";
-    }
-  }
-  stream.end(buffer);
+  stream.end(text);
   await done;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { pool } from "../../app/db.server";
-import { runBackfill, type BackfillDeps } from "../../app/models/backfill.server";
+import { requestBackfill, runBackfill, type BackfillDeps } from "../../app/models/backfill.server";
+import { applyConsent } from "../../app/models/live-sync.server";
 import { adminQuery } from "../../app/models/shopify-admin.server";
 import { getQueue } from "../../workers/queues";
 import { installApp, type CustomerHistory, type GeneratedStore } from "../support/shopify-emulator";
@@ -164,6 +165,33 @@ describe("back-fill from Shopify bulk operations", () => {
       discountCodes: [code],
       productIds: [BigInt(order.lineItems[0]!.productId)],
     });
+  });
+
+  it("keeps what webhooks wrote meanwhile, and a second back-fill brings changes without duplicates", async () => {
+    const state = emulator.addShop({ seed: "backfill-again", customers: 300, shopName: "again-shop" });
+    const { shopId: againShop } = await installApp(emulator, "again-shop.myshopify.com");
+    // A webhook applied before the back-fill reached this customer: newer than what the bulk export says.
+    const early = state.store.customerId(7);
+    const later = new Date(emulator.now().getTime() + 3600_000);
+    await applyConsent(againShop, early, "UNSUBSCRIBED", later);
+    await pool.query("UPDATE customers SET first_name = 'From a later webhook', shopify_updated_at = $3 WHERE shop_id = $1 AND id = $2", [againShop, early, later]);
+
+    expect(await backfillToEnd(againShop)).toBe("completed");
+    const kept = await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: againShop, id: BigInt(early) } } });
+    expect(kept).toMatchObject({ firstName: "From a later webhook", emailMarketingState: "UNSUBSCRIBED" });
+    expect(await prisma.customer.count({ where: { shopId: againShop } })).toBe(300);
+
+    // The merchant asks to read everything again after a change the app missed.
+    const renamed = state.store.customerId(8);
+    state.updateCustomer(renamed, { firstName: "Renamed" });
+    expect(await requestBackfill(againShop)).toBe(true);
+    expect(await backfillToEnd(againShop)).toBe("completed");
+    expect(await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: againShop, id: BigInt(renamed) } } })).toMatchObject({ firstName: "Renamed" });
+    expect(await prisma.customer.count({ where: { shopId: againShop } })).toBe(300);
+    let orders = 0;
+    for (const history of state.store.histories()) orders += history.orders.length;
+    expect(await prisma.order.count({ where: { shopId: againShop } })).toBe(orders);
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: againShop } })).toMatchObject({ customersImported: 300, ordersImported: orders });
   });
 
   it("does not start again on a stray job once completed, only when asked", async () => {
