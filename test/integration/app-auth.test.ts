@@ -30,6 +30,26 @@ describe("embedded app routes", () => {
     expect(overview.missingAddress).toEqual(["address1", "city", "country"]);
   });
 
+  it("show the customer data sync, and read the store again on request, not while a read is running", async () => {
+    await install("alpha", "Alpha Outfitters");
+    await prisma.shop.update({
+      where: { domain: "alpha.myshopify.com" },
+      data: { syncState: "completed", customersImported: 1200, ordersImported: 3400, productsImported: 56, syncedAt: new Date("2026-11-20T10:00:00Z") },
+    });
+
+    const { overview } = await (await callRoute("/app._index", await adminBearerRequest("alpha", "/app"))).json();
+    expect(overview.sync).toMatchObject({ state: "completed", customersImported: 1200, ordersImported: 3400, productsImported: 56, syncedAt: "2026-11-20T10:00:00.000Z" });
+
+    const post = () => adminBearerRequest("alpha", "/app?index", undefined, { method: "POST", body: new URLSearchParams({ intent: "resync" }) });
+    expect(await (await callRoute("/app._index", await post())).json()).toEqual({ resyncStarted: true });
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: "alpha.myshopify.com" } });
+    expect(shop.syncState).toBe("requested");
+    expect((await getQueue("sync").getJobs(["waiting"])).map((job) => job.data)).toContainEqual({ shopId: shop.id });
+
+    await prisma.shop.update({ where: { id: shop.id }, data: { syncState: "running" } });
+    expect(await (await callRoute("/app._index", await post())).json()).toEqual({ resyncStarted: false });
+  });
+
   it("keep shops apart: each token sees only its own shop", async () => {
     await install("alpha", "Alpha Outfitters");
     await install("beta", "Beta Bikes");

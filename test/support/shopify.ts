@@ -76,10 +76,10 @@ export async function adminDocumentRequest(shopName: string, path: string, baseU
 }
 
 /** A fetch from the embedded app: session token in the Authorization header. */
-export async function adminBearerRequest(shopName: string, path: string, baseUrl = TEST_APP_URL): Promise<Request> {
+export async function adminBearerRequest(shopName: string, path: string, baseUrl = TEST_APP_URL, init?: RequestInit): Promise<Request> {
   return setUpValidRequest(
     { type: RequestType.Bearer, store: shopName, apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
-    new Request(`${baseUrl}${path}`),
+    new Request(`${baseUrl}${path}`, init),
   );
 }
 
