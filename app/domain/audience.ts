@@ -14,18 +14,24 @@ import { RFM_PRESETS, SHOPIFY_RFM_GROUPS, type ScoreRange } from "./rfm";
  * - was not contacted by us within the re-entry cool-down.
  */
 
+/**
+ * Nobody is lapsed sooner than this after their last order, whatever their cadence: three orders
+ * placed minutes apart (a split order, a return and re-buy) make a median gap of about zero.
+ */
+export const MIN_LAPSE_DAYS = 7;
+
 const DAY_MS = 24 * 3600 * 1000;
 const HOUR_MS = 3600 * 1000;
 
 export const audienceRulesSchema = z.object({
   lapse: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("inactivity"), days: z.number().int().min(7).max(730) }),
+    z.object({ kind: z.literal("inactivity"), days: z.number().int().min(MIN_LAPSE_DAYS).max(730) }),
     z.object({
       kind: z.literal("cadence"),
       /** Lapsed when the current gap exceeds this many times the customer's median gap. */
       multiplier: z.number().min(1).max(10),
       /** For customers with fewer than 3 orders (no cadence). */
-      fallbackDays: z.number().int().min(7).max(730),
+      fallbackDays: z.number().int().min(MIN_LAPSE_DAYS).max(730),
     }),
   ]),
   segment: z.discriminatedUnion("kind", [
@@ -71,7 +77,7 @@ const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
 /** The lapse threshold for this customer in days, and how it was set. */
 export function lapseThresholdDays(rules: AudienceRules, medianGapDays: number | null): { days: number; byCadence: boolean } {
   const lapse = rules.lapse;
-  if (lapse.kind === "cadence" && medianGapDays !== null) return { days: lapse.multiplier * medianGapDays, byCadence: true };
+  if (lapse.kind === "cadence" && medianGapDays !== null) return { days: Math.max(lapse.multiplier * medianGapDays, MIN_LAPSE_DAYS), byCadence: true };
   return { days: lapse.kind === "cadence" ? lapse.fallbackDays : lapse.days, byCadence: false };
 }
 
@@ -97,9 +103,11 @@ export function evaluateAudience(candidate: AudienceCandidate, rules: AudienceRu
     // Inactivity is "no order for N days" (≥); the cadence rule is "longer than k × the usual gap" (>).
     const lapsed = threshold.byCadence ? gap > threshold.days * DAY_MS : gap >= threshold.days * DAY_MS;
     if (!lapsed) {
+      const multiplier = (rules.lapse as { multiplier?: number }).multiplier;
+      const why = threshold.days === MIN_LAPSE_DAYS ? "the shortest lapse there is" : `${multiplier}× their usual gap`;
       blockers.push(
         threshold.byCadence
-          ? `not lapsed for them yet (lapses after ${plural(Math.round(threshold.days), "day")}, ${(rules.lapse as { multiplier: number }).multiplier}× their usual gap)`
+          ? `not lapsed for them yet (lapses after ${plural(Math.round(threshold.days), "day")}, ${why})`
           : `not lapsed yet (no order for ${plural(threshold.days, "day")} needed)`,
       );
     }

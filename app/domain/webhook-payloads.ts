@@ -36,8 +36,13 @@ export const orderPayloadSchema = z.object({
   currency: z.string(),
   discount_codes: z.array(z.object({ code: z.string() })).default([]),
   line_items: z.array(z.object({ product_id: id.nullish() })).default([]),
+  total_price_set: z.object({ shop_money: z.object({ amount: money }), presentment_money: z.object({ amount: money }) }).nullish(),
   refunds: z
-    .array(z.object({ transactions: z.array(z.object({ kind: z.string(), status: z.string().nullish(), amount: money })).default([]) }))
+    .array(
+      z.object({
+        transactions: z.array(z.object({ kind: z.string(), status: z.string().nullish(), amount: money, currency: z.string().nullish() })).default([]),
+      }),
+    )
     .default([]),
   customer: customerPayloadSchema.nullish(),
 });
@@ -63,11 +68,21 @@ export const dataRequestPayloadSchema = z.object({
   data_request: z.object({ id }),
 });
 
-/** Refunded so far: successful refund transactions of the order. */
+/**
+ * Refunded so far, in the shop's currency: successful refund transactions of the order. A
+ * transaction in the customer's (presentment) currency is converted at the order's own rate, so
+ * net spend agrees with the back-fill's totalRefundedSet.shopMoney.
+ */
 export function refundedAmount(order: OrderPayload): string {
+  const shopTotal = Number(order.total_price_set?.shop_money.amount);
+  const presentmentTotal = Number(order.total_price_set?.presentment_money.amount);
+  const toShopMoney = shopTotal > 0 && presentmentTotal > 0 ? shopTotal / presentmentTotal : 1;
   const cents = order.refunds
     .flatMap((refund) => refund.transactions)
     .filter((transaction) => transaction.kind === "refund" && (transaction.status ?? "success") === "success")
-    .reduce((sum, transaction) => sum + Math.round(Number(transaction.amount) * 100), 0);
+    .reduce((sum, transaction) => {
+      const rate = transaction.currency && transaction.currency !== order.currency ? toShopMoney : 1;
+      return sum + Math.round(Number(transaction.amount) * rate * 100);
+    }, 0);
   return (cents / 100).toFixed(2);
 }

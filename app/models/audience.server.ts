@@ -1,5 +1,5 @@
 import { pool } from "../db.server";
-import { evaluateAudience, type AudienceCandidate, type AudienceRules, type AudienceVerdict } from "../domain/audience";
+import { evaluateAudience, MIN_LAPSE_DAYS, type AudienceCandidate, type AudienceRules, type AudienceVerdict } from "../domain/audience";
 import { RFM_PRESETS, type ScoreRange } from "../domain/rfm";
 
 /**
@@ -35,7 +35,7 @@ export function audienceFilter(shopId: number, rules: AudienceRules, now: Date):
   if (lapse.kind === "inactivity") {
     conditions.push(`c.last_order_at <= ${secondsAgo(`${param(lapse.days * 86400)}::float8`)}`);
   } else {
-    const cadence = `${secondsAgo(`${param(lapse.multiplier)}::float8 * c.median_gap_days * 86400`)}`;
+    const cadence = secondsAgo(`greatest(${param(lapse.multiplier)}::float8 * c.median_gap_days, ${param(MIN_LAPSE_DAYS)}::float8) * 86400`);
     const fallback = secondsAgo(`${param(lapse.fallbackDays * 86400)}::float8`);
     conditions.push(`(CASE WHEN c.median_gap_days IS NOT NULL THEN c.last_order_at < ${cadence} ELSE c.last_order_at <= ${fallback} END)`);
   }

@@ -20,6 +20,9 @@ import type { AdminQuery } from "./shopify-admin.server";
 export const BACKFILL_PHASES = ["customers", "orders", "products"] as const;
 export type BackfillPhase = (typeof BACKFILL_PHASES)[number];
 
+/** The shop's count of records imported in each phase (reset when a phase starts over). */
+const IMPORTED_COUNTER = { customers: "customersImported", orders: "ordersImported", products: "productsImported" } as const;
+
 /** Root records per committed batch. */
 export const BATCH_SIZE = 5_000;
 const POLL_MS = 2_000;
@@ -171,12 +174,13 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
     );
     if (!bulkOperation || ["FAILED", "CANCELED", "CANCELING", "EXPIRED"].includes(bulkOperation.status)) {
       // Start the phase over with a new bulk operation; the job's retries bound how often.
-      await prisma.shop.update({ where: { id: shopId }, data: { syncBulkOperation: null, syncLinesDone: 0 } });
+      await prisma.shop.update({ where: { id: shopId }, data: { syncBulkOperation: null, syncLinesDone: 0, [IMPORTED_COUNTER[phase]]: 0 } });
       throw new Error(`bulk operation for ${phase} ended ${bulkOperation?.status ?? "missing"}${bulkOperation?.errorCode ? ` (${bulkOperation.errorCode})` : ""}`);
     }
     if (bulkOperation.status !== "COMPLETED") return { state: "waiting", waitMs: POLL_MS };
 
     if (bulkOperation.url) await importBulkResult(shopId, phase, bulkOperation.url, shop.syncLinesDone, deps.afterBatch);
+    await dropForgottenCustomers(shopId);
     const next = BACKFILL_PHASES[BACKFILL_PHASES.indexOf(phase) + 1] ?? "scoring";
     shop = await prisma.shop.update({ where: { id: shopId }, data: { syncPhase: next, syncBulkOperation: null, syncLinesDone: 0 } });
   }
@@ -184,12 +188,29 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
 
 /** The last step of a back-fill: every customer's aggregates from the imported orders, then scores. */
 export async function computeAggregatesAndScores(shopId: number): Promise<void> {
+  await dropForgottenCustomers(shopId);
   // A large import leaves the planner without statistics; without them the set-based
   // statements below pick nested loops and take minutes instead of seconds.
   await pool.query("ANALYZE customers");
   await pool.query("ANALYZE orders");
   await refreshCustomerAggregates(shopId, "all");
   await scoreShop(shopId);
+}
+
+/**
+ * An export taken before a customer was deleted or redacted still lists them (and a redacted
+ * customer's orders). Run after each phase and before scoring: a deletion that raced with a batch
+ * is caught by the next run, and one that comes after the last run finds every row committed.
+ */
+async function dropForgottenCustomers(shopId: number): Promise<void> {
+  await pool.query(
+    `DELETE FROM customers c USING forgotten_customers f WHERE f.shop_id = $1 AND c.shop_id = $1 AND c.id = f.customer_id`,
+    [shopId],
+  );
+  await pool.query(
+    `DELETE FROM orders o USING forgotten_customers f WHERE f.shop_id = $1 AND o.shop_id = $1 AND o.customer_id = f.customer_id`,
+    [shopId],
+  );
 }
 
 // ── streaming import ────────────────────────────────────────────────────────────────────────────
@@ -232,19 +253,24 @@ export async function importBulkResult(shopId: number, phase: BackfillPhase, url
   let batch = new Batch(phase);
   let lineNumber = 0;
   let committed = startLine;
-  for await (const text of jsonLines(response.body)) {
-    if (lineNumber++ < startLine) continue;
-    const line = JSON.parse(text) as Line;
-    // Commit only between root records, so an order is never split from its line items.
-    if (!line.__parentId && batch.roots >= BATCH_SIZE) {
-      committed = lineNumber - 1;
-      await commitInOrder(batch, committed, false);
-      batch = new Batch(phase);
+  try {
+    for await (const text of jsonLines(response.body)) {
+      if (lineNumber++ < startLine) continue;
+      const line = JSON.parse(text) as Line;
+      // Commit only between root records, so an order is never split from its line items.
+      if (!line.__parentId && batch.roots >= BATCH_SIZE) {
+        committed = lineNumber - 1;
+        await commitInOrder(batch, committed, false);
+        batch = new Batch(phase);
+      }
+      batch.add(line);
     }
-    batch.add(line);
+    if (lineNumber > committed) await commitInOrder(batch, lineNumber, true);
+  } finally {
+    // Also when the download or parsing fails: a retry must not start while a commit is still running.
+    await inFlight.catch(() => {});
   }
-  if (lineNumber > committed) await commitInOrder(batch, lineNumber, true);
-  else await inFlight;
+  await inFlight;
 }
 
 const numericId = (gid: unknown): string | null => (typeof gid === "string" ? (/\/(\d+)$/.exec(gid)?.[1] ?? null) : null);

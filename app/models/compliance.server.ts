@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
+import { forgetCustomer } from "./live-sync.server";
 
 /**
  * Shopify's mandatory privacy requests for one customer of one shop. Both are idempotent: a
@@ -10,10 +11,19 @@ import prisma, { pool } from "../db.server";
  * customers/data_request: everything we hold about the customer, kept for the merchant to hand
  * over (they answer the customer; Shopify does not receive it).
  */
-export async function exportCustomerData(shopId: number, customerId: number, requestId: number, requestedAt: Date): Promise<void> {
+export async function exportCustomerData(
+  shopId: number,
+  customerId: number,
+  request: { id: number; requestedAt: Date; orderIds: number[] },
+): Promise<void> {
+  const requestId = request.id;
   const [customer, orders] = await Promise.all([
     prisma.customer.findUnique({ where: { shopId_id: { shopId, id: BigInt(customerId) } } }),
-    prisma.order.findMany({ where: { shopId, customerId: BigInt(customerId) }, orderBy: { createdAt: "asc" } }),
+    // Their orders, and any order Shopify names in the request (e.g. placed before the customer was linked).
+    prisma.order.findMany({
+      where: { shopId, OR: [{ customerId: BigInt(customerId) }, { id: { in: request.orderIds.map(BigInt) } }] },
+      orderBy: { createdAt: "asc" },
+    }),
   ]);
   const data = JSON.parse(
     JSON.stringify({ customer, orders, note: customer ? undefined : "No data held for this customer." }, (_key, value) =>
@@ -22,19 +32,21 @@ export async function exportCustomerData(shopId: number, customerId: number, req
   ) as Prisma.InputJsonValue;
   await prisma.dataRequest.upsert({
     where: { shopId_requestId: { shopId, requestId: BigInt(requestId) } },
-    create: { shopId, customerId: BigInt(customerId), requestId: BigInt(requestId), requestedAt, export: data },
+    create: { shopId, customerId: BigInt(customerId), requestId: BigInt(requestId), requestedAt: request.requestedAt, export: data },
     update: {},
   });
 }
 
 /**
  * customers/redact: the customer's row, their orders (and any order Shopify lists), and exports
- * made for them, in this shop only. (Pending webhook bodies are cleared by the webhook processor.)
+ * made for them, in this shop only; the id is remembered so that nothing brings them back.
+ * (Pending webhook bodies are cleared by the webhook processor.)
  */
 export async function redactCustomer(shopId: number, customerId: number, orderIds: number[]): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
+    await forgetCustomer(client, shopId, customerId);
     await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [shopId, customerId, orderIds]);
     await client.query("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId]);
     await client.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);

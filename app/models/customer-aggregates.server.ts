@@ -1,4 +1,3 @@
-import type { PoolClient } from "pg";
 import { pool } from "../db.server";
 
 /**
@@ -31,7 +30,7 @@ const REFRESH = `
     FROM gaps WHERE gap IS NOT NULL GROUP BY customer_id HAVING count(*) >= 2
   ), target AS (
     SELECT c.id, coalesce(t.orders_count, 0) AS orders_count, coalesce(t.spent, 0) AS spent, t.currency,
-           t.first_at, t.last_at, m.median::real AS median, t.hours
+           t.first_at, t.last_at, m.median, t.hours
     FROM customers c
     LEFT JOIN totals t ON t.customer_id = c.id
     LEFT JOIN medians m ON m.customer_id = c.id
@@ -51,8 +50,39 @@ const REFRESH = `
     AND (c.orders_count, c.total_spent, c.first_order_at, c.last_order_at, c.median_gap_days, c.order_hours)
         IS DISTINCT FROM (t.orders_count, t.spent, t.first_at, t.last_at, t.median, t.hours)`;
 
-/** Recomputes aggregates for the given customers, or for every customer of the shop. Returns rows changed. */
-export async function refreshCustomerAggregates(shopId: number, customerIds: bigint[] | "all", client?: PoolClient): Promise<number> {
-  const result = await (client ?? pool).query(REFRESH, [shopId, customerIds === "all" ? null : customerIds.map(String)]);
-  return result.rowCount ?? 0;
+/** Advisory lock namespace (first key) for per-shop aggregate refreshes. */
+const AGGREGATES_LOCK = 0x77_62_61_67; // "wbag"
+
+/**
+ * Recomputes aggregates for the given customers, or for every customer of the shop; returns rows changed.
+ *
+ * The statement computes from its snapshot and then writes, so two refreshes of one customer
+ * running at once could write the older result last. Refreshes of a few customers therefore lock
+ * those rows first (the statement after the lock sees every order committed before it), and
+ * hold the shop's lock shared; the whole-shop refresh holds it exclusively, so no webhook's
+ * refresh is overwritten by a minute-long pass that started before its order arrived.
+ */
+export async function refreshCustomerAggregates(shopId: number, customerIds: bigint[] | "all"): Promise<number> {
+  if (customerIds !== "all" && customerIds.length === 0) return 0;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    if (customerIds === "all") {
+      await client.query("SELECT pg_advisory_xact_lock($1, $2)", [AGGREGATES_LOCK, shopId]);
+    } else {
+      await client.query("SELECT pg_advisory_xact_lock_shared($1, $2)", [AGGREGATES_LOCK, shopId]);
+      await client.query("SELECT 1 FROM customers WHERE shop_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE", [
+        shopId,
+        customerIds.map(String),
+      ]);
+    }
+    const result = await client.query(REFRESH, [shopId, customerIds === "all" ? null : customerIds.map(String)]);
+    await client.query("COMMIT");
+    return result.rowCount ?? 0;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

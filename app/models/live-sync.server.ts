@@ -1,3 +1,4 @@
+import type { Pool, PoolClient } from "pg";
 import { pool } from "../db.server";
 import {
   refundedAmount,
@@ -13,7 +14,12 @@ import { refreshCustomerAggregates } from "./customer-aggregates.server";
  * counts once however often it arrives; customer aggregates are recomputed from `orders` after.
  */
 
+type Queryable = Pool | PoolClient;
+
 const at = (value: string | null | undefined) => (value ? new Date(value) : null);
+
+/** Appended to an INSERT … SELECT: never re-creates a customer deleted or redacted in this shop ($1, $2). */
+const NOT_FORGOTTEN = "WHERE NOT EXISTS (SELECT 1 FROM forgotten_customers f WHERE f.shop_id = $1 AND f.customer_id = $2)";
 
 /**
  * A customer from customers/create|update or embedded in an order. Consent is taken only when we
@@ -24,7 +30,7 @@ export async function upsertCustomer(shopId: number, customer: CustomerPayload):
   await pool.query(
     `INSERT INTO customers (shop_id, id, email, first_name, last_name, locale, email_marketing_state,
                             email_marketing_updated_at, shopify_updated_at, order_hours)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}')
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, '{}' ${NOT_FORGOTTEN}
      ON CONFLICT (shop_id, id) DO UPDATE SET
        email = EXCLUDED.email,
        first_name = EXCLUDED.first_name,
@@ -53,7 +59,7 @@ export async function upsertCustomer(shopId: number, customer: CustomerPayload):
 export async function applyConsent(shopId: number, customerId: number, state: string, changedAt: Date): Promise<void> {
   await pool.query(
     `INSERT INTO customers (shop_id, id, email_marketing_state, email_marketing_updated_at, order_hours)
-     VALUES ($1, $2, $3, $4, '{}')
+     SELECT $1, $2, $3, $4::timestamptz, '{}' ${NOT_FORGOTTEN}
      ON CONFLICT (shop_id, id) DO UPDATE SET
        email_marketing_state = EXCLUDED.email_marketing_state,
        email_marketing_updated_at = EXCLUDED.email_marketing_updated_at,
@@ -63,12 +69,16 @@ export async function applyConsent(shopId: number, customerId: number, state: st
   );
 }
 
-/** orders/create|updated|cancelled: the order (newest version wins), its customer, then their aggregates. */
+/**
+ * orders/create|updated|cancelled: the order (newest version wins), its customer, then the
+ * aggregates of its customer, and of its previous customer when the order moved to another one.
+ */
 export async function upsertOrder(shopId: number, order: OrderPayload): Promise<void> {
   if (order.customer) await upsertCustomer(shopId, order.customer);
   const productIds = [...new Set(order.line_items.flatMap((item) => (item.product_id ? [item.product_id] : [])))];
-  await pool.query(
-    `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids,
+  const { rows } = await pool.query<{ previous_customer_id: string | null }>(
+    `WITH previous AS (SELECT customer_id FROM orders WHERE shop_id = $1 AND id = $2)
+     INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids,
                          cancelled_at, shopify_updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (shop_id, id) DO UPDATE SET
@@ -80,7 +90,8 @@ export async function upsertOrder(shopId: number, order: OrderPayload): Promise<
        product_ids = EXCLUDED.product_ids,
        cancelled_at = EXCLUDED.cancelled_at,
        shopify_updated_at = EXCLUDED.shopify_updated_at
-     WHERE orders.shopify_updated_at IS NULL OR orders.shopify_updated_at <= EXCLUDED.shopify_updated_at`,
+     WHERE orders.shopify_updated_at IS NULL OR orders.shopify_updated_at <= EXCLUDED.shopify_updated_at
+     RETURNING (SELECT customer_id FROM previous) AS previous_customer_id`,
     [
       shopId,
       order.id,
@@ -95,19 +106,34 @@ export async function upsertOrder(shopId: number, order: OrderPayload): Promise<
       at(order.updated_at),
     ],
   );
-  if (order.customer) await refreshCustomerAggregates(shopId, [BigInt(order.customer.id)]);
+  if (rows.length === 0) return; // an older version: nothing changed
+  const touched = new Set<bigint>();
+  if (order.customer) touched.add(BigInt(order.customer.id));
+  if (rows[0]!.previous_customer_id !== null) touched.add(BigInt(rows[0]!.previous_customer_id));
+  await refreshCustomerAggregates(shopId, [...touched]);
 }
 
-/** customers/delete. Their orders stay (Shopify keeps them); the customer row goes. */
+/** Remembers that the shop's customer is gone for good (never re-created by a late event or a back-fill). */
+export async function forgetCustomer(client: Queryable, shopId: number, customerId: number): Promise<void> {
+  await client.query("INSERT INTO forgotten_customers (shop_id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [shopId, customerId]);
+}
+
+/** customers/delete. Their orders stay (Shopify keeps them); the customer row goes, for good. */
 export async function deleteCustomer(shopId: number, customerId: number): Promise<void> {
+  await forgetCustomer(pool, shopId, customerId);
   await pool.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
 }
 
-/** checkouts/create: the latest checkout time of the customer (a known customer only). */
+/**
+ * checkouts/create: the latest checkout time of the customer. A customer we have not seen yet
+ * gets a row, so the checkout still counts when their customers/create arrives later.
+ */
 export async function recordCheckout(shopId: number, customerId: number, startedAt: Date): Promise<void> {
   await pool.query(
-    `UPDATE customers SET last_checkout_at = greatest(last_checkout_at, $3), updated_at = now()
-     WHERE shop_id = $1 AND id = $2 AND (last_checkout_at IS NULL OR last_checkout_at < $3)`,
+    `INSERT INTO customers (shop_id, id, last_checkout_at, order_hours)
+     SELECT $1, $2, $3::timestamptz, '{}' ${NOT_FORGOTTEN}
+     ON CONFLICT (shop_id, id) DO UPDATE SET last_checkout_at = EXCLUDED.last_checkout_at, updated_at = now()
+     WHERE customers.last_checkout_at IS NULL OR customers.last_checkout_at < EXCLUDED.last_checkout_at`,
     [shopId, customerId, startedAt],
   );
 }

@@ -13,7 +13,8 @@ import { getWebhookActivity, type WebhookActivity } from "./webhook-events.serve
  * sign-in when Redis is briefly away: the maintenance sweep picks up shops without details.
  */
 export async function recordInstall(shopDomain: string): Promise<number> {
-  const rows = await prisma.$queryRaw<{ id: number }[]>`
+  const rows = await prisma.$queryRaw<{ id: number; needs_backfill: boolean }[]>`
+    WITH before AS (SELECT uninstalled_at, synced_at FROM shops WHERE domain = ${shopDomain})
     INSERT INTO shops (domain, installed_at, authorized_at, updated_at)
     VALUES (${shopDomain}, now(), now(), now())
     ON CONFLICT (domain) DO UPDATE SET
@@ -21,13 +22,14 @@ export async function recordInstall(shopDomain: string): Promise<number> {
       authorized_at = now(),
       uninstalled_at = NULL,
       updated_at = now()
-    RETURNING id`;
-  const shopId = rows[0]!.id;
-  // A (re)install reads the shop's customers, orders and products again.
-  await requestBackfill(shopId);
+    RETURNING id, coalesce((SELECT uninstalled_at IS NOT NULL OR synced_at IS NULL FROM before), true) AS needs_backfill`;
+  const { id: shopId, needs_backfill: needsBackfill } = rows[0]!;
+  // An install or reinstall reads the shop's customers, orders and products (again). afterAuth also
+  // runs when a new offline token is exchanged for an installed shop; that needs no new read.
+  if (needsBackfill) await requestBackfill(shopId);
   try {
     await enqueue("syncShopDetails", { shopId });
-    await enqueue("backfillShop", { shopId });
+    if (needsBackfill) await enqueue("backfillShop", { shopId });
   } catch (error) {
     logger.warn({ shopId, err: (error as Error).message }, "could not enqueue shop details and back-fill; the sweep will retry");
   }

@@ -164,7 +164,7 @@ const HAND_WRITTEN = `
   SELECT (SELECT count(*) FROM updated) AS changed, count(*) AS eligible
   FROM customers c JOIN ranked ON ranked.id = c.id
   WHERE c.shop_id = $1 AND c.email_marketing_state = 'SUBSCRIBED' AND coalesce(c.email, '') <> '' AND c.suppressed_at IS NULL
-    AND CASE WHEN c.median_gap_days IS NOT NULL THEN c.last_order_at < $2::timestamptz - make_interval(secs => 1.5 * c.median_gap_days * 86400)
+    AND CASE WHEN c.median_gap_days IS NOT NULL THEN c.last_order_at < $2::timestamptz - make_interval(secs => greatest(1.5 * c.median_gap_days, 7) * 86400)
              ELSE c.last_order_at <= $2::timestamptz - interval '90 days' END
     AND ranked.r <= 2 AND ranked.f >= 4 AND ranked.m >= 4
     AND (c.last_checkout_at IS NULL OR c.last_checkout_at <= $2::timestamptz - interval '24 hours')

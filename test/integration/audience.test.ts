@@ -73,6 +73,7 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
     ["no scores yet", { rScore: null, fScore: null, mScore: null }, RULES, /no RFM scores yet/],
     ["Shopify RFM group not chosen", { shopifyRfmGroup: "CHAMPIONS" }, { ...RULES, segment: { kind: "shopify_rfm_groups", groups: ["AT_RISK", "DORMANT"] } }, /Shopify RFM group is CHAMPIONS, not AT_RISK or DORMANT/],
     ["not lapsed for them (cadence)", { lastOrderAt: ago(50), medianGapDays: 31 }, { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } }, /not lapsed for them yet \(lapses after 62 days, 2× their usual gap\)/],
+    ["orders minutes apart: never lapsed within 7 days (cadence)", { lastOrderAt: ago(5), medianGapDays: 0.002 }, { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } }, /not lapsed for them yet \(lapses after 7 days, the shortest lapse there is\)/],
     ["no cadence, not lapsed by the fallback", { lastOrderAt: ago(60), medianGapDays: null }, { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } }, /not lapsed yet \(no order for 90 days needed\)/],
   ];
 
@@ -162,7 +163,7 @@ describe("the SQL query and the pure rules pick the same customers", () => {
     emailMarketingState: fc.constantFrom("SUBSCRIBED", "SUBSCRIBED", "NOT_SUBSCRIBED", "UNSUBSCRIBED", "PENDING", null),
     ordersCount: fc.integer({ min: 0, max: 12 }),
     lastOrderAt: maybeDate(400),
-    medianGapDays: fc.option(fc.integer({ min: 5, max: 120 }).map((days) => days + 0.5), { nil: null }),
+    medianGapDays: fc.option(fc.oneof(fc.integer({ min: 5, max: 120 }).map((days) => days + 0.5), fc.double({ min: 0, max: 10, noNaN: true })), { nil: null }),
     rScore: score,
     fScore: score,
     mScore: score,

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { pool } from "../../app/db.server";
 import { requestBackfill, runBackfill, type BackfillDeps } from "../../app/models/backfill.server";
-import { applyConsent } from "../../app/models/live-sync.server";
-import { adminQuery } from "../../app/models/shopify-admin.server";
+import { redactCustomer } from "../../app/models/compliance.server";
+import { applyConsent, deleteCustomer } from "../../app/models/live-sync.server";
+import { recordInstall } from "../../app/models/shop.server";
+import { adminQuery, type AdminQuery } from "../../app/models/shopify-admin.server";
 import { getQueue } from "../../workers/queues";
 import { installApp, type CustomerHistory, type GeneratedStore } from "../support/shopify-emulator";
 
@@ -193,6 +195,40 @@ describe("back-fill from Shopify bulk operations", () => {
     expect(await prisma.order.count({ where: { shopId: againShop } })).toBe(orders);
     expect(await prisma.shop.findUniqueOrThrow({ where: { id: againShop } })).toMatchObject({ customersImported: 300, ordersImported: orders });
   });
+
+  it("does not bring back customers deleted or redacted while the export was being read", async () => {
+    const state = emulator.addShop({ seed: "backfill-forget", customers: 200, shopName: "forget-shop" });
+    const { shopId: forgetShop } = await installApp(emulator, "forget-shop.myshopify.com");
+    const buyers = [...state.store.histories()].filter((history) => history.orders.length > 0);
+    const [redacted, deleted] = [buyers[0]!.customer.id, buyers[1]!.customer.id];
+
+    // The requests arrive once Shopify has started the export, which still lists both customers and their orders.
+    let forgotten = false;
+    const admin: AdminQuery = async <T,>(shop: string, query: string, variables?: Record<string, unknown>) => {
+      const result = await adminQuery<T>(shop, query, variables);
+      if (!forgotten && query.includes("BackfillStatus")) {
+        forgotten = true;
+        await redactCustomer(forgetShop, redacted, []);
+        await deleteCustomer(forgetShop, deleted);
+      }
+      return result;
+    };
+    expect(await backfillToEnd(forgetShop, { admin })).toBe("completed");
+
+    expect(await prisma.customer.count({ where: { shopId: forgetShop, id: { in: [BigInt(redacted), BigInt(deleted)] } } })).toBe(0);
+    expect(await prisma.order.count({ where: { shopId: forgetShop, customerId: BigInt(redacted) } })).toBe(0);
+    expect(await prisma.customer.count({ where: { shopId: forgetShop } })).toBe(198);
+  });
+
+  it("reads the store again on a reinstall, not when an installed shop only gets a new token", async () => {
+    await recordInstall("backfill-shop.myshopify.com");
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).toMatchObject({ syncState: "completed" });
+
+    await prisma.shop.update({ where: { id: shopId }, data: { uninstalledAt: new Date() } });
+    await recordInstall("backfill-shop.myshopify.com");
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).toMatchObject({ syncState: "requested", uninstalledAt: null });
+    expect(await backfillToEnd(shopId)).toBe("completed");
+  }, 60_000);
 
   it("does not start again on a stray job once completed, only when asked", async () => {
     expect(await runBackfill(shopId, { admin: adminQuery })).toEqual({ state: "not-requested" });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
+import { exportCustomerData } from "../../app/models/compliance.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { startAppServer } from "../support/app-server";
 import { eventually } from "../support/processes";
@@ -158,6 +159,29 @@ describe("live sync", () => {
     expect(await customerRow(created.customer.id)).toBeNull();
   });
 
+  it("never brings back a deleted customer, even when an older update arrives after the deletion", async () => {
+    const created = emulator.createCustomer(SHOP, { firstName: "Gone", lastName: "Soon", email: "gone.soon@example.com" });
+    await applied(created.webhook);
+    emulator.webhooks.hold();
+    const updated = emulator.updateCustomer(SHOP, created.customer.id, { firstName: "Late" });
+    later();
+    const deleted = emulator.deleteCustomer(SHOP, created.customer.id);
+    await emulator.webhooks.release("reversed");
+    await applied(deleted.webhook, updated.webhook);
+
+    expect(await customerRow(created.customer.id)).toBeNull();
+  });
+
+  it("keeps a checkout that arrives before the customer it belongs to", async () => {
+    const created = state.createCustomer({ firstName: "Quick", lastName: "Shopper", email: "quick.shopper@example.com" }); // no webhook yet
+    const { checkout, webhook } = emulator.startCheckout(SHOP, created.id);
+    await applied(webhook);
+    later();
+    await applied(emulator.updateCustomer(SHOP, created.id, { lastName: "Shopper-Jones" }).webhook);
+
+    expect(await customerRow(created.id)).toMatchObject({ email: "quick.shopper@example.com", lastName: "Shopper-Jones", lastCheckoutAt: toSecond(checkout.createdAt) });
+  });
+
   it("creates the customer of an order we had not seen yet", async () => {
     const created = state.createCustomer({ firstName: "Walk", lastName: "In", email: "walk.in@example.com" }); // no webhook of its own
     const { order, webhook } = emulator.placeOrder(SHOP, { customerId: created.id });
@@ -179,6 +203,15 @@ describe("compliance requests", () => {
     const data = exports[0]!.export as { customer: { email: string }; orders: { id: string }[] };
     expect(data.customer.email).toBe(history.customer.email);
     expect(data.orders.map((order) => order.id)).toEqual(expect.arrayContaining(history.orders.map((order) => String(order.id))));
+  });
+
+  it("includes the orders Shopify names in the request, even when they are not linked to the customer", async () => {
+    const customer = state.store.history(30).customer;
+    const unlinked = await prisma.order.findFirstOrThrow({ where: { shopId, customerId: { not: BigInt(customer.id) } } });
+    await exportCustomerData(shopId, customer.id, { id: 424242, requestedAt: new Date(), orderIds: [Number(unlinked.id)] });
+
+    const stored = await prisma.dataRequest.findFirstOrThrow({ where: { shopId, requestId: 424242n } });
+    expect((stored.export as { orders: { id: string }[] }).orders.map((order) => order.id)).toContain(String(unlinked.id));
   });
 
   it("redacts the customer's personal data in that shop only", async () => {

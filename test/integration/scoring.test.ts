@@ -5,6 +5,8 @@ import prisma, { pool } from "../../app/db.server";
 import { MIN_BUYERS_FOR_SCORES, scoresOf } from "../../app/domain/rfm";
 import { refreshCustomerAggregates } from "../../app/models/customer-aggregates.server";
 import { scoreShop } from "../../app/models/scoring.server";
+import { orderPayloadSchema } from "../../app/domain/webhook-payloads";
+import { upsertOrder } from "../../app/models/live-sync.server";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 const DAY = 86_400_000;
@@ -36,6 +38,14 @@ async function scores(shopId: number) {
     [shopId],
   );
   return rows.map((row) => ({ r: row.r_score, f: row.f_score, m: row.m_score }));
+}
+
+async function waitUntilSomeoneWaitsForALock() {
+  for (;;) {
+    const { rows } = await pool.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    if (rows.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const buyer = fc.record({ orders: fc.integer({ min: 1, max: 12 }), spentCents: fc.integer({ min: 0, max: 60_000 }), daysAgo: fc.integer({ min: 0, max: 900 }) });
@@ -151,5 +161,59 @@ describe("customer aggregates (SQL)", () => {
     await refreshCustomerAggregates(shopId, [1n]);
 
     expect(await prisma.customer.findFirst({ where: { shopId } })).toMatchObject({ ordersCount: 0, lastOrderAt: null, firstOrderAt: null });
+  });
+
+  const payload = (id: number, customerId: number | null, updatedAt: string, total = "40.00") =>
+    orderPayloadSchema.parse({
+      id,
+      created_at: "2026-03-01T10:00:00Z",
+      updated_at: updatedAt,
+      total_price: total,
+      currency: "EUR",
+      customer: customerId === null ? null : { id: customerId, updated_at: "2026-01-01T00:00:00Z" },
+    });
+
+  it("moves an order's spend from its old customer to its new one", async () => {
+    const shopId = await newShop();
+    await upsertOrder(shopId, payload(10, 1, "2026-03-01T10:00:00Z"));
+    expect(await prisma.customer.findUnique({ where: { shopId_id: { shopId, id: 1n } } })).toMatchObject({ ordersCount: 1 });
+
+    await upsertOrder(shopId, payload(10, 2, "2026-03-02T10:00:00Z"));
+    const [first, second] = await prisma.customer.findMany({ where: { shopId }, orderBy: { id: "asc" } });
+    expect(first).toMatchObject({ ordersCount: 0, lastOrderAt: null });
+    expect(second).toMatchObject({ ordersCount: 1 });
+
+    await upsertOrder(shopId, payload(10, null, "2026-03-03T10:00:00Z")); // the order lost its customer
+    expect(await prisma.customer.findUnique({ where: { shopId_id: { shopId, id: 2n } } })).toMatchObject({ ordersCount: 0 });
+  });
+
+  it("does not overwrite a customer with totals computed before their latest order", async () => {
+    const shopId = await newShop();
+    await upsertOrder(shopId, payload(1, 1, "2026-03-01T10:00:00Z"));
+    // Another job holds the customer while it stores a second order.
+    const other = await pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("SELECT 1 FROM customers WHERE shop_id = $1 AND id = 1 FOR UPDATE", [shopId]);
+      const refreshing = refreshCustomerAggregates(shopId, [1n]);
+      await waitUntilSomeoneWaitsForALock();
+      await other.query(
+        `INSERT INTO orders (shop_id, id, customer_id, created_at, total, currency) VALUES ($1, 2, 1, '2026-03-05T10:00:00Z', '15.00', 'EUR')`,
+        [shopId],
+      );
+      await other.query("COMMIT");
+      await refreshing;
+    } finally {
+      other.release();
+    }
+    expect(await prisma.customer.findUnique({ where: { shopId_id: { shopId, id: 1n } } })).toMatchObject({ ordersCount: 2 });
+  });
+
+  it("loses no order when many orders of one customer are applied at once", async () => {
+    const shopId = await newShop();
+    await Promise.all(Array.from({ length: 24 }, (_, i) => upsertOrder(shopId, payload(100 + i, 1, "2026-03-01T10:00:00Z", "10.00"))));
+    const customer = await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: 1n } } });
+    expect(customer.ordersCount).toBe(24);
+    expect(customer.totalSpent.toFixed(2)).toBe("240.00");
   });
 });

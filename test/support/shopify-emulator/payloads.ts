@@ -134,6 +134,7 @@ export function orderPayload(state: ShopState, order: OrderRecord) {
     total_discounts: order.totalDiscounts,
     subtotal_price: order.subtotal,
     total_price: order.total,
+    total_price_set: { shop_money: { amount: order.total, currency_code: order.currencyCode }, presentment_money: { amount: order.total, currency_code: order.currencyCode } },
     current_total_price: current.toFixed(2),
     total_tax: "0.00",
     taxes_included: true,
@@ -142,7 +143,7 @@ export function orderPayload(state: ShopState, order: OrderRecord) {
     line_items: order.lineItems.map((item) => lineItemPayload(item, order.currencyCode, order.cancelledAt !== null)),
     refunds:
       Number(order.refunded) > 0
-        ? [{ id: order.id + 1, created_at: shopTime(order.updatedAt, zone), transactions: [{ kind: "refund", status: "success", amount: order.refunded }] }]
+        ? [{ id: order.id + 1, created_at: shopTime(order.updatedAt, zone), transactions: [{ kind: "refund", status: "success", amount: order.refunded, currency: order.currencyCode }] }]
         : [],
     customer: customer ? customerPayload(state, customer) : null,
   };
