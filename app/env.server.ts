@@ -84,6 +84,44 @@ const variables = {
     schema: integer(1, 100).default(8),
     expected: "an integer from 1 to 100 (jobs a worker process runs at once per queue)",
   },
+  SMTP_URL: {
+    schema: url(["smtp:", "smtps:"]).optional(),
+    expected: "an SMTP URL with its credentials, e.g. smtps://user:password@smtp.example.com:465 (unset: e-mails are written to EMAIL_OUTBOX_DIR)",
+  },
+  SMTP_POOL_SIZE: {
+    schema: integer(1, 50).default(5),
+    expected: "an integer from 1 to 50 (SMTP connections kept open per worker process)",
+  },
+  EMAIL_OUTBOX_DIR: {
+    schema: z.string().min(1).default(".outbox"),
+    expected: "a directory for e-mails when no SMTP_URL is set (local development)",
+  },
+  EMAIL_FROM_ADDRESS: {
+    schema: z.email().optional(),
+    expected: "the address e-mails are sent from, on a domain with SPF and DKIM set up, e.g. hello@mail.example.com",
+  },
+  DKIM_DOMAIN: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)
+      .optional(),
+    expected: "the signing domain, e.g. mail.example.com (with DKIM_SELECTOR and DKIM_PRIVATE_KEY, or none of them)",
+  },
+  DKIM_SELECTOR: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9._-]+$/i)
+      .optional(),
+    expected: "the DKIM selector published in DNS, e.g. winback (with DKIM_DOMAIN and DKIM_PRIVATE_KEY)",
+  },
+  DKIM_PRIVATE_KEY: {
+    schema: z
+      .string()
+      .transform((key) => key.replace(/\\n/g, "\n"))
+      .refine((key) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(key))
+      .optional(),
+    expected: "the PEM private key of the selector (newlines may be written as \\n), with DKIM_DOMAIN and DKIM_SELECTOR",
+  },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     expected: "one of fatal, error, warn, info, debug, trace, silent",
@@ -112,6 +150,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       // Never echo the value: several of these are secrets.
       problems.push(`${name} is ${raw === undefined ? "missing" : "malformed"}; expected ${expected}.`);
     }
+  }
+  const dkim = ["DKIM_DOMAIN", "DKIM_SELECTOR", "DKIM_PRIVATE_KEY"];
+  const dkimSet = dkim.filter((name) => parsed[name] !== undefined);
+  if (dkimSet.length > 0 && dkimSet.length < dkim.length) {
+    problems.push(`${dkim.filter((name) => !dkimSet.includes(name)).join(" and ")} missing; DKIM needs ${dkim.join(", ")} together.`);
   }
   if (problems.length > 0) throw new EnvError(problems);
   return parsed as Env;

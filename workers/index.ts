@@ -6,7 +6,9 @@ import { env } from "../app/env.server";
 import { logger as rootLogger } from "../app/logger.server";
 import { assertNoEviction, createRedisConnection } from "../app/redis.server";
 import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
+import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
 import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
+import { sendEmailJob, syncUnsubscribeJob } from "./processors/email";
 import { maintenanceSweep } from "./processors/maintenance-sweep";
 import { syncShopDetails } from "./processors/sync-shop-details";
 import { processWebhookEvent } from "./processors/webhook-event";
@@ -31,6 +33,8 @@ export const defaultHandlers: JobHandlers = {
   syncShopDetails: (payload) => syncShopDetails(payload, { admin: adminQuery }),
   backfillShop: (payload, job) => backfillShop(payload, { admin: adminQuery }, job),
   scoreShop: (payload) => scoreShopJob(payload),
+  sendEmail: (payload, job) => sendEmailJob(payload, { transport: mailTransport() }, job),
+  syncUnsubscribe: (payload) => syncUnsubscribeJob(payload, { admin: adminQuery }),
   scoreAllShops: () => scoreAllShops(),
   maintenanceSweep: () => maintenanceSweep(),
 };
@@ -51,6 +55,8 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
   const connection = createRedisConnection("worker");
   try {
     await assertNoEviction(connection);
+    // Fails here, not at the first send, when production has no SMTP configured.
+    if (handlers === defaultHandlers) logger.info({ mail: mailTransport().description }, "e-mail transport ready");
   } catch (error) {
     connection.disconnect();
     throw error;
@@ -109,6 +115,7 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
       await closeQueues();
+      closeMailTransport();
       connection.disconnect();
     },
   };

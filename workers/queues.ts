@@ -13,7 +13,7 @@ import { withTimeout } from "../app/utils/timeout";
  * fact: every job can be re-derived from PostgreSQL by a sweeper if Redis loses it.
  */
 
-export const QUEUE_NAMES = ["webhooks", "shops", "sync", "maintenance"] as const;
+export const QUEUE_NAMES = ["webhooks", "shops", "sync", "email", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const id = z.string().regex(/^[1-9]\d{0,18}$/, "a positive integer id as a string");
@@ -49,6 +49,21 @@ export const jobKinds = {
     name: "score-shop",
     payload: z.object({ shopId: z.number().int().positive() }),
     options: (p: { shopId: number }): JobsOptions => ({ deduplication: { id: `score-${p.shopId}` } }),
+  },
+  /** Re-check, render and send one row of the send ledger (app/models/email-sends.server.ts). */
+  sendEmail: {
+    queue: "email",
+    name: "send-email",
+    payload: z.object({ shopId: z.number().int().positive(), sendId: id }),
+    // Deterministic: the ledger row is the effect; a second job for it would find it sent anyway.
+    options: (p: { shopId: number; sendId: string }): JobsOptions => ({ jobId: `send-${p.shopId}-${p.sendId}` }),
+  },
+  /** Report an unsubscribe to Shopify (a consent_updates row). */
+  syncUnsubscribe: {
+    queue: "email",
+    name: "sync-unsubscribe",
+    payload: z.object({ shopId: z.number().int().positive(), customerId: id }),
+    options: (p: { shopId: number; customerId: string }): JobsOptions => ({ deduplication: { id: `consent-${p.shopId}-${p.customerId}` } }),
   },
   /** Daily: a scoreShop job for every installed shop. */
   scoreAllShops: {

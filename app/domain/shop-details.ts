@@ -25,6 +25,7 @@ export const adminShopSchema = z.object({
   ianaTimezone: z.string().nullish(),
   currencyCode: z.string().nullish(),
   shopAddress: postalAddressSchema.nullish(),
+  primaryDomain: z.object({ url: z.string() }).nullish(),
 });
 export type AdminShop = z.infer<typeof adminShopSchema>;
 
@@ -34,6 +35,8 @@ export interface ShopDetails {
   ianaTimezone: string | null;
   currencyCode: string | null;
   postalAddress: PostalAddress | null;
+  /** The storefront's primary domain, e.g. https://shop.example.com. */
+  primaryDomainUrl: string | null;
 }
 
 export function shopDetailsFromAdmin(shop: AdminShop): ShopDetails {
@@ -43,6 +46,7 @@ export function shopDetailsFromAdmin(shop: AdminShop): ShopDetails {
     ianaTimezone: shop.ianaTimezone || null,
     currencyCode: shop.currencyCode || null,
     postalAddress: shop.shopAddress ?? null,
+    primaryDomainUrl: shop.primaryDomain?.url?.startsWith("https://") ? shop.primaryDomain.url.replace(/\/$/, "") : null,
   };
 }
 

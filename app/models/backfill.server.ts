@@ -2,6 +2,7 @@ import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import prisma, { pool } from "../db.server";
 import { refreshCustomerAggregates } from "./customer-aggregates.server";
+import { refreshProductAffinity } from "./recommendations.server";
 import { scoreShop } from "./scoring.server";
 import type { AdminQuery } from "./shopify-admin.server";
 
@@ -186,7 +187,7 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
   }
 }
 
-/** The last step of a back-fill: every customer's aggregates from the imported orders, then scores. */
+/** The last step of a back-fill: every customer's aggregates from the imported orders, scores, product pairs. */
 export async function computeAggregatesAndScores(shopId: number): Promise<void> {
   await dropForgottenCustomers(shopId);
   // A large import leaves the planner without statistics; without them the set-based
@@ -195,6 +196,7 @@ export async function computeAggregatesAndScores(shopId: number): Promise<void> 
   await pool.query("ANALYZE orders");
   await refreshCustomerAggregates(shopId, "all");
   await scoreShop(shopId);
+  await refreshProductAffinity(shopId);
 }
 
 /**

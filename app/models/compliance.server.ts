@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
+import { blockSendsOfCustomer } from "./email-sends.server";
 import { forgetCustomer } from "./live-sync.server";
 
 /**
@@ -39,7 +40,8 @@ export async function exportCustomerData(
 
 /**
  * customers/redact: the customer's row, their orders (and any order Shopify lists), and exports
- * made for them, in this shop only; the id is remembered so that nothing brings them back.
+ * made for them, in this shop only; their pending e-mails are blocked, and the id is remembered
+ * so that nothing brings them back.
  * (Pending webhook bodies are cleared by the webhook processor.)
  */
 export async function redactCustomer(shopId: number, customerId: number, orderIds: number[]): Promise<void> {
@@ -47,6 +49,7 @@ export async function redactCustomer(shopId: number, customerId: number, orderId
   try {
     await client.query("BEGIN");
     await forgetCustomer(client, shopId, customerId);
+    await blockSendsOfCustomer(client, shopId, customerId);
     await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [shopId, customerId, orderIds]);
     await client.query("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId]);
     await client.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);

@@ -53,6 +53,7 @@ export async function saveShopDetails(shopId: number, details: ShopDetails): Pro
       contactEmail: details.contactEmail,
       ianaTimezone: details.ianaTimezone,
       currencyCode: details.currencyCode,
+      primaryDomainUrl: details.primaryDomainUrl,
       postalAddress: (details.postalAddress ?? undefined) as Prisma.InputJsonValue | undefined,
       detailsSyncedAt: new Date(),
     },

@@ -44,12 +44,19 @@ export type BackfillStatusQueryVariables = AdminTypes.Exact<{
 
 export type BackfillStatusQuery = { bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
 
+export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.CustomerEmailMarketingConsentUpdateInput;
+}>;
+
+
+export type ReportUnsubscribeMutation = { customerEmailMarketingConsentUpdate?: AdminTypes.Maybe<{ customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id'>>, userErrors: Array<Pick<AdminTypes.CustomerEmailMarketingConsentUpdateUserError, 'field' | 'message' | 'code'>> }> };
+
 export type ShopDetailsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
 export type ShopDetailsQuery = { shop: (
     Pick<AdminTypes.Shop, 'name' | 'contactEmail' | 'ianaTimezone' | 'currencyCode'>
-    & { shopAddress: Pick<AdminTypes.ShopAddress, 'company' | 'address1' | 'address2' | 'city' | 'province' | 'provinceCode' | 'zip' | 'country' | 'countryCodeV2'> }
+    & { primaryDomain: Pick<AdminTypes.Domain, 'url'>, shopAddress: Pick<AdminTypes.ShopAddress, 'company' | 'address1' | 'address2' | 'city' | 'province' | 'provinceCode' | 'zip' | 'country' | 'countryCodeV2'> }
   ) };
 
 interface GeneratedQueryTypes {
@@ -57,11 +64,12 @@ interface GeneratedQueryTypes {
   "#graphql\n    query BackfillOrders {\n      orders {\n        edges {\n          node {\n            id\n            createdAt\n            updatedAt\n            cancelledAt\n            customer { id }\n            totalPriceSet { shopMoney { amount currencyCode } }\n            totalRefundedSet { shopMoney { amount } }\n            discountCodes\n            lineItems { edges { node { product { id } } } }\n          }\n        }\n      }\n    }": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
   "#graphql\n    query BackfillProducts {\n      products {\n        edges {\n          node {\n            id\n            title\n            handle\n            status\n            productType\n            vendor\n            publishedAt\n            updatedAt\n            featuredMedia { preview { image { url } } }\n            collections { edges { node { title } } }\n            variants { edges { node { price availableForSale inventoryItem { unitCost { amount } } } } }\n          }\n        }\n      }\n    }": {return: BackfillProductsQuery, variables: BackfillProductsQueryVariables},
   "#graphql\n  query BackfillStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url }\n  }": {return: BackfillStatusQuery, variables: BackfillStatusQueryVariables},
-  "#graphql\n  query ShopDetails {\n    shop {\n      name\n      contactEmail\n      ianaTimezone\n      currencyCode\n      shopAddress {\n        company\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCodeV2\n      }\n    }\n  }": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
+  "#graphql\n  query ShopDetails {\n    shop {\n      name\n      contactEmail\n      ianaTimezone\n      currencyCode\n      primaryDomain { url }\n      shopAddress {\n        company\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCodeV2\n      }\n    }\n  }": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
 }
 
 interface GeneratedMutationTypes {
   "#graphql\n  mutation BackfillStart($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: true) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: BackfillStartMutation, variables: BackfillStartMutationVariables},
+  "#graphql\n  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {\n    customerEmailMarketingConsentUpdate(input: $input) {\n      customer { id }\n      userErrors { field message code }\n    }\n  }": {return: ReportUnsubscribeMutation, variables: ReportUnsubscribeMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -15,9 +15,9 @@ export async function routeModule(uriPath: string): Promise<RouteModule> {
 }
 
 /** Calls a route the way Remix does for this request's method. */
-export async function callRoute(uriPath: string, request: Request): Promise<Response> {
+export async function callRoute(uriPath: string, request: Request, params: Record<string, string> = {}): Promise<Response> {
   const route = await routeModule(uriPath);
-  const args = { request, params: {}, context: {} };
+  const args = { request, params, context: {} };
   try {
     const handler = request.method === "GET" || request.method === "HEAD" ? route.loader : route.action;
     if (!handler) throw new Error(`${uriPath} has no ${request.method === "GET" ? "loader" : "action"}`);
@@ -31,4 +31,14 @@ export async function callRoute(uriPath: string, request: Request): Promise<Resp
 
 export async function postWebhook(options: WebhookOptions): Promise<Response> {
   return callRoute(`/webhooks/${options.topic}`, webhookRequest(options));
+}
+
+/** The public e-mail links: /u/<token>, /t/c/<token>, /t/o/<token> (routes u.$token, t.c.$token, t.o.$token). */
+export async function callLink(url: string, init: RequestInit & { clientAddress?: string } = {}): Promise<Response> {
+  const { pathname } = new URL(url);
+  const match = /^\/(u|t\/c|t\/o)\/([^/]+)$/.exec(pathname);
+  if (!match) throw new Error(`not an e-mail link: ${pathname}`);
+  const headers = new Headers(init.headers);
+  headers.set("x-forwarded-for", init.clientAddress ?? "203.0.113.7");
+  return callRoute(`/${match[1]}/$token`, new Request(url, { ...init, headers }), { token: match[2]! });
 }

@@ -9,6 +9,7 @@ export function testAppEnv(): Record<string, string> {
     SHOPIFY_API_KEY: API_KEY,
     SHOPIFY_API_SECRET: API_SECRET_KEY,
     SHOPIFY_APP_URL: TEST_APP_URL,
+    EMAIL_FROM_ADDRESS: "win-back@mail.winback.test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
   };
 }

@@ -1,5 +1,6 @@
 import { markBackfillFailed, runBackfill, type BackfillDeps } from "../../app/models/backfill.server";
 import { ShopifyApiError, ShopifyThrottledError } from "../../app/models/shopify-admin.server";
+import { refreshProductAffinity } from "../../app/models/recommendations.server";
 import { installedShopIds, scoreShop } from "../../app/models/scoring.server";
 import { enqueue, RetryLater, type JobPayload } from "../queues";
 import type { Attempt } from "./webhook-event";
@@ -24,8 +25,11 @@ export async function backfillShop({ shopId }: JobPayload<"backfillShop">, deps:
   }
 }
 
+/** The daily refresh of what changes with time and new orders: R/F/M scores, then product pairs and best sellers. */
 export async function scoreShopJob({ shopId }: JobPayload<"scoreShop">): Promise<{ changed: number }> {
-  return scoreShop(shopId);
+  const scored = await scoreShop(shopId);
+  await refreshProductAffinity(shopId);
+  return scored;
 }
 
 /** The daily scoring run: one job per installed shop (deduplicated, so a slow shop is not stacked). */

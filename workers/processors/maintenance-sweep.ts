@@ -1,4 +1,5 @@
 import { shopsAwaitingBackfill } from "../../app/models/backfill.server";
+import { pendingConsentUpdates, stalePendingSends } from "../../app/models/email-sends.server";
 import { claimShopsNeedingDetails } from "../../app/models/shop.server";
 import { findStaleUnprocessedWebhookEvents, purgeWebhookEvents } from "../../app/models/webhook-events.server";
 import { enqueue, reviveJob } from "../queues";
@@ -16,12 +17,15 @@ export interface SweepResult {
   webhookEventsPurged: number;
   shopDetailsRequested: number;
   backfillsResumed: number;
+  sendJobsRevived: number;
+  consentUpdatesQueued: number;
 }
 
 /**
  * PostgreSQL is the record; Redis only carries work. This periodic sweep re-derives work that
  * Redis may have lost or given up on during an outage: webhook jobs (re-added, or re-run when
- * they finished without applying the event), shop-detail refreshes and back-fills left half-way.
+ * they finished without applying the event), shop-detail refreshes, back-fills left half-way,
+ * e-mails still pending and unsubscribes not yet reported to Shopify.
  * It also enforces the retention of webhook records.
  */
 export async function maintenanceSweep(): Promise<SweepResult> {
@@ -38,6 +42,20 @@ export async function maintenanceSweep(): Promise<SweepResult> {
   const backfills = await shopsAwaitingBackfill();
   for (const shopId of backfills) await enqueue("backfillShop", { shopId });
 
+  let sendJobsRevived = 0;
+  for (const send of await stalePendingSends(LOST_WEBHOOK_JOB_AFTER_MS, BATCH)) {
+    if ((await reviveJob("sendEmail", { shopId: send.shopId, sendId: String(send.sendId) })) !== "pending") sendJobsRevived++;
+  }
+  const consents = await pendingConsentUpdates(LOST_WEBHOOK_JOB_AFTER_MS, BATCH);
+  for (const consent of consents) await enqueue("syncUnsubscribe", { shopId: consent.shopId, customerId: String(consent.customerId) });
+
   const purged = await purgeWebhookEvents(APPLIED_WEBHOOK_RETENTION_MS, ANY_WEBHOOK_RETENTION_MS);
-  return { webhookJobsRevived: revived, webhookEventsPurged: purged, shopDetailsRequested: shops.length, backfillsResumed: backfills.length };
+  return {
+    webhookJobsRevived: revived,
+    webhookEventsPurged: purged,
+    shopDetailsRequested: shops.length,
+    backfillsResumed: backfills.length,
+    sendJobsRevived,
+    consentUpdatesQueued: consents.length,
+  };
 }

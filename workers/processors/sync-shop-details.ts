@@ -11,6 +11,7 @@ export const SHOP_DETAILS_QUERY = `#graphql
       contactEmail
       ianaTimezone
       currencyCode
+      primaryDomain { url }
       shopAddress {
         company
         address1

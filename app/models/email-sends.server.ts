@@ -1,0 +1,277 @@
+import type { Prisma } from "@prisma/client";
+import prisma, { pool } from "../db.server";
+import { createLinkToken, linkKeyFrom, type LinkKind } from "../domain/link-tokens";
+import { sendBlocker } from "../domain/send-checks";
+import { formatPostalAddress, missingAddressParts, postalAddressSchema } from "../domain/shop-details";
+import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct } from "../email/render";
+import { emailSettingsOf } from "../email/settings";
+import { DeliveryError, type MailTransport } from "../email/transport.server";
+import { env } from "../env.server";
+import { compiledTemplate } from "./email-templates.server";
+import { lastOrderProducts, recommendProducts } from "./recommendations.server";
+import { isAddressSuppressed, suppressAddress } from "./suppressions.server";
+
+/**
+ * The send function the win-back engine calls: one row of the send ledger (`email_sends`) is
+ * re-checked, rendered and handed to the mail provider, at most once.
+ *
+ *   pending → sending → sent | failed          (blocked: a re-check said no; failed: for good)
+ *
+ * The row moves to `sending` in one conditional update right before the provider is called. A
+ * transient provider failure moves it back to `pending` (the job retries); a worker that dies
+ * after the provider was called leaves `sending`, and the next attempt marks it `interrupted`
+ * instead of sending a second e-mail.
+ */
+
+export interface NewSend {
+  customerId: bigint;
+  templateId: number;
+  campaign: string;
+  step: number;
+  offer?: EmailOffer | null;
+  /** Send a preview with this customer's data to this address instead (the merchant's test). */
+  testRecipient?: string;
+}
+
+export async function createSend(shopId: number, send: NewSend): Promise<bigint> {
+  const row = await prisma.emailSend.create({
+    data: {
+      shopId,
+      customerId: send.customerId,
+      templateId: send.templateId,
+      campaign: send.campaign,
+      step: send.step,
+      offer: send.offer ? (emailOfferSchema.parse(send.offer) as Prisma.InputJsonValue) : undefined,
+      testRecipient: send.testRecipient,
+    },
+  });
+  return row.id;
+}
+
+export type DeliveryOutcome =
+  | { status: "sent"; messageId: string }
+  | { status: "blocked" | "failed"; reason: string }
+  | { status: "interrupted" };
+
+const linkKey = linkKeyFrom(env.SHOPIFY_API_SECRET);
+
+interface SendRow {
+  id: string;
+  customer_id: string;
+  template_id: number;
+  campaign: string;
+  step: number;
+  offer: unknown;
+  test_recipient: string | null;
+  status: string;
+  message_id: string | null;
+  error: string | null;
+  shop_domain: string;
+  shop_name: string | null;
+  primary_domain_url: string | null;
+  currency_code: string | null;
+  iana_timezone: string | null;
+  postal_address: unknown;
+  contact_email: string | null;
+  settings: unknown;
+  uninstalled_at: Date | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  locale: string | null;
+  email_marketing_state: string | null;
+  suppressed_at: Date | null;
+  last_order_at: Date | null;
+  customer_exists: boolean;
+}
+
+const LOAD = `
+  SELECT s.id, s.customer_id, s.template_id, s.campaign, s.step, s.offer, s.test_recipient, s.status, s.message_id, s.error,
+         sh.domain AS shop_domain, sh.name AS shop_name, sh.primary_domain_url, sh.currency_code, sh.iana_timezone,
+         sh.postal_address, sh.contact_email, sh.settings, sh.uninstalled_at,
+         c.email, c.first_name, c.last_name, c.locale, c.email_marketing_state, c.suppressed_at, c.last_order_at,
+         c.id IS NOT NULL AS customer_exists
+  FROM email_sends s
+  JOIN shops sh ON sh.id = s.shop_id
+  LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
+  WHERE s.shop_id = $1 AND s.id = $2`;
+
+async function finish(shopId: number, sendId: bigint, from: string, status: string, error: string | null): Promise<void> {
+  await pool.query("UPDATE email_sends SET status = $4, error = $5 WHERE shop_id = $1 AND id = $2 AND status = $3", [shopId, String(sendId), from, status, error]);
+}
+
+/** Where a recorded outcome leaves a send that is not pending (a repeated job, or a crash after the provider call). */
+async function settledOutcome(shopId: number, sendId: bigint, row: Pick<SendRow, "status" | "message_id" | "error">): Promise<DeliveryOutcome> {
+  switch (row.status) {
+    case "sent":
+      return { status: "sent", messageId: row.message_id! };
+    case "blocked":
+    case "failed":
+      return { status: row.status, reason: row.error ?? row.status };
+    case "sending":
+      // The provider may have accepted it: sending again could deliver twice.
+      await finish(shopId, sendId, "sending", "interrupted", "the worker stopped while handing the e-mail to the provider; not sent again");
+      return { status: "interrupted" };
+    default:
+      return { status: "interrupted" };
+  }
+}
+
+function messageIdFor(shopId: number, sendId: bigint, fromAddress: string): string {
+  return `<wb-${shopId}-${sendId}@${fromAddress.split("@")[1]}>`;
+}
+
+function linkUrl(kind: LinkKind, path: string, token: { shopId: number; sendId: bigint; customerId: bigint; link?: number }, at: Date): string {
+  return `${env.SHOPIFY_APP_URL.replace(/\/$/, "")}/${path}/${createLinkToken(linkKey, { kind, ...token }, at)}`;
+}
+
+/** Unsubscribe link of a send (also the List-Unsubscribe header). */
+export function unsubscribeUrl(shopId: number, sendId: bigint, customerId: bigint, at: Date): string {
+  return linkUrl("u", "u", { shopId, sendId, customerId }, at);
+}
+
+const toEmailProduct = (product: { title: string; handle: string; imageUrl: string | null; price: string }): EmailProduct => ({
+  title: product.title,
+  handle: product.handle,
+  imageUrl: product.imageUrl,
+  price: product.price,
+});
+
+export async function deliverSend(shopId: number, sendId: bigint, transport: MailTransport, now: Date = new Date()): Promise<DeliveryOutcome> {
+  const { rows } = await pool.query<SendRow>(LOAD, [shopId, String(sendId)]);
+  const row = rows[0];
+  if (!row) return { status: "failed", reason: "no such send" };
+  if (row.status !== "pending") return settledOutcome(shopId, sendId, row);
+
+  const customerId = BigInt(row.customer_id);
+  const test = row.test_recipient !== null;
+  const address = postalAddressSchema.nullable().catch(null).parse(row.postal_address);
+  const blocker = sendBlocker({
+    test,
+    shopInstalled: row.uninstalled_at === null,
+    missingAddressParts: missingAddressParts(address),
+    fromAddress: env.EMAIL_FROM_ADDRESS ?? null,
+    customer: row.customer_exists ? { email: row.email, consent: row.email_marketing_state, suppressed: row.suppressed_at !== null } : null,
+    addressSuppressed: !test && row.email ? await isAddressSuppressed(shopId, row.email) : false,
+  });
+  if (blocker) {
+    await finish(shopId, sendId, "pending", "blocked", blocker);
+    return { status: "blocked", reason: blocker };
+  }
+
+  const compiled = await compiledTemplate(shopId, row.template_id);
+  const offer = row.offer === null ? null : emailOfferSchema.safeParse(row.offer);
+  if (!compiled || (offer && !offer.success)) {
+    const reason = compiled ? "the offer is malformed" : "the template does not exist";
+    await finish(shopId, sendId, "pending", "failed", reason);
+    return { status: "failed", reason };
+  }
+
+  const settings = emailSettingsOf(row.settings);
+  const shopName = row.shop_name ?? row.shop_domain;
+  const [products, lastOrder] = await Promise.all([
+    compiled.content.showProducts ? recommendProducts(shopId, customerId, compiled.content.productCount) : Promise.resolve([]),
+    compiled.usesLastOrder ? lastOrderProducts(shopId, customerId) : Promise.resolve([]),
+  ]);
+  const token = { shopId, sendId, customerId };
+  const unsubscribe = unsubscribeUrl(shopId, sendId, customerId, now);
+  const rendered = renderEmail({
+    compiled,
+    shop: {
+      name: shopName,
+      url: (row.primary_domain_url ?? `https://${row.shop_domain}`).replace(/\/$/, ""),
+      currencyCode: row.currency_code ?? "USD",
+      timezone: row.iana_timezone ?? "UTC",
+      postalAddress: formatPostalAddress(address!),
+      logoUrl: settings.logoUrl ?? null,
+      accentColor: settings.accentColor,
+    },
+    customer: { firstName: row.first_name, lastName: row.last_name, locale: row.locale, lastOrderAt: row.last_order_at },
+    offer: offer?.success ? offer.data : null,
+    products: products.map(toEmailProduct),
+    lastOrderProducts: lastOrder.map(toEmailProduct),
+    links: {
+      unsubscribeUrl: unsubscribe,
+      openPixelUrl: linkUrl("o", "t/o", token, now),
+      track: (link) => linkUrl("c", "t/c", { ...token, link }, now),
+    },
+    now,
+  });
+
+  const messageId = messageIdFor(shopId, sendId, env.EMAIL_FROM_ADDRESS!);
+  // The claim: only one attempt gets past this line for a send.
+  const claimed = await pool.query(
+    `UPDATE email_sends SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = $3, message_id = $4, error = NULL
+     WHERE shop_id = $1 AND id = $2 AND status = 'pending'`,
+    [shopId, String(sendId), rendered.links, messageId],
+  );
+  if (claimed.rowCount === 0) {
+    const again = (await pool.query<SendRow>(LOAD, [shopId, String(sendId)])).rows[0]!;
+    return settledOutcome(shopId, sendId, again);
+  }
+
+  try {
+    await transport.send({
+      from: { name: settings.senderName ?? shopName, address: env.EMAIL_FROM_ADDRESS! },
+      to: test ? row.test_recipient! : row.email!,
+      replyTo: settings.replyTo ?? row.contact_email ?? undefined,
+      subject: test ? `[Test] ${rendered.subject}` : rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId,
+      unsubscribeUrl: unsubscribe,
+    });
+  } catch (error) {
+    const failure = error instanceof DeliveryError ? error : new DeliveryError(String(error), "transient");
+    if (failure.failure === "transient") {
+      await finish(shopId, sendId, "sending", "pending", failure.message);
+      throw failure;
+    }
+    if (failure.failure === "recipient" && !test) await suppressAddress(pool, shopId, row.email!, "bounced", customerId);
+    await finish(shopId, sendId, "sending", "failed", failure.message);
+    return { status: "failed", reason: failure.message };
+  }
+
+  await pool.query("UPDATE email_sends SET status = 'sent', sent_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shopId, String(sendId)]);
+  if (!test) {
+    await pool.query("UPDATE customers SET last_contacted_at = now(), updated_at = now() WHERE shop_id = $1 AND id = $2", [shopId, String(customerId)]);
+  }
+  return { status: "sent", messageId };
+}
+
+/** After the job's last attempt: the send stays visible as failed, with the provider's answer. */
+export async function markSendFailed(shopId: number, sendId: bigint, reason: string): Promise<void> {
+  await pool.query("UPDATE email_sends SET status = 'failed', error = $3 WHERE shop_id = $1 AND id = $2 AND status = 'pending'", [
+    shopId,
+    String(sendId),
+    reason.slice(0, 500),
+  ]);
+}
+
+/** Pending sends of a redacted customer are never sent (their data is gone). */
+export async function blockSendsOfCustomer(db: Pick<typeof pool, "query">, shopId: number, customerId: number): Promise<void> {
+  await db.query("UPDATE email_sends SET status = 'blocked', error = 'the customer was redacted' WHERE shop_id = $1 AND customer_id = $2 AND status = 'pending'", [
+    shopId,
+    customerId,
+  ]);
+}
+
+/** Sends still pending this long after they were created (their job was probably lost). */
+export async function stalePendingSends(olderThanMs: number, limit: number): Promise<{ shopId: number; sendId: bigint }[]> {
+  const rows = await prisma.emailSend.findMany({
+    where: { status: "pending", createdAt: { lt: new Date(Date.now() - olderThanMs) }, shop: { uninstalledAt: null } },
+    select: { shopId: true, id: true },
+    orderBy: { createdAt: "asc" },
+    take: limit,
+  });
+  return rows.map((row) => ({ shopId: row.shopId, sendId: row.id }));
+}
+
+/** Unsubscribes not yet reported to Shopify this long after they happened. */
+export async function pendingConsentUpdates(olderThanMs: number, limit: number): Promise<{ shopId: number; customerId: bigint }[]> {
+  return prisma.consentUpdate.findMany({
+    where: { appliedAt: null, requestedAt: { lt: new Date(Date.now() - olderThanMs) }, shop: { uninstalledAt: null } },
+    select: { shopId: true, customerId: true },
+    take: limit,
+  });
+}

@@ -1,0 +1,120 @@
+import { pool } from "../db.server";
+import { linkKeyFrom, verifyLinkToken, type LinkKind, type LinkToken } from "../domain/link-tokens";
+import { env } from "../env.server";
+import { logger } from "../logger.server";
+import { enqueue } from "../../workers/queues";
+import { suppressAddress } from "./suppressions.server";
+
+/**
+ * What the links in an e-mail do: unsubscribe (u), click (c) and open (o). A link acts only
+ * with a valid, unexpired token whose send belongs to the shop and customer it names; anything
+ * else changes nothing.
+ */
+
+const linkKey = linkKeyFrom(env.SHOPIFY_API_SECRET);
+
+export type LinkFailure = { ok: false; status: 400 | 404 | 410 };
+
+interface SendLink {
+  token: LinkToken;
+  shopName: string;
+  campaign: string;
+  step: number;
+  test: boolean;
+  links: string[];
+  email: string | null;
+}
+
+async function resolve(raw: string, kind: LinkKind, now: Date): Promise<{ ok: true; send: SendLink } | LinkFailure> {
+  const check = verifyLinkToken(linkKey, raw, kind, now);
+  if (!check.ok) return { ok: false, status: check.reason === "expired" ? 410 : 400 };
+  const { token } = check;
+  const { rows } = await pool.query<{ shop_name: string; campaign: string; step: number; test: boolean; links: string[] | null; email: string | null }>(
+    `SELECT coalesce(sh.name, sh.domain) AS shop_name, s.campaign, s.step, s.test_recipient IS NOT NULL AS test, s.links, c.email
+     FROM email_sends s
+     JOIN shops sh ON sh.id = s.shop_id
+     LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
+     WHERE s.shop_id = $1 AND s.id = $2 AND s.customer_id = $3`,
+    [token.shopId, String(token.sendId), String(token.customerId)],
+  );
+  const row = rows[0];
+  if (!row) return { ok: false, status: 404 };
+  return { ok: true, send: { token, shopName: row.shop_name, campaign: row.campaign, step: row.step, test: row.test, links: row.links ?? [], email: row.email } };
+}
+
+/** For the confirmation page (GET): who the link is for. Changes nothing. */
+export async function unsubscribeLink(raw: string, now: Date = new Date()): Promise<{ ok: true; shopName: string } | LinkFailure> {
+  const resolved = await resolve(raw, "u", now);
+  return resolved.ok ? { ok: true, shopName: resolved.send.shopName } : resolved;
+}
+
+/**
+ * One-click unsubscribe (RFC 8058 POST, or the button on the page): the address is suppressed at
+ * once, and the change is queued for Shopify in the same transaction. Repeating it is harmless.
+ * A test send's link changes nothing (it went to the merchant, not to the customer).
+ */
+export async function unsubscribe(raw: string, now: Date = new Date()): Promise<{ ok: true; shopName: string; test: boolean } | LinkFailure> {
+  const resolved = await resolve(raw, "u", now);
+  if (!resolved.ok) return resolved;
+  const { send } = resolved;
+  if (send.test) return { ok: true, shopName: send.shopName, test: true };
+  const { shopId, sendId, customerId } = send.token;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("UPDATE email_sends SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE shop_id = $1 AND id = $2", [shopId, String(sendId)]);
+    if (send.email) await suppressAddress(client, shopId, send.email, "unsubscribed", customerId);
+    await client.query(
+      `INSERT INTO consent_updates (shop_id, customer_id) VALUES ($1, $2)
+       ON CONFLICT (shop_id, customer_id) DO UPDATE SET requested_at = now(), applied_at = NULL
+       WHERE consent_updates.applied_at IS NOT NULL`,
+      [shopId, String(customerId)],
+    );
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  // After the commit: if Redis is down, the maintenance sweep queues it from consent_updates.
+  await enqueue("syncUnsubscribe", { shopId, customerId: String(customerId) }).catch((error: Error) =>
+    logger.warn({ shopId, err: error.message }, "could not queue the consent update; the sweep will"),
+  );
+  return { ok: true, shopName: send.shopName, test: false };
+}
+
+/** The destination of a tracked link, with our UTM tags, after recording the click. */
+export async function click(raw: string, now: Date = new Date()): Promise<{ ok: true; url: string } | LinkFailure> {
+  const resolved = await resolve(raw, "c", now);
+  if (!resolved.ok) return resolved;
+  const { send } = resolved;
+  const destination = send.token.link === undefined ? undefined : send.links[send.token.link];
+  if (!destination) return { ok: false, status: 404 };
+  await pool.query(
+    `UPDATE email_sends SET clicks = clicks + 1, first_clicked_at = coalesce(first_clicked_at, now()), last_clicked_at = now()
+     WHERE shop_id = $1 AND id = $2`,
+    [send.token.shopId, String(send.token.sendId)],
+  );
+  return { ok: true, url: withUtm(destination, send.campaign, send.step) };
+}
+
+/** The first open (approximate: mail privacy features load images without a reader). */
+export async function open(raw: string, now: Date = new Date()): Promise<{ ok: true } | LinkFailure> {
+  const resolved = await resolve(raw, "o", now);
+  if (!resolved.ok) return resolved;
+  await pool.query("UPDATE email_sends SET opened_at = now() WHERE shop_id = $1 AND id = $2 AND opened_at IS NULL", [
+    resolved.send.token.shopId,
+    String(resolved.send.token.sendId),
+  ]);
+  return { ok: true };
+}
+
+export function withUtm(destination: string, campaign: string, step: number): string {
+  const url = new URL(destination);
+  url.searchParams.set("utm_source", "win-back");
+  url.searchParams.set("utm_medium", "email");
+  url.searchParams.set("utm_campaign", campaign);
+  url.searchParams.set("utm_content", `step-${step}`);
+  return url.toString();
+}

@@ -1,0 +1,135 @@
+import { pool } from "../db.server";
+
+/**
+ * Products picked for one customer, in SQL over the synced orders:
+ *   1. bought together: products that share orders with what this customer bought, by how many
+ *      orders across the shop contain both;
+ *   2. similar: the same product type, vendor or a shared collection as something they bought;
+ *   3. best sellers of the shop.
+ * Never something they already bought, and only products on sale now (active, published,
+ * available). Each pick says why, for the merchant's preview.
+ */
+
+export type RecommendationReason =
+  | { kind: "bought_together"; withProductId: bigint; orders: number }
+  | { kind: "similar"; toProductId: bigint }
+  | { kind: "best_seller"; orders: number };
+
+export interface Recommendation {
+  productId: bigint;
+  title: string;
+  handle: string;
+  imageUrl: string | null;
+  price: string;
+  reason: RecommendationReason;
+}
+
+/** Pairs and best sellers, recomputed per shop with the daily scores and after a back-fill. */
+export async function refreshProductAffinity(shopId: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("DELETE FROM product_pairs WHERE shop_id = $1", [shopId]);
+    await client.query(
+      `INSERT INTO product_pairs (shop_id, product_id, related_id, orders)
+       SELECT $1, a.id, b.id, count(*)
+       FROM orders o, unnest(o.product_ids) AS a(id), unnest(o.product_ids) AS b(id)
+       WHERE o.shop_id = $1 AND o.cancelled_at IS NULL AND a.id <> b.id
+       GROUP BY a.id, b.id`,
+      [shopId],
+    );
+    await client.query(
+      `WITH sold AS (
+         SELECT item.id, count(*)::int AS orders
+         FROM orders o, unnest(o.product_ids) AS item(id)
+         WHERE o.shop_id = $1 AND o.cancelled_at IS NULL
+         GROUP BY item.id
+       )
+       UPDATE products p SET orders_count = coalesce(sold.orders, 0)
+       FROM products current LEFT JOIN sold ON sold.id = current.id
+       WHERE current.shop_id = $1 AND p.shop_id = $1 AND p.id = current.id AND p.orders_count <> coalesce(sold.orders, 0)`,
+      [shopId],
+    );
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+const RECOMMEND = `
+  WITH bought AS (
+    SELECT DISTINCT item.id
+    FROM orders o, unnest(o.product_ids) AS item(id)
+    WHERE o.shop_id = $1 AND o.customer_id = $2 AND o.cancelled_at IS NULL
+  ), bought_products AS (
+    SELECT p.id, p.product_type, p.vendor, p.collections FROM products p JOIN bought b ON b.id = p.id WHERE p.shop_id = $1
+  ), together AS (
+    SELECT pp.related_id AS id, 1 AS tier, sum(pp.orders)::float8 AS score,
+           (array_agg(pp.product_id ORDER BY pp.orders DESC, pp.product_id))[1] AS because, sum(pp.orders)::int AS orders
+    FROM product_pairs pp JOIN bought b ON b.id = pp.product_id
+    WHERE pp.shop_id = $1
+    GROUP BY pp.related_id
+  ), alike AS (
+    SELECT p.id, 2 AS tier, count(*)::float8 AS score, min(bp.id) AS because, 0 AS orders
+    FROM products p JOIN bought_products bp
+      ON (p.product_type <> '' AND p.product_type = bp.product_type)
+      OR (p.vendor <> '' AND p.vendor = bp.vendor)
+      OR p.collections && bp.collections
+    WHERE p.shop_id = $1
+    GROUP BY p.id
+  ), best AS (
+    SELECT p.id, 3 AS tier, p.orders_count::float8 AS score, NULL::bigint AS because, p.orders_count AS orders
+    FROM products p
+    WHERE p.shop_id = $1 AND p.status = 'ACTIVE' AND p.published AND p.available
+    ORDER BY p.orders_count DESC, p.id
+    LIMIT $3 + 50
+  ), candidates AS (
+    SELECT DISTINCT ON (id) id, tier, score, because, orders
+    FROM (SELECT * FROM together UNION ALL SELECT * FROM alike UNION ALL SELECT * FROM best) c
+    ORDER BY id, tier, score DESC
+  )
+  SELECT p.id, p.title, p.handle, p.image_url, p.price::text AS price, c.tier, c.because, c.orders
+  FROM candidates c JOIN products p ON p.shop_id = $1 AND p.id = c.id
+  WHERE p.status = 'ACTIVE' AND p.published AND p.available
+    AND NOT EXISTS (SELECT 1 FROM bought b WHERE b.id = p.id)
+  ORDER BY c.tier, c.score DESC, p.orders_count DESC, p.id
+  LIMIT $3`;
+
+interface Row {
+  id: string;
+  title: string;
+  handle: string;
+  image_url: string | null;
+  price: string;
+  tier: number;
+  because: string | null;
+  orders: number;
+}
+
+function reasonOf(row: Row): RecommendationReason {
+  if (row.tier === 1) return { kind: "bought_together", withProductId: BigInt(row.because!), orders: row.orders };
+  if (row.tier === 2) return { kind: "similar", toProductId: BigInt(row.because!) };
+  return { kind: "best_seller", orders: row.orders };
+}
+
+export async function recommendProducts(shopId: number, customerId: bigint, limit: number): Promise<Recommendation[]> {
+  if (limit <= 0) return [];
+  const { rows } = await pool.query<Row>(RECOMMEND, [shopId, String(customerId), Math.min(limit, 10)]);
+  return rows.map((row) => ({ productId: BigInt(row.id), title: row.title, handle: row.handle, imageUrl: row.image_url, price: row.price, reason: reasonOf(row) }));
+}
+
+/** The products of the customer's latest live order, as they are now ({{ last_order.products }}). */
+export async function lastOrderProducts(shopId: number, customerId: bigint): Promise<Omit<Recommendation, "reason">[]> {
+  const { rows } = await pool.query<Omit<Row, "tier" | "because" | "orders">>(
+    `SELECT p.id, p.title, p.handle, p.image_url, p.price::text AS price
+     FROM (SELECT product_ids FROM orders WHERE shop_id = $1 AND customer_id = $2 AND cancelled_at IS NULL ORDER BY created_at DESC LIMIT 1) last,
+          unnest(last.product_ids) WITH ORDINALITY AS item(id, position)
+     JOIN products p ON p.shop_id = $1 AND p.id = item.id
+     ORDER BY item.position`,
+    [shopId, String(customerId)],
+  );
+  return rows.map((row) => ({ productId: BigInt(row.id), title: row.title, handle: row.handle, imageUrl: row.image_url, price: row.price }));
+}

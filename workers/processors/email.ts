@@ -1,0 +1,54 @@
+import { UnrecoverableError } from "bullmq";
+import prisma from "../../app/db.server";
+import { deliverSend, markSendFailed, type DeliveryOutcome } from "../../app/models/email-sends.server";
+import type { AdminQuery } from "../../app/models/shopify-admin.server";
+import type { MailTransport } from "../../app/email/transport.server";
+import type { JobPayload } from "../queues";
+import type { Attempt } from "./webhook-event";
+
+/**
+ * Sends one ledger row. A transient provider failure is retried with backoff (the row is back to
+ * pending); after the last attempt the row is marked failed, visibly, with the provider's answer.
+ */
+export async function sendEmailJob({ shopId, sendId }: JobPayload<"sendEmail">, deps: { transport: MailTransport }, attempt: Attempt): Promise<DeliveryOutcome> {
+  try {
+    return await deliverSend(shopId, BigInt(sendId), deps.transport);
+  } catch (error) {
+    if (attempt.attemptsMade + 1 >= (attempt.opts.attempts ?? 1)) await markSendFailed(shopId, BigInt(sendId), (error as Error).message);
+    throw error;
+  }
+}
+
+const UNSUBSCRIBE = `#graphql
+  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {
+    customerEmailMarketingConsentUpdate(input: $input) {
+      customer { id }
+      userErrors { field message code }
+    }
+  }`;
+
+interface UnsubscribeResult {
+  customerEmailMarketingConsentUpdate: { customer: { id: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
+}
+
+/** Tells Shopify the customer unsubscribed (Shopify's API terms require it), at the time they did. */
+export async function syncUnsubscribeJob({ shopId, customerId }: JobPayload<"syncUnsubscribe">, deps: { admin: AdminQuery }): Promise<string> {
+  const pending = await prisma.consentUpdate.findFirst({
+    where: { shopId, customerId: BigInt(customerId), appliedAt: null },
+    include: { shop: { select: { domain: true, uninstalledAt: true } } },
+  });
+  if (!pending) return "nothing to report";
+  if (pending.shop.uninstalledAt) return "shop uninstalled";
+  const result = await deps.admin<UnsubscribeResult>(pending.shop.domain, UNSUBSCRIBE, {
+    input: {
+      customerId: `gid://shopify/Customer/${customerId}`,
+      emailMarketingConsent: { marketingState: "UNSUBSCRIBED", consentUpdatedAt: pending.requestedAt.toISOString() },
+    },
+  });
+  const { customer, userErrors } = result.customerEmailMarketingConsentUpdate;
+  // A customer Shopify no longer has cannot be updated, and needs not be.
+  const gone = !customer && userErrors.some((error) => error.field?.includes("customerId"));
+  if (userErrors.length > 0 && !gone) throw new UnrecoverableError(`Shopify refused the consent update: ${userErrors.map((error) => error.message).join("; ")}`);
+  await prisma.consentUpdate.updateMany({ where: { shopId, customerId: BigInt(customerId), requestedAt: pending.requestedAt }, data: { appliedAt: new Date() } });
+  return gone ? "customer gone" : "reported";
+}
