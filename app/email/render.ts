@@ -89,18 +89,34 @@ function usableLocale(locale: string | null): string {
   }
 }
 
+// Building an Intl formatter costs far more than using one; a send renders several. Keys are
+// locale × currency or time zone, a small set; the bound only guards against odd input.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cachedFormatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, create: () => T): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    if (formatters.size >= 1000) formatters.clear();
+    formatter = create();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatMoney(amount: number | string, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount));
+  return cachedFormatter(`money:${locale}:${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency })).format(Number(amount));
 }
 
 export function formatOfferValue(offer: EmailOffer, currency: string, locale: string): string {
-  if (offer.kind === "percentage") return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(offer.value)}%`;
+  if (offer.kind === "percentage") {
+    return `${cachedFormatter(`percent:${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 })).format(offer.value)}%`;
+  }
   if (offer.kind === "fixed_amount") return formatMoney(offer.value, currency, locale);
   return "free shipping";
 }
 
 export function formatOfferEnd(offer: EmailOffer, timezone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: timezone }).format(new Date(offer.endsAt));
+  const formatter = cachedFormatter(`end:${locale}:${timezone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: timezone }));
+  return formatter.format(new Date(offer.endsAt));
 }
 
 /** Collects the destinations of tracked links (the same URL keeps one index). */

@@ -196,7 +196,9 @@ export async function computeAggregatesAndScores(shopId: number): Promise<void> 
   await pool.query("ANALYZE orders");
   await refreshCustomerAggregates(shopId, "all");
   await scoreShop(shopId);
+  await pool.query("ANALYZE products");
   await refreshProductAffinity(shopId);
+  await pool.query("ANALYZE product_pairs");
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { createLinkToken, linkKeyFrom, type LinkKind } from "../domain/link-tokens";
-import { sendBlocker } from "../domain/send-checks";
+import { sendBlocker, type SendFacts } from "../domain/send-checks";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema } from "../domain/shop-details";
 import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct } from "../email/render";
 import { emailSettingsOf } from "../email/settings";
@@ -138,7 +138,7 @@ const toEmailProduct = (product: { title: string; handle: string; imageUrl: stri
 });
 
 export async function deliverSend(shopId: number, sendId: bigint, transport: MailTransport, now: Date = new Date()): Promise<DeliveryOutcome> {
-  const { rows } = await pool.query<SendRow>(LOAD, [shopId, String(sendId)]);
+  const { rows } = await pool.query<SendRow>({ name: "email-send-load", text: LOAD, values: [shopId, String(sendId)] });
   const row = rows[0];
   if (!row) return { status: "failed", reason: "no such send" };
   if (row.status !== "pending") return settledOutcome(shopId, sendId, row);
@@ -146,18 +146,20 @@ export async function deliverSend(shopId: number, sendId: bigint, transport: Mai
   const customerId = BigInt(row.customer_id);
   const test = row.test_recipient !== null;
   const address = postalAddressSchema.nullable().catch(null).parse(row.postal_address);
-  const blocker = sendBlocker({
+  const facts: SendFacts = {
     test,
     shopInstalled: row.uninstalled_at === null,
     missingAddressParts: missingAddressParts(address),
     fromAddress: env.EMAIL_FROM_ADDRESS ?? null,
     customer: row.customer_exists ? { email: row.email, consent: row.email_marketing_state, suppressed: row.suppressed_at !== null } : null,
-    addressSuppressed: !test && row.email ? await isAddressSuppressed(shopId, row.email) : false,
-  });
-  if (blocker) {
-    await finish(shopId, sendId, "pending", "blocked", blocker);
-    return { status: "blocked", reason: blocker };
-  }
+    addressSuppressed: false,
+  };
+  const blocked = async (reason: string): Promise<DeliveryOutcome> => {
+    await finish(shopId, sendId, "pending", "blocked", reason);
+    return { status: "blocked", reason };
+  };
+  const blocker = sendBlocker(facts);
+  if (blocker) return blocked(blocker);
 
   const compiled = await compiledTemplate(shopId, row.template_id);
   const offer = row.offer === null ? null : emailOfferSchema.safeParse(row.offer);
@@ -167,12 +169,17 @@ export async function deliverSend(shopId: number, sendId: bigint, transport: Mai
     return { status: "failed", reason };
   }
 
+  // The suppression list is read alongside the products: the round trips overlap.
+  const [addressSuppressed, products, lastOrder] = await Promise.all([
+    !test && row.email ? isAddressSuppressed(shopId, row.email) : false,
+    compiled.content.showProducts ? recommendProducts(shopId, customerId, compiled.content.productCount) : [],
+    compiled.usesLastOrder ? lastOrderProducts(shopId, customerId) : [],
+  ]);
+  const suppressedBlocker = sendBlocker({ ...facts, addressSuppressed });
+  if (suppressedBlocker) return blocked(suppressedBlocker);
+
   const settings = emailSettingsOf(row.settings);
   const shopName = row.shop_name ?? row.shop_domain;
-  const [products, lastOrder] = await Promise.all([
-    compiled.content.showProducts ? recommendProducts(shopId, customerId, compiled.content.productCount) : Promise.resolve([]),
-    compiled.usesLastOrder ? lastOrderProducts(shopId, customerId) : Promise.resolve([]),
-  ]);
   const token = { shopId, sendId, customerId };
   const unsubscribe = unsubscribeUrl(shopId, sendId, customerId, now);
   const rendered = renderEmail({
@@ -200,13 +207,14 @@ export async function deliverSend(shopId: number, sendId: bigint, transport: Mai
 
   const messageId = messageIdFor(shopId, sendId, env.EMAIL_FROM_ADDRESS!);
   // The claim: only one attempt gets past this line for a send.
-  const claimed = await pool.query(
-    `UPDATE email_sends SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = $3, message_id = $4, error = NULL
+  const claimed = await pool.query({
+    name: "email-send-claim",
+    text: `UPDATE email_sends SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = $3, message_id = $4, error = NULL
      WHERE shop_id = $1 AND id = $2 AND status = 'pending'`,
-    [shopId, String(sendId), rendered.links, messageId],
-  );
+    values: [shopId, String(sendId), rendered.links, messageId],
+  });
   if (claimed.rowCount === 0) {
-    const again = (await pool.query<SendRow>(LOAD, [shopId, String(sendId)])).rows[0]!;
+    const again = (await pool.query<SendRow>({ name: "email-send-load", text: LOAD, values: [shopId, String(sendId)] })).rows[0]!;
     return settledOutcome(shopId, sendId, again);
   }
 
@@ -232,10 +240,17 @@ export async function deliverSend(shopId: number, sendId: bigint, transport: Mai
     return { status: "failed", reason: failure.message };
   }
 
-  await pool.query("UPDATE email_sends SET status = 'sent', sent_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shopId, String(sendId)]);
-  if (!test) {
-    await pool.query("UPDATE customers SET last_contacted_at = now(), updated_at = now() WHERE shop_id = $1 AND id = $2", [shopId, String(customerId)]);
-  }
+  // One statement, one commit: the row is sent and, unless it was a test, the customer contacted.
+  await pool.query({
+    name: "email-send-sent",
+    text: `WITH sent AS (
+       UPDATE email_sends SET status = 'sent', sent_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'sending'
+       RETURNING customer_id, test_recipient
+     )
+     UPDATE customers c SET last_contacted_at = now(), updated_at = now()
+     FROM sent WHERE sent.test_recipient IS NULL AND c.shop_id = $1 AND c.id = sent.customer_id`,
+    values: [shopId, String(sendId)],
+  });
   return { status: "sent", messageId };
 }
 

@@ -59,7 +59,7 @@ export async function refreshProductAffinity(shopId: number): Promise<void> {
   }
 }
 
-const RECOMMEND = `
+export const RECOMMEND_SQL = `
   WITH bought AS (
     SELECT DISTINCT item.id
     FROM orders o, unnest(o.product_ids) AS item(id)
@@ -74,11 +74,11 @@ const RECOMMEND = `
     GROUP BY pp.related_id
   ), alike AS (
     SELECT p.id, 2 AS tier, count(*)::float8 AS score, min(bp.id) AS because, 0 AS orders
-    FROM products p JOIN bought_products bp
-      ON (p.product_type <> '' AND p.product_type = bp.product_type)
-      OR (p.vendor <> '' AND p.vendor = bp.vendor)
-      OR p.collections && bp.collections
-    WHERE p.shop_id = $1
+    FROM bought_products bp JOIN products p
+      ON p.shop_id = $1
+     AND ((bp.product_type <> '' AND p.product_type = bp.product_type)
+       OR (bp.vendor <> '' AND p.vendor = bp.vendor)
+       OR p.collections && bp.collections)
     GROUP BY p.id
   ), best AS (
     SELECT p.id, 3 AS tier, p.orders_count::float8 AS score, NULL::bigint AS because, p.orders_count AS orders
@@ -117,7 +117,7 @@ function reasonOf(row: Row): RecommendationReason {
 
 export async function recommendProducts(shopId: number, customerId: bigint, limit: number): Promise<Recommendation[]> {
   if (limit <= 0) return [];
-  const { rows } = await pool.query<Row>(RECOMMEND, [shopId, String(customerId), Math.min(limit, 10)]);
+  const { rows } = await pool.query<Row>({ name: "recommend-products", text: RECOMMEND_SQL, values: [shopId, String(customerId), Math.min(limit, 10)] });
   return rows.map((row) => ({ productId: BigInt(row.id), title: row.title, handle: row.handle, imageUrl: row.image_url, price: row.price, reason: reasonOf(row) }));
 }
 

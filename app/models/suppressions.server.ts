@@ -33,6 +33,10 @@ export async function suppressAddress(
 }
 
 export async function isAddressSuppressed(shopId: number, email: string): Promise<boolean> {
-  const { rowCount } = await pool.query("SELECT 1 FROM email_suppressions WHERE shop_id = $1 AND email_hash = $2", [shopId, emailHash(key, email)]);
+  const { rowCount } = await pool.query({
+    name: "email-suppression-check",
+    text: "SELECT 1 FROM email_suppressions WHERE shop_id = $1 AND email_hash = $2",
+    values: [shopId, emailHash(key, email)],
+  });
   return (rowCount ?? 0) > 0;
 }

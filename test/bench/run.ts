@@ -1,11 +1,13 @@
 // `npm run bench [name…]`: runs the named benchmarks (all when none is named) and prints ratios
 // against baselines measured in the same run. Benchmarks are not tests: they report, not assert.
 import { benchCustomers } from "./customers";
+import { benchEmail } from "./email";
 import { benchWebhooks } from "./webhooks";
 
 const benchmarks: Record<string, () => Promise<void>> = {
   webhooks: benchWebhooks,
   customers: benchCustomers,
+  email: benchEmail,
 };
 
 const requested = process.argv.slice(2);
