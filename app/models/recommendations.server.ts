@@ -59,6 +59,11 @@ export async function refreshProductAffinity(shopId: number): Promise<void> {
   }
 }
 
+// Each source is read through an index and capped per product the customer bought (the
+// strongest pairs, the best sellers of the same type, vendor or collection), so the cost follows
+// what the customer bought, not the size of the catalogue.
+const PER_SOURCE = 30;
+
 export const RECOMMEND_SQL = `
   WITH bought AS (
     SELECT DISTINCT item.id
@@ -67,25 +72,36 @@ export const RECOMMEND_SQL = `
   ), bought_products AS (
     SELECT p.id, p.product_type, p.vendor, p.collections FROM products p JOIN bought b ON b.id = p.id WHERE p.shop_id = $1
   ), together AS (
-    SELECT pp.related_id AS id, 1 AS tier, sum(pp.orders)::float8 AS score,
-           (array_agg(pp.product_id ORDER BY pp.orders DESC, pp.product_id))[1] AS because, sum(pp.orders)::int AS orders
-    FROM product_pairs pp JOIN bought b ON b.id = pp.product_id
-    WHERE pp.shop_id = $1
-    GROUP BY pp.related_id
+    SELECT pair.related_id AS id, 1 AS tier, sum(pair.orders)::float8 AS score,
+           (array_agg(b.id ORDER BY pair.orders DESC, b.id))[1] AS because, sum(pair.orders)::int AS orders
+    FROM bought b CROSS JOIN LATERAL (
+      SELECT pp.related_id, pp.orders FROM product_pairs pp
+      WHERE pp.shop_id = $1 AND pp.product_id = b.id
+      ORDER BY pp.orders DESC, pp.related_id LIMIT ${PER_SOURCE}
+    ) pair
+    GROUP BY pair.related_id
   ), alike AS (
-    SELECT p.id, 2 AS tier, count(*)::float8 AS score, min(bp.id) AS because, 0 AS orders
-    FROM bought_products bp JOIN products p
-      ON p.shop_id = $1
-     AND ((bp.product_type <> '' AND p.product_type = bp.product_type)
-       OR (bp.vendor <> '' AND p.vendor = bp.vendor)
-       OR p.collections && bp.collections)
-    GROUP BY p.id
+    SELECT peer.id, 2 AS tier, count(*)::float8 AS score, min(bp.id) AS because, 0 AS orders
+    FROM bought_products bp CROSS JOIN LATERAL (
+      (SELECT p.id FROM products p
+       WHERE p.shop_id = $1 AND bp.product_type <> '' AND p.product_type = bp.product_type AND p.status = 'ACTIVE' AND p.published AND p.available
+       ORDER BY p.orders_count DESC, p.id LIMIT ${PER_SOURCE})
+      UNION
+      (SELECT p.id FROM products p
+       WHERE p.shop_id = $1 AND bp.vendor <> '' AND p.vendor = bp.vendor AND p.status = 'ACTIVE' AND p.published AND p.available
+       ORDER BY p.orders_count DESC, p.id LIMIT ${PER_SOURCE})
+      UNION
+      (SELECT p.id FROM products p
+       WHERE p.shop_id = $1 AND p.collections && bp.collections AND p.status = 'ACTIVE' AND p.published AND p.available
+       ORDER BY p.orders_count DESC, p.id LIMIT ${PER_SOURCE})
+    ) peer
+    GROUP BY peer.id
   ), best AS (
     SELECT p.id, 3 AS tier, p.orders_count::float8 AS score, NULL::bigint AS because, p.orders_count AS orders
     FROM products p
     WHERE p.shop_id = $1 AND p.status = 'ACTIVE' AND p.published AND p.available
     ORDER BY p.orders_count DESC, p.id
-    LIMIT $3 + 50
+    LIMIT $3 + ${PER_SOURCE}
   ), candidates AS (
     SELECT DISTINCT ON (id) id, tier, score, because, orders
     FROM (SELECT * FROM together UNION ALL SELECT * FROM alike UNION ALL SELECT * FROM best) c
