@@ -120,6 +120,14 @@ export function checkTemplate(content: StepContent): TemplateProblem[] {
       engineFor(field).renderSync(parsed, SAMPLE_VARIABLES as unknown as object);
     } catch (error) {
       problems.push({ field, message: cleanMessage(error), ...position(error) });
+      continue;
+    }
+    // A customer may have no products to show: {{ products.first.title }} must be guarded.
+    try {
+      engineFor(field).renderSync(parsed, WITHOUT_PRODUCTS as unknown as object);
+    } catch (error) {
+      const message = `${cleanMessage(error)} when there are no products to show; wrap it in {% if products.size > 0 %} … {% endif %}`;
+      problems.push({ field, message, ...position(error) });
     }
   }
   return problems;
@@ -135,6 +143,8 @@ export const SAMPLE_VARIABLES: TemplateVariables = {
   days_since_last_order: 142,
   last_order: { products: [{ title: "Canvas tote", url: "https://shop.example.com/products/canvas-tote", image: "https://cdn.example.com/tote.jpg", price: "€19.00" }] },
 };
+
+const WITHOUT_PRODUCTS: TemplateVariables = { ...SAMPLE_VARIABLES, products: [], last_order: { products: [] } };
 
 /** A validated step content, parsed once and rendered for many customers. */
 export interface CompiledContent {

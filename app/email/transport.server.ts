@@ -31,10 +31,13 @@ export interface MailTransport {
 }
 
 /**
- * transient: try again later (connection, 4xx, timeouts); recipient: the address does not exist
- * (5xx to RCPT TO; suppress it); rejected: the provider refused this message (5xx after DATA).
+ * transient: the provider did not take the message, try again later (a 4xx answer, no connection,
+ * login or TLS failure); recipient: the mailbox does not exist (5.1.x at RCPT TO; suppress the
+ * address); rejected: the provider or nodemailer refused this message for another reason (other
+ * 5xx, a malformed address); uncertain: the connection broke mid-session, so the message may have
+ * been accepted: never retried, because a retry could deliver it twice.
  */
-export type DeliveryFailure = "transient" | "recipient" | "rejected";
+export type DeliveryFailure = "transient" | "recipient" | "rejected" | "uncertain";
 
 export class DeliveryError extends Error {
   constructor(
@@ -77,12 +80,43 @@ function message(mail: OutgoingMail): Mail.Options {
   };
 }
 
+interface SmtpError {
+  responseCode?: number;
+  code?: string;
+  /** The system error behind a socket failure, e.g. ECONNREFUSED. */
+  originalCode?: string;
+  /** The SMTP command in flight ("CONN" for socket errors, whatever the phase). */
+  command?: string;
+  timeoutType?: string;
+  message?: string;
+}
+
+/** Failures before a connection carried anything: nothing was handed over. */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const BEFORE_SESSION_TIMEOUTS = new Set(["CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT"]);
+
+/** Providers quote the recipient in their answers; none of it is kept or logged. */
+export function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, "<address>");
+}
+
 export function classifyDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
-  const { responseCode, code, message: text } = error as { responseCode?: number; code?: string; message?: string };
-  const summary = `${code ?? "error"}${responseCode ? ` ${responseCode}` : ""}: ${String(text ?? error).slice(0, 300)}`;
-  if (responseCode !== undefined && responseCode >= 500) return new DeliveryError(summary, code === "EENVELOPE" ? "recipient" : "rejected");
-  return new DeliveryError(summary, "transient");
+  const { responseCode, code, originalCode, command, timeoutType, message: text } = error as SmtpError;
+  const summary = withoutAddresses(`${code ?? "error"}${responseCode ? ` ${responseCode}` : ""}: ${String(text ?? error).slice(0, 300)}`);
+  if (responseCode !== undefined) {
+    if (responseCode < 500) return new DeliveryError(summary, "transient");
+    const mailboxUnknown = /(^|\s)5\.1\.\d+/.test(String(text ?? ""));
+    return new DeliveryError(summary, command === "RCPT TO" && mailboxUnknown ? "recipient" : "rejected");
+  }
+  if (code === "EENVELOPE" || code === "EMESSAGE") return new DeliveryError(summary, "rejected");
+  const beforeSession =
+    (originalCode !== undefined && NEVER_CONNECTED.has(originalCode)) ||
+    (timeoutType !== undefined && BEFORE_SESSION_TIMEOUTS.has(timeoutType)) ||
+    code === "EAUTH" ||
+    code === "ETLS" ||
+    code === "EDNS";
+  return new DeliveryError(summary, beforeSession ? "transient" : "uncertain");
 }
 
 export function createMailTransport(config: TransportConfig): MailTransport {

@@ -3,9 +3,9 @@ import prisma, { pool } from "../db.server";
 import { createLinkToken, linkKeyFrom, type LinkKind } from "../domain/link-tokens";
 import { sendBlocker, type SendFacts } from "../domain/send-checks";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema } from "../domain/shop-details";
-import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct } from "../email/render";
+import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct, type RenderedEmail } from "../email/render";
 import { emailSettingsOf } from "../email/settings";
-import { DeliveryError, type MailTransport } from "../email/transport.server";
+import { DeliveryError, withoutAddresses, type MailTransport } from "../email/transport.server";
 import { env } from "../env.server";
 import { compiledTemplate } from "./email-templates.server";
 import { lastOrderProducts, recommendProducts } from "./recommendations.server";
@@ -182,39 +182,53 @@ export async function deliverSend(shopId: number, sendId: bigint, transport: Mai
   const shopName = row.shop_name ?? row.shop_domain;
   const token = { shopId, sendId, customerId };
   const unsubscribe = unsubscribeUrl(shopId, sendId, customerId, now);
-  const rendered = renderEmail({
-    compiled,
-    shop: {
-      name: shopName,
-      url: (row.primary_domain_url ?? `https://${row.shop_domain}`).replace(/\/$/, ""),
-      currencyCode: row.currency_code ?? "USD",
-      timezone: row.iana_timezone ?? "UTC",
-      postalAddress: formatPostalAddress(address!),
-      logoUrl: settings.logoUrl ?? null,
-      accentColor: settings.accentColor,
-    },
-    customer: { firstName: row.first_name, lastName: row.last_name, locale: row.locale, lastOrderAt: row.last_order_at },
-    offer: offer?.success ? offer.data : null,
-    products: products.map(toEmailProduct),
-    lastOrderProducts: lastOrder.map(toEmailProduct),
-    links: {
-      unsubscribeUrl: unsubscribe,
-      openPixelUrl: linkUrl("o", "t/o", token, now),
-      track: (link) => linkUrl("c", "t/c", { ...token, link }, now),
-    },
-    now,
-  });
+  let rendered: RenderedEmail;
+  try {
+    rendered = renderEmail({
+      compiled,
+      shop: {
+        name: shopName,
+        url: (row.primary_domain_url ?? `https://${row.shop_domain}`).replace(/\/$/, ""),
+        currencyCode: row.currency_code ?? "USD",
+        timezone: row.iana_timezone ?? "UTC",
+        postalAddress: formatPostalAddress(address!),
+        logoUrl: settings.logoUrl ?? null,
+        accentColor: settings.accentColor,
+      },
+      customer: { firstName: row.first_name, lastName: row.last_name, locale: row.locale, lastOrderAt: row.last_order_at },
+      offer: offer?.success ? offer.data : null,
+      products: products.map(toEmailProduct),
+      lastOrderProducts: lastOrder.map(toEmailProduct),
+      links: {
+        unsubscribeUrl: unsubscribe,
+        openPixelUrl: linkUrl("o", "t/o", token, now),
+        track: (link) => linkUrl("c", "t/c", { ...token, link }, now),
+      },
+      now,
+    });
+  } catch (error) {
+    // Saved templates are checked, so this is a defect, not a passing condition: retrying cannot help.
+    const reason = `the e-mail could not be rendered: ${withoutAddresses((error as Error).message).slice(0, 300)}`;
+    await finish(shopId, sendId, "pending", "failed", reason);
+    return { status: "failed", reason };
+  }
 
   const messageId = messageIdFor(shopId, sendId, env.EMAIL_FROM_ADDRESS!);
   // The claim: only one attempt gets past this line for a send.
   const claimed = await pool.query({
     name: "email-send-claim",
-    text: `UPDATE email_sends SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = $3, message_id = $4, error = NULL
-     WHERE shop_id = $1 AND id = $2 AND status = 'pending'`,
+    // Consent once more, in the claim itself: an unsubscribe may have landed while this rendered.
+    text: `UPDATE email_sends s SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = $3, message_id = $4, error = NULL
+     WHERE s.shop_id = $1 AND s.id = $2 AND s.status = 'pending'
+       AND (s.test_recipient IS NOT NULL OR EXISTS (
+         SELECT 1 FROM customers c
+         WHERE c.shop_id = $1 AND c.id = s.customer_id AND c.email_marketing_state = 'SUBSCRIBED' AND c.suppressed_at IS NULL))`,
     values: [shopId, String(sendId), rendered.links, messageId],
   });
   if (claimed.rowCount === 0) {
     const again = (await pool.query<SendRow>({ name: "email-send-load", text: LOAD, values: [shopId, String(sendId)] })).rows[0]!;
+    // Still pending: the customer changed meanwhile, and the checks above now say why not.
+    if (again.status === "pending") return deliverSend(shopId, sendId, transport, now);
     return settledOutcome(shopId, sendId, again);
   }
 
@@ -230,10 +244,14 @@ export async function deliverSend(shopId: number, sendId: bigint, transport: Mai
       unsubscribeUrl: unsubscribe,
     });
   } catch (error) {
-    const failure = error instanceof DeliveryError ? error : new DeliveryError(String(error), "transient");
+    const failure = error instanceof DeliveryError ? error : new DeliveryError(withoutAddresses(String(error)), "transient");
     if (failure.failure === "transient") {
       await finish(shopId, sendId, "sending", "pending", failure.message);
       throw failure;
+    }
+    if (failure.failure === "uncertain") {
+      await finish(shopId, sendId, "sending", "interrupted", `the connection broke while handing the e-mail over; not sent again (${failure.message})`);
+      return { status: "interrupted" };
     }
     if (failure.failure === "recipient" && !test) await suppressAddress(pool, shopId, row.email!, "bounced", customerId);
     await finish(shopId, sendId, "sending", "failed", failure.message);
@@ -263,12 +281,27 @@ export async function markSendFailed(shopId: number, sendId: bigint, reason: str
   ]);
 }
 
-/** Pending sends of a redacted customer are never sent (their data is gone). */
+/**
+ * Pending sends of a redacted customer are never sent (their data is gone), and no provider
+ * answer about them is kept (it may quote their address).
+ */
 export async function blockSendsOfCustomer(db: Pick<typeof pool, "query">, shopId: number, customerId: number): Promise<void> {
-  await db.query("UPDATE email_sends SET status = 'blocked', error = 'the customer was redacted' WHERE shop_id = $1 AND customer_id = $2 AND status = 'pending'", [
-    shopId,
-    customerId,
-  ]);
+  await db.query(
+    `UPDATE email_sends SET status = CASE WHEN status = 'pending' THEN 'blocked' ELSE status END,
+       error = CASE WHEN status = 'pending' THEN 'the customer was redacted' END
+     WHERE shop_id = $1 AND customer_id = $2`,
+    [shopId, customerId],
+  );
+}
+
+/** Sends handed to the provider longer ago than any SMTP timeout: the worker is gone; they are not sent again. */
+export async function interruptAbandonedSends(olderThanMs: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE email_sends SET status = 'interrupted', error = 'the worker stopped while handing the e-mail to the provider; not sent again'
+     WHERE status = 'sending' AND sending_at < now() - make_interval(secs => $1 / 1000.0)`,
+    [olderThanMs],
+  );
+  return rowCount ?? 0;
 }
 
 /** Sends still pending this long after they were created (their job was probably lost). */
@@ -285,7 +318,7 @@ export async function stalePendingSends(olderThanMs: number, limit: number): Pro
 /** Unsubscribes not yet reported to Shopify this long after they happened. */
 export async function pendingConsentUpdates(olderThanMs: number, limit: number): Promise<{ shopId: number; customerId: bigint }[]> {
   return prisma.consentUpdate.findMany({
-    where: { appliedAt: null, requestedAt: { lt: new Date(Date.now() - olderThanMs) }, shop: { uninstalledAt: null } },
+    where: { appliedAt: null, failedAt: null, requestedAt: { lt: new Date(Date.now() - olderThanMs) }, shop: { uninstalledAt: null } },
     select: { shopId: true, customerId: true },
     take: limit,
   });

@@ -66,8 +66,8 @@ export async function unsubscribe(raw: string, now: Date = new Date()): Promise<
     if (send.email) await suppressAddress(client, shopId, send.email, "unsubscribed", customerId);
     await client.query(
       `INSERT INTO consent_updates (shop_id, customer_id) VALUES ($1, $2)
-       ON CONFLICT (shop_id, customer_id) DO UPDATE SET requested_at = now(), applied_at = NULL
-       WHERE consent_updates.applied_at IS NOT NULL`,
+       ON CONFLICT (shop_id, customer_id) DO UPDATE SET requested_at = now(), applied_at = NULL, failed_at = NULL, error = NULL
+       WHERE consent_updates.applied_at IS NOT NULL OR consent_updates.failed_at IS NOT NULL`,
       [shopId, String(customerId)],
     );
     await client.query("COMMIT");
@@ -111,6 +111,7 @@ export async function open(raw: string, now: Date = new Date()): Promise<{ ok: t
 }
 
 export function withUtm(destination: string, campaign: string, step: number): string {
+  if (!URL.canParse(destination)) return destination;
   const url = new URL(destination);
   url.searchParams.set("utm_source", "win-back");
   url.searchParams.set("utm_medium", "email");

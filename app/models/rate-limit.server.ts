@@ -34,7 +34,10 @@ export async function overLimit(bucket: string, key: string, limit: number, wind
   }
 }
 
-/** The client's address as the proxy in front of the app reports it. */
+/**
+ * The client's address as the proxy in front of the app reports it: the last X-Forwarded-For
+ * entry, the one our proxy appended (earlier entries are whatever the client sent).
+ */
 export function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+  return request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "unknown";
 }

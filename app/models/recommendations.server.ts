@@ -73,7 +73,7 @@ export const RECOMMEND_SQL = `
     SELECT p.id, p.product_type, p.vendor, p.collections FROM products p JOIN bought b ON b.id = p.id WHERE p.shop_id = $1
   ), together AS (
     SELECT pair.related_id AS id, 1 AS tier, sum(pair.orders)::float8 AS score,
-           (array_agg(b.id ORDER BY pair.orders DESC, b.id))[1] AS because, sum(pair.orders)::int AS orders
+           (array_agg(b.id ORDER BY pair.orders DESC, b.id))[1] AS because, max(pair.orders) AS orders
     FROM bought b CROSS JOIN LATERAL (
       SELECT pp.related_id, pp.orders FROM product_pairs pp
       WHERE pp.shop_id = $1 AND pp.product_id = b.id
@@ -101,7 +101,7 @@ export const RECOMMEND_SQL = `
     FROM products p
     WHERE p.shop_id = $1 AND p.status = 'ACTIVE' AND p.published AND p.available
     ORDER BY p.orders_count DESC, p.id
-    LIMIT $3 + ${PER_SOURCE}
+    LIMIT $3 + (SELECT count(*) FROM bought)
   ), candidates AS (
     SELECT DISTINCT ON (id) id, tier, score, because, orders
     FROM (SELECT * FROM together UNION ALL SELECT * FROM alike UNION ALL SELECT * FROM best) c

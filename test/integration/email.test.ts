@@ -168,6 +168,12 @@ describe("sending", () => {
     await prisma.emailSend.update({ where: { id: crashed }, data: { status: "sending" } }); // the provider may have it
     expect(await deliverSend(shopId, crashed, mailTransport())).toEqual({ status: "interrupted" });
     expect((await sendRow(crashed)).status).toBe("interrupted");
+
+    // A row whose job is gone as well: the sweep closes it, it is never sent.
+    const abandoned = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 3 });
+    await prisma.emailSend.update({ where: { id: abandoned }, data: { status: "sending", sendingAt: new Date(Date.now() - 31 * 60_000) } });
+    expect((await maintenanceSweep()).sendsInterrupted).toBeGreaterThanOrEqual(1);
+    expect(await sendRow(abandoned)).toMatchObject({ status: "interrupted", error: expect.stringMatching(/not sent again/) });
     expect(sink.received.length).toBe(count);
   });
 

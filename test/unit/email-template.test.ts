@@ -66,6 +66,12 @@ describe("checking a template when it is saved", () => {
     ]);
   });
 
+  it("asks for a guard around the first product, which a customer may not have", () => {
+    const [problem] = checkTemplate(content({ body: "<p>{{ products.first.title }}</p>" }));
+    expect(problem).toMatchObject({ field: "body", message: expect.stringMatching(/no products to show.*products\.size > 0/) });
+    expect(checkTemplate(content({ body: "{% if products.size > 0 %}<p>{{ products.first.title }}</p>{% endif %}" }))).toEqual([]);
+  });
+
   it("stops a runaway loop within the render limit", () => {
     const started = performance.now();
     const problems = checkTemplate(content({ body: "{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}" }));

@@ -2,7 +2,7 @@ import { UnrecoverableError } from "bullmq";
 import prisma from "../../app/db.server";
 import { deliverSend, markSendFailed, type DeliveryOutcome } from "../../app/models/email-sends.server";
 import type { AdminQuery } from "../../app/models/shopify-admin.server";
-import type { MailTransport } from "../../app/email/transport.server";
+import { withoutAddresses, type MailTransport } from "../../app/email/transport.server";
 import type { JobPayload } from "../queues";
 import type { Attempt } from "./webhook-event";
 
@@ -34,7 +34,7 @@ interface UnsubscribeResult {
 /** Tells Shopify the customer unsubscribed (Shopify's API terms require it), at the time they did. */
 export async function syncUnsubscribeJob({ shopId, customerId }: JobPayload<"syncUnsubscribe">, deps: { admin: AdminQuery }): Promise<string> {
   const pending = await prisma.consentUpdate.findFirst({
-    where: { shopId, customerId: BigInt(customerId), appliedAt: null },
+    where: { shopId, customerId: BigInt(customerId), appliedAt: null, failedAt: null },
     include: { shop: { select: { domain: true, uninstalledAt: true } } },
   });
   if (!pending) return "nothing to report";
@@ -48,7 +48,15 @@ export async function syncUnsubscribeJob({ shopId, customerId }: JobPayload<"syn
   const { customer, userErrors } = result.customerEmailMarketingConsentUpdate;
   // A customer Shopify no longer has cannot be updated, and needs not be.
   const gone = !customer && userErrors.some((error) => error.field?.includes("customerId"));
-  if (userErrors.length > 0 && !gone) throw new UnrecoverableError(`Shopify refused the consent update: ${userErrors.map((error) => error.message).join("; ")}`);
+  if (userErrors.length > 0 && !gone) {
+    // Kept, visibly, instead of being asked again by every sweep.
+    const reason = `Shopify refused the consent update: ${userErrors.map((error) => error.message).join("; ")}`;
+    await prisma.consentUpdate.updateMany({
+      where: { shopId, customerId: BigInt(customerId), requestedAt: pending.requestedAt },
+      data: { failedAt: new Date(), error: withoutAddresses(reason).slice(0, 1000) },
+    });
+    throw new UnrecoverableError(reason);
+  }
   await prisma.consentUpdate.updateMany({ where: { shopId, customerId: BigInt(customerId), requestedAt: pending.requestedAt }, data: { appliedAt: new Date() } });
   return gone ? "customer gone" : "reported";
 }

@@ -1,11 +1,13 @@
 import { shopsAwaitingBackfill } from "../../app/models/backfill.server";
-import { pendingConsentUpdates, stalePendingSends } from "../../app/models/email-sends.server";
+import { interruptAbandonedSends, pendingConsentUpdates, stalePendingSends } from "../../app/models/email-sends.server";
 import { claimShopsNeedingDetails } from "../../app/models/shop.server";
 import { findStaleUnprocessedWebhookEvents, purgeWebhookEvents } from "../../app/models/webhook-events.server";
 import { enqueue, reviveJob } from "../queues";
 
 /** A recorded webhook still unapplied after this long has probably lost its job. */
 export const LOST_WEBHOOK_JOB_AFTER_MS = 2 * 60 * 1000;
+/** Longer than any SMTP timeout of a send in flight (nodemailer's longest is 10 minutes). */
+export const ABANDONED_SEND_AFTER_MS = 30 * 60 * 1000;
 /** Applied webhook ids are kept this long to recognise Shopify's late repeats (up to 48 h). */
 export const APPLIED_WEBHOOK_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** No webhook body, applied or not, is kept longer than this. */
@@ -18,6 +20,7 @@ export interface SweepResult {
   shopDetailsRequested: number;
   backfillsResumed: number;
   sendJobsRevived: number;
+  sendsInterrupted: number;
   consentUpdatesQueued: number;
 }
 
@@ -46,6 +49,7 @@ export async function maintenanceSweep(): Promise<SweepResult> {
   for (const send of await stalePendingSends(LOST_WEBHOOK_JOB_AFTER_MS, BATCH)) {
     if ((await reviveJob("sendEmail", { shopId: send.shopId, sendId: String(send.sendId) })) !== "pending") sendJobsRevived++;
   }
+  const sendsInterrupted = await interruptAbandonedSends(ABANDONED_SEND_AFTER_MS);
   const consents = await pendingConsentUpdates(LOST_WEBHOOK_JOB_AFTER_MS, BATCH);
   for (const consent of consents) await enqueue("syncUnsubscribe", { shopId: consent.shopId, customerId: String(consent.customerId) });
 
@@ -56,6 +60,7 @@ export async function maintenanceSweep(): Promise<SweepResult> {
     shopDetailsRequested: shops.length,
     backfillsResumed: backfills.length,
     sendJobsRevived,
+    sendsInterrupted,
     consentUpdatesQueued: consents.length,
   };
 }
