@@ -8,7 +8,7 @@ import { assertNoEviction, createRedisConnection } from "../app/redis.server";
 import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
 import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
-import { sendEmailJob, syncUnsubscribeJob } from "./processors/email";
+import { sendEmailJob, sendEmailsJob, syncUnsubscribeJob } from "./processors/email";
 import { maintenanceSweep } from "./processors/maintenance-sweep";
 import { syncShopDetails } from "./processors/sync-shop-details";
 import { processWebhookEvent } from "./processors/webhook-event";
@@ -34,6 +34,7 @@ export const defaultHandlers: JobHandlers = {
   backfillShop: (payload, job) => backfillShop(payload, { admin: adminQuery }, job),
   scoreShop: (payload) => scoreShopJob(payload),
   sendEmail: (payload, job) => sendEmailJob(payload, { transport: mailTransport() }, job),
+  sendEmails: (payload, job) => sendEmailsJob(payload, { transport: mailTransport() }, job),
   syncUnsubscribe: (payload) => syncUnsubscribeJob(payload, { admin: adminQuery }),
   scoreAllShops: () => scoreAllShops(),
   maintenanceSweep: () => maintenanceSweep(),

@@ -58,6 +58,13 @@ export const jobKinds = {
     // Deterministic: the ledger row is the effect; a second job for it would find it sent anyway.
     options: (p: { shopId: number; sendId: string }): JobsOptions => ({ jobId: `send-${p.shopId}-${p.sendId}` }),
   },
+  /** The same for up to 100 rows of one shop: one query per step for all of them (deliverSends). */
+  sendEmails: {
+    queue: "email",
+    name: "send-emails",
+    payload: z.object({ shopId: z.number().int().positive(), sendIds: z.array(id).min(1).max(100) }),
+    options: (p: { shopId: number; sendIds: string[] }): JobsOptions => ({ jobId: `sends-${p.shopId}-${p.sendIds[0]}-${p.sendIds.length}` }),
+  },
   /** Report an unsubscribe to Shopify (a consent_updates row). */
   syncUnsubscribe: {
     queue: "email",

@@ -3,24 +3,25 @@ import prisma, { pool } from "../db.server";
 import { createLinkToken, linkKeyFrom, type LinkKind } from "../domain/link-tokens";
 import { sendBlocker, type SendFacts } from "../domain/send-checks";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema } from "../domain/shop-details";
-import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct, type RenderedEmail } from "../email/render";
+import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct } from "../email/render";
+import type { CompiledContent } from "../email/template";
 import { emailSettingsOf } from "../email/settings";
-import { DeliveryError, withoutAddresses, type MailTransport } from "../email/transport.server";
+import { DeliveryError, withoutAddresses, type MailTransport, type OutgoingMail } from "../email/transport.server";
 import { env } from "../env.server";
 import { compiledTemplate } from "./email-templates.server";
-import { lastOrderProducts, recommendProducts } from "./recommendations.server";
-import { isAddressSuppressed, suppressAddress } from "./suppressions.server";
+import { lastOrderProducts, recommendProductsFor, type Recommendation } from "./recommendations.server";
+import { suppressAddress, suppressedAmong } from "./suppressions.server";
 
 /**
- * The send function the win-back engine calls: one row of the send ledger (`email_sends`) is
- * re-checked, rendered and handed to the mail provider, at most once.
+ * The send functions the win-back engine calls: rows of the send ledger (`email_sends`) are
+ * re-checked, rendered and handed to the mail provider, each at most once.
  *
- *   pending → sending → sent | failed          (blocked: a re-check said no; failed: for good)
+ *   pending → sending → sent | failed | interrupted      (blocked: a re-check said no)
  *
- * The row moves to `sending` in one conditional update right before the provider is called. A
- * transient provider failure moves it back to `pending` (the job retries); a worker that dies
- * after the provider was called leaves `sending`, and the next attempt marks it `interrupted`
- * instead of sending a second e-mail.
+ * Rows move to `sending` in one conditional update right before the provider is called. A
+ * transient provider failure moves a row back to `pending` (the job retries); a connection that
+ * breaks mid-session, or a worker that dies after the provider was called, leaves it
+ * `interrupted` (by the next attempt, or the sweep) instead of sending a second e-mail.
  */
 
 export interface NewSend {
@@ -33,6 +34,10 @@ export interface NewSend {
   testRecipient?: string;
 }
 
+/**
+ * A row of the ledger, to be sent now: the maintenance sweep sends any row still pending two
+ * minutes later. The caller makes a send unique (the engine: one per enrollment and step).
+ */
 export async function createSend(shopId: number, send: NewSend): Promise<bigint> {
   const row = await prisma.emailSend.create({
     data: {
@@ -94,7 +99,11 @@ const LOAD = `
   FROM email_sends s
   JOIN shops sh ON sh.id = s.shop_id
   LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
-  WHERE s.shop_id = $1 AND s.id = $2`;
+  WHERE s.shop_id = $1 AND s.id = ANY($2::bigint[])`;
+
+async function loadSends(shopId: number, sendIds: bigint[]): Promise<SendRow[]> {
+  return (await pool.query<SendRow>({ name: "email-send-load", text: LOAD, values: [shopId, sendIds.map(String)] })).rows;
+}
 
 async function finish(shopId: number, sendId: bigint, from: string, status: string, error: string | null): Promise<void> {
   await pool.query("UPDATE email_sends SET status = $4, error = $5 WHERE shop_id = $1 AND id = $2 AND status = $3", [shopId, String(sendId), from, status, error]);
@@ -137,139 +146,227 @@ const toEmailProduct = (product: { title: string; handle: string; imageUrl: stri
   price: product.price,
 });
 
+/** A pending send that passed the checks that need no further query. */
+interface Candidate {
+  row: SendRow;
+  sendId: bigint;
+  customerId: bigint;
+  test: boolean;
+  facts: SendFacts;
+  compiled: CompiledContent;
+  offer: EmailOffer | null;
+}
+
+/** A rendered send, ready to be claimed and handed over. */
+interface Ready {
+  candidate: Candidate;
+  mail: OutgoingMail;
+  links: string[];
+}
+
 export async function deliverSend(shopId: number, sendId: bigint, transport: MailTransport, now: Date = new Date()): Promise<DeliveryOutcome> {
-  const { rows } = await pool.query<SendRow>({ name: "email-send-load", text: LOAD, values: [shopId, String(sendId)] });
-  const row = rows[0];
-  if (!row) return { status: "failed", reason: "no such send" };
-  if (row.status !== "pending") return settledOutcome(shopId, sendId, row);
+  const { outcomes, retry } = await deliverSends(shopId, [sendId], transport, now);
+  if (retry) throw retry;
+  return outcomes.get(sendId) ?? { status: "failed", reason: "no such send" };
+}
 
-  const customerId = BigInt(row.customer_id);
-  const test = row.test_recipient !== null;
-  const address = postalAddressSchema.nullable().catch(null).parse(row.postal_address);
-  const facts: SendFacts = {
-    test,
-    shopInstalled: row.uninstalled_at === null,
-    missingAddressParts: missingAddressParts(address),
-    fromAddress: env.EMAIL_FROM_ADDRESS ?? null,
-    customer: row.customer_exists ? { email: row.email, consent: row.email_marketing_state, suppressed: row.suppressed_at !== null } : null,
-    addressSuppressed: false,
+/**
+ * Delivers several sends of one shop: one query loads them, one reads the suppression list, one
+ * picks everyone's products, one claims them, then each is handed to the provider (the SMTP pool
+ * sends them side by side) and marked sent as soon as it was accepted. `retry` is set when a
+ * provider refused some for now: those are pending again, the others are settled.
+ */
+export async function deliverSends(
+  shopId: number,
+  sendIds: bigint[],
+  transport: MailTransport,
+  now: Date = new Date(),
+): Promise<{ outcomes: Map<bigint, DeliveryOutcome>; retry: DeliveryError | null }> {
+  const outcomes = new Map<bigint, DeliveryOutcome>();
+  const settle = async (sendId: bigint, from: string, outcome: Exclude<DeliveryOutcome, { status: "sent" }>, error: string | null = null) => {
+    await finish(shopId, sendId, from, outcome.status, "reason" in outcome ? outcome.reason : error);
+    outcomes.set(sendId, outcome);
   };
-  const blocked = async (reason: string): Promise<DeliveryOutcome> => {
-    await finish(shopId, sendId, "pending", "blocked", reason);
-    return { status: "blocked", reason };
-  };
-  const blocker = sendBlocker(facts);
-  if (blocker) return blocked(blocker);
 
-  const compiled = await compiledTemplate(shopId, row.template_id);
-  const offer = row.offer === null ? null : emailOfferSchema.safeParse(row.offer);
-  if (!compiled || (offer && !offer.success)) {
-    const reason = compiled ? "the offer is malformed" : "the template does not exist";
-    await finish(shopId, sendId, "pending", "failed", reason);
-    return { status: "failed", reason };
+  // 1. Checks that need nothing more than the row.
+  const candidates: Candidate[] = [];
+  for (const row of await loadSends(shopId, sendIds)) {
+    const sendId = BigInt(row.id);
+    if (row.status !== "pending") {
+      outcomes.set(sendId, await settledOutcome(shopId, sendId, row));
+      continue;
+    }
+    const test = row.test_recipient !== null;
+    const facts: SendFacts = {
+      test,
+      shopInstalled: row.uninstalled_at === null,
+      missingAddressParts: missingAddressParts(postalAddressSchema.nullable().catch(null).parse(row.postal_address)),
+      fromAddress: env.EMAIL_FROM_ADDRESS ?? null,
+      customer: row.customer_exists ? { email: row.email, consent: row.email_marketing_state, suppressed: row.suppressed_at !== null } : null,
+      addressSuppressed: false,
+    };
+    const blocker = sendBlocker(facts);
+    if (blocker) {
+      await settle(sendId, "pending", { status: "blocked", reason: blocker });
+      continue;
+    }
+    const compiled = await compiledTemplate(shopId, row.template_id);
+    const offer = row.offer === null ? null : emailOfferSchema.safeParse(row.offer);
+    if (!compiled || (offer && !offer.success)) {
+      await settle(sendId, "pending", { status: "failed", reason: compiled ? "the offer is malformed" : "the template does not exist" });
+      continue;
+    }
+    candidates.push({ row, sendId, customerId: BigInt(row.customer_id), test, facts, compiled, offer: offer?.data ?? null });
+  }
+  if (candidates.length === 0) return { outcomes, retry: null };
+
+  // 2. The suppression list and everyone's products, side by side.
+  const productCount = Math.max(0, ...candidates.map(({ compiled }) => (compiled.content.showProducts ? compiled.content.productCount : 0)));
+  const [suppressed, picks, lastOrders] = await Promise.all([
+    suppressedAmong(shopId, candidates.flatMap(({ row, test }) => (!test && row.email ? [row.email] : []))),
+    recommendProductsFor(shopId, candidates.map(({ customerId }) => customerId), productCount),
+    Promise.all(candidates.map(({ compiled, customerId }) => (compiled.usesLastOrder ? lastOrderProducts(shopId, customerId) : []))),
+  ]);
+
+  // 3. Render what may still go out.
+  const ready: Ready[] = [];
+  for (const [index, candidate] of candidates.entries()) {
+    const { row, sendId, test, compiled } = candidate;
+    const blocker = sendBlocker({ ...candidate.facts, addressSuppressed: !test && row.email !== null && suppressed.has(row.email) });
+    if (blocker) {
+      await settle(sendId, "pending", { status: "blocked", reason: blocker });
+      continue;
+    }
+    const products = compiled.content.showProducts ? picks.get(candidate.customerId)!.slice(0, compiled.content.productCount) : [];
+    try {
+      ready.push(prepareMail(shopId, candidate, products, lastOrders[index]!, now));
+    } catch (error) {
+      // Saved templates are checked, so this is a defect, not a passing condition: retrying cannot help.
+      const reason = `the e-mail could not be rendered: ${withoutAddresses((error as Error).message).slice(0, 300)}`;
+      await settle(sendId, "pending", { status: "failed", reason });
+    }
   }
 
-  // The suppression list is read alongside the products: the round trips overlap.
-  const [addressSuppressed, products, lastOrder] = await Promise.all([
-    !test && row.email ? isAddressSuppressed(shopId, row.email) : false,
-    compiled.content.showProducts ? recommendProducts(shopId, customerId, compiled.content.productCount) : [],
-    compiled.usesLastOrder ? lastOrderProducts(shopId, customerId) : [],
-  ]);
-  const suppressedBlocker = sendBlocker({ ...facts, addressSuppressed });
-  if (suppressedBlocker) return blocked(suppressedBlocker);
+  // 4. The claim: only one attempt gets past this point for a send. Consent is checked once more
+  // in the same statement: an unsubscribe may have landed while these rendered.
+  const claimed = await claimSends(shopId, ready);
+  const unclaimed = ready.filter(({ candidate }) => !claimed.has(candidate.sendId)).map(({ candidate }) => candidate.sendId);
+  let retry: DeliveryError | null = null;
+  if (unclaimed.length > 0) {
+    // Still pending: the customer changed meanwhile, and the checks above now say why not.
+    const again = await deliverSends(shopId, unclaimed, transport, now);
+    for (const [sendId, outcome] of again.outcomes) outcomes.set(sendId, outcome);
+    retry = again.retry;
+  }
 
+  // 5. Hand each over; the pool sends them side by side. The accepted ones are marked sent
+  // together at the end (a worker that dies before that leaves them `sending`: interrupted, never
+  // sent twice).
+  const accepted: bigint[] = [];
+  await Promise.all(
+    ready
+      .filter(({ candidate }) => claimed.has(candidate.sendId))
+      .map(async ({ candidate, mail }) => {
+        const { sendId, customerId, test, row } = candidate;
+        try {
+          await transport.send(mail);
+        } catch (error) {
+          const failure = error instanceof DeliveryError ? error : new DeliveryError(withoutAddresses(String(error)), "transient");
+          if (failure.failure === "transient") {
+            await finish(shopId, sendId, "sending", "pending", failure.message);
+            retry ??= failure;
+            return;
+          }
+          if (failure.failure === "uncertain") {
+            const reason = `the connection broke while handing the e-mail over; not sent again (${failure.message})`;
+            await finish(shopId, sendId, "sending", "interrupted", reason);
+            outcomes.set(sendId, { status: "interrupted" });
+            return;
+          }
+          if (failure.failure === "recipient" && !test) await suppressAddress(pool, shopId, row.email!, "bounced", customerId);
+          await settle(sendId, "sending", { status: "failed", reason: failure.message });
+          return;
+        }
+        accepted.push(sendId);
+        outcomes.set(sendId, { status: "sent", messageId: mail.messageId });
+      }),
+  );
+  await markSent(shopId, accepted);
+  return { outcomes, retry };
+}
+
+function prepareMail(shopId: number, candidate: Candidate, products: Recommendation[], lastOrder: Omit<Recommendation, "reason">[], now: Date): Ready {
+  const { row, sendId, customerId, test, compiled, offer } = candidate;
   const settings = emailSettingsOf(row.settings);
   const shopName = row.shop_name ?? row.shop_domain;
   const token = { shopId, sendId, customerId };
   const unsubscribe = unsubscribeUrl(shopId, sendId, customerId, now);
-  let rendered: RenderedEmail;
-  try {
-    rendered = renderEmail({
-      compiled,
-      shop: {
-        name: shopName,
-        url: (row.primary_domain_url ?? `https://${row.shop_domain}`).replace(/\/$/, ""),
-        currencyCode: row.currency_code ?? "USD",
-        timezone: row.iana_timezone ?? "UTC",
-        postalAddress: formatPostalAddress(address!),
-        logoUrl: settings.logoUrl ?? null,
-        accentColor: settings.accentColor,
-      },
-      customer: { firstName: row.first_name, lastName: row.last_name, locale: row.locale, lastOrderAt: row.last_order_at },
-      offer: offer?.success ? offer.data : null,
-      products: products.map(toEmailProduct),
-      lastOrderProducts: lastOrder.map(toEmailProduct),
-      links: {
-        unsubscribeUrl: unsubscribe,
-        openPixelUrl: linkUrl("o", "t/o", token, now),
-        track: (link) => linkUrl("c", "t/c", { ...token, link }, now),
-      },
-      now,
-    });
-  } catch (error) {
-    // Saved templates are checked, so this is a defect, not a passing condition: retrying cannot help.
-    const reason = `the e-mail could not be rendered: ${withoutAddresses((error as Error).message).slice(0, 300)}`;
-    await finish(shopId, sendId, "pending", "failed", reason);
-    return { status: "failed", reason };
-  }
+  const rendered = renderEmail({
+    compiled,
+    shop: {
+      name: shopName,
+      url: (row.primary_domain_url ?? `https://${row.shop_domain}`).replace(/\/$/, ""),
+      currencyCode: row.currency_code ?? "USD",
+      timezone: row.iana_timezone ?? "UTC",
+      postalAddress: formatPostalAddress(postalAddressSchema.parse(row.postal_address)),
+      logoUrl: settings.logoUrl ?? null,
+      accentColor: settings.accentColor,
+    },
+    customer: { firstName: row.first_name, lastName: row.last_name, locale: row.locale, lastOrderAt: row.last_order_at },
+    offer,
+    products: products.map(toEmailProduct),
+    lastOrderProducts: lastOrder.map(toEmailProduct),
+    links: {
+      unsubscribeUrl: unsubscribe,
+      openPixelUrl: linkUrl("o", "t/o", token, now),
+      track: (link) => linkUrl("c", "t/c", { ...token, link }, now),
+    },
+    now,
+  });
+  const mail: OutgoingMail = {
+    from: { name: settings.senderName ?? shopName, address: env.EMAIL_FROM_ADDRESS! },
+    to: test ? row.test_recipient! : row.email!,
+    replyTo: settings.replyTo ?? row.contact_email ?? undefined,
+    subject: test ? `[Test] ${rendered.subject}` : rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    messageId: messageIdFor(shopId, sendId, env.EMAIL_FROM_ADDRESS!),
+    unsubscribeUrl: unsubscribe,
+  };
+  return { candidate, mail, links: rendered.links };
+}
 
-  const messageId = messageIdFor(shopId, sendId, env.EMAIL_FROM_ADDRESS!);
-  // The claim: only one attempt gets past this line for a send.
-  const claimed = await pool.query({
+/** pending → sending for every rendered send whose customer may still be written to; returns those claimed. */
+async function claimSends(shopId: number, ready: Ready[]): Promise<Set<bigint>> {
+  if (ready.length === 0) return new Set();
+  const claims = ready.map(({ candidate, mail, links }) => ({ id: String(candidate.sendId), links, message_id: mail.messageId }));
+  const { rows } = await pool.query<{ id: string }>({
     name: "email-send-claim",
-    // Consent once more, in the claim itself: an unsubscribe may have landed while this rendered.
-    text: `UPDATE email_sends s SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = $3, message_id = $4, error = NULL
-     WHERE s.shop_id = $1 AND s.id = $2 AND s.status = 'pending'
+    text: `UPDATE email_sends s SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = claim.links, message_id = claim.message_id, error = NULL
+     FROM jsonb_to_recordset($2::jsonb) AS claim(id bigint, links text[], message_id text)
+     WHERE s.shop_id = $1 AND s.id = claim.id AND s.status = 'pending'
        AND (s.test_recipient IS NOT NULL OR EXISTS (
          SELECT 1 FROM customers c
-         WHERE c.shop_id = $1 AND c.id = s.customer_id AND c.email_marketing_state = 'SUBSCRIBED' AND c.suppressed_at IS NULL))`,
-    values: [shopId, String(sendId), rendered.links, messageId],
+         WHERE c.shop_id = $1 AND c.id = s.customer_id AND c.email_marketing_state = 'SUBSCRIBED' AND c.suppressed_at IS NULL))
+     RETURNING s.id`,
+    values: [shopId, JSON.stringify(claims)],
   });
-  if (claimed.rowCount === 0) {
-    const again = (await pool.query<SendRow>({ name: "email-send-load", text: LOAD, values: [shopId, String(sendId)] })).rows[0]!;
-    // Still pending: the customer changed meanwhile, and the checks above now say why not.
-    if (again.status === "pending") return deliverSend(shopId, sendId, transport, now);
-    return settledOutcome(shopId, sendId, again);
-  }
+  return new Set(rows.map((row) => BigInt(row.id)));
+}
 
-  try {
-    await transport.send({
-      from: { name: settings.senderName ?? shopName, address: env.EMAIL_FROM_ADDRESS! },
-      to: test ? row.test_recipient! : row.email!,
-      replyTo: settings.replyTo ?? row.contact_email ?? undefined,
-      subject: test ? `[Test] ${rendered.subject}` : rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      messageId,
-      unsubscribeUrl: unsubscribe,
-    });
-  } catch (error) {
-    const failure = error instanceof DeliveryError ? error : new DeliveryError(withoutAddresses(String(error)), "transient");
-    if (failure.failure === "transient") {
-      await finish(shopId, sendId, "sending", "pending", failure.message);
-      throw failure;
-    }
-    if (failure.failure === "uncertain") {
-      await finish(shopId, sendId, "sending", "interrupted", `the connection broke while handing the e-mail over; not sent again (${failure.message})`);
-      return { status: "interrupted" };
-    }
-    if (failure.failure === "recipient" && !test) await suppressAddress(pool, shopId, row.email!, "bounced", customerId);
-    await finish(shopId, sendId, "sending", "failed", failure.message);
-    return { status: "failed", reason: failure.message };
-  }
-
-  // One statement, one commit: the row is sent and, unless it was a test, the customer contacted.
+/** One statement, one commit: the rows are sent and, unless they were tests, their customers contacted. */
+async function markSent(shopId: number, sendIds: bigint[]): Promise<void> {
+  if (sendIds.length === 0) return;
   await pool.query({
     name: "email-send-sent",
     text: `WITH sent AS (
-       UPDATE email_sends SET status = 'sent', sent_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'sending'
+       UPDATE email_sends SET status = 'sent', sent_at = now() WHERE shop_id = $1 AND id = ANY($2::bigint[]) AND status = 'sending'
        RETURNING customer_id, test_recipient
      )
      UPDATE customers c SET last_contacted_at = now(), updated_at = now()
      FROM sent WHERE sent.test_recipient IS NULL AND c.shop_id = $1 AND c.id = sent.customer_id`,
-    values: [shopId, String(sendId)],
+    values: [shopId, sendIds.map(String)],
   });
-  return { status: "sent", messageId };
 }
 
 /** After the job's last attempt: the send stays visible as failed, with the provider's answer. */

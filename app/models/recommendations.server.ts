@@ -64,11 +64,12 @@ export async function refreshProductAffinity(shopId: number): Promise<void> {
 // what the customer bought, not the size of the catalogue.
 const PER_SOURCE = 30;
 
-export const RECOMMEND_SQL = `
+/** One customer's picks; `customer` is the SQL expression of their id. */
+const recommendFor = (customer: string) => `
   WITH bought AS (
     SELECT DISTINCT item.id
     FROM orders o, unnest(o.product_ids) AS item(id)
-    WHERE o.shop_id = $1 AND o.customer_id = $2 AND o.cancelled_at IS NULL
+    WHERE o.shop_id = $1 AND o.customer_id = ${customer} AND o.cancelled_at IS NULL
   ), bought_products AS (
     SELECT p.id, p.product_type, p.vendor, p.collections FROM products p JOIN bought b ON b.id = p.id WHERE p.shop_id = $1
   ), together AS (
@@ -114,7 +115,14 @@ export const RECOMMEND_SQL = `
   ORDER BY c.tier, c.score DESC, p.orders_count DESC, p.id
   LIMIT $3`;
 
+/** Many customers in one statement (one plan, one round trip): $2 is the array of their ids. */
+export const RECOMMEND_SQL = `
+  SELECT customer.id AS customer_id, pick.*
+  FROM unnest($2::bigint[]) AS customer(id)
+  CROSS JOIN LATERAL (${recommendFor("customer.id")}) pick`;
+
 interface Row {
+  customer_id: string;
   id: string;
   title: string;
   handle: string;
@@ -131,10 +139,30 @@ function reasonOf(row: Row): RecommendationReason {
   return { kind: "best_seller", orders: row.orders };
 }
 
+/** Up to `limit` (≤ 10) picks for each of these customers, best first; every customer has an entry. */
+export async function recommendProductsFor(shopId: number, customerIds: bigint[], limit: number): Promise<Map<bigint, Recommendation[]>> {
+  const picks = new Map<bigint, Recommendation[]>(customerIds.map((id) => [id, []]));
+  if (limit <= 0 || customerIds.length === 0) return picks;
+  const { rows } = await pool.query<Row>({
+    name: "recommend-products",
+    text: RECOMMEND_SQL,
+    values: [shopId, [...new Set(customerIds.map(String))], Math.min(limit, 10)],
+  });
+  for (const row of rows) {
+    picks.get(BigInt(row.customer_id))!.push({
+      productId: BigInt(row.id),
+      title: row.title,
+      handle: row.handle,
+      imageUrl: row.image_url,
+      price: row.price,
+      reason: reasonOf(row),
+    });
+  }
+  return picks;
+}
+
 export async function recommendProducts(shopId: number, customerId: bigint, limit: number): Promise<Recommendation[]> {
-  if (limit <= 0) return [];
-  const { rows } = await pool.query<Row>({ name: "recommend-products", text: RECOMMEND_SQL, values: [shopId, String(customerId), Math.min(limit, 10)] });
-  return rows.map((row) => ({ productId: BigInt(row.id), title: row.title, handle: row.handle, imageUrl: row.image_url, price: row.price, reason: reasonOf(row) }));
+  return (await recommendProductsFor(shopId, [customerId], limit)).get(customerId)!;
 }
 
 /** The products of the customer's latest live order, as they are now ({{ last_order.products }}). */

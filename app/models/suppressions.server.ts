@@ -32,11 +32,18 @@ export async function suppressAddress(
   }
 }
 
-export async function isAddressSuppressed(shopId: number, email: string): Promise<boolean> {
-  const { rowCount } = await pool.query({
+/** Which of these addresses the shop's list holds (compared by keyed hash). */
+export async function suppressedAmong(shopId: number, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const byHash = new Map(emails.map((email) => [emailHash(key, email).toString("hex"), email]));
+  const { rows } = await pool.query<{ email_hash: Buffer }>({
     name: "email-suppression-check",
-    text: "SELECT 1 FROM email_suppressions WHERE shop_id = $1 AND email_hash = $2",
-    values: [shopId, emailHash(key, email)],
+    text: "SELECT email_hash FROM email_suppressions WHERE shop_id = $1 AND email_hash = ANY($2::bytea[])",
+    values: [shopId, [...byHash.keys()].map((hash) => Buffer.from(hash, "hex"))],
   });
-  return (rowCount ?? 0) > 0;
+  return new Set(rows.map((row) => byHash.get(row.email_hash.toString("hex"))!));
+}
+
+export async function isAddressSuppressed(shopId: number, email: string): Promise<boolean> {
+  return (await suppressedAmong(shopId, [email])).has(email);
 }

@@ -4,7 +4,7 @@ import prisma, { pool } from "../../app/db.server";
 import { createLinkToken, linkKeyFrom } from "../../app/domain/link-tokens";
 import { mailTransport } from "../../app/email/mailer.server";
 import { createMailTransport, DeliveryError } from "../../app/email/transport.server";
-import { createSend, deliverSend } from "../../app/models/email-sends.server";
+import { createSend, deliverSend, deliverSends } from "../../app/models/email-sends.server";
 import { saveEmailTemplate } from "../../app/models/email-templates.server";
 import { recommendProducts } from "../../app/models/recommendations.server";
 import { maintenanceSweep } from "../../workers/processors/maintenance-sweep";
@@ -204,6 +204,28 @@ describe("sending", () => {
     const sendId = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 1 });
     await prisma.customer.update({ where: { shopId_id: { shopId, id: customer.id } }, data: { emailMarketingState: "UNSUBSCRIBED" } });
     expect(await deliverSend(shopId, sendId, mailTransport())).toMatchObject({ status: "blocked", reason: expect.stringMatching(/not subscribed/) });
+  });
+
+  it("delivers a job of many rows: each settled on its own, each customer's own e-mail, once", async () => {
+    const [first, second, unsubscribed, bouncing] = [await subscribedBuyer(), await subscribedBuyer(), await subscribedBuyer(), await subscribedBuyer()];
+    await prisma.customer.update({ where: { shopId_id: { shopId, id: unsubscribed.id } }, data: { emailMarketingState: "UNSUBSCRIBED" } });
+    sink.bouncing.add(bouncing.email.toLowerCase());
+    const send = (customerId: bigint) => createSend(shopId, { customerId, templateId, campaign: "win-back", step: 1, offer: OFFER });
+    const ids = [await send(first.id), await send(second.id), await send(unsubscribed.id), await send(bouncing.id)];
+    const before = sink.received.length;
+
+    await enqueue("sendEmails", { shopId, sendIds: ids.map(String) });
+    await eventually(async () => (await prisma.emailSend.count({ where: { id: { in: ids }, status: { in: ["pending", "sending"] } } })) === 0);
+    const rows = await prisma.emailSend.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
+    expect(rows.map((row) => row.status)).toEqual(["sent", "sent", "blocked", "failed"]);
+    await sink.waitFor(before + 2);
+    const delivered = sink.received.slice(before);
+    expect(delivered.map((mail) => mail.envelope.to[0]).sort()).toEqual([first.email, second.email].sort());
+    expect(delivered.map((mail) => mail.parsed.subject).sort()).toEqual([`We miss you, ${first.firstName}`, `We miss you, ${second.firstName}`].sort());
+
+    // The same job again (a retry, or the sweep's copy): nothing more leaves.
+    expect((await deliverSends(shopId, ids, mailTransport())).outcomes.get(ids[0]!)).toMatchObject({ status: "sent" });
+    expect(sink.received.length).toBe(before + 2);
   });
 
   it("refuses a template with an unknown variable when it is saved", async () => {

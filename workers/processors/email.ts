@@ -1,23 +1,37 @@
 import { UnrecoverableError } from "bullmq";
 import prisma from "../../app/db.server";
-import { deliverSend, markSendFailed, type DeliveryOutcome } from "../../app/models/email-sends.server";
+import { deliverSend, deliverSends, markSendFailed, type DeliveryOutcome } from "../../app/models/email-sends.server";
 import type { AdminQuery } from "../../app/models/shopify-admin.server";
 import { withoutAddresses, type MailTransport } from "../../app/email/transport.server";
 import type { JobPayload } from "../queues";
 import type { Attempt } from "./webhook-event";
 
 /**
- * Sends one ledger row. A transient provider failure is retried with backoff (the row is back to
- * pending); after the last attempt the row is marked failed, visibly, with the provider's answer.
+ * Sends ledger rows. A transient provider failure is retried with backoff (those rows are back to
+ * pending, the others settled); after the last attempt they are marked failed, visibly, with the
+ * provider's answer.
  */
 export async function sendEmailJob({ shopId, sendId }: JobPayload<"sendEmail">, deps: { transport: MailTransport }, attempt: Attempt): Promise<DeliveryOutcome> {
   try {
     return await deliverSend(shopId, BigInt(sendId), deps.transport);
   } catch (error) {
-    if (attempt.attemptsMade + 1 >= (attempt.opts.attempts ?? 1)) await markSendFailed(shopId, BigInt(sendId), (error as Error).message);
+    if (isLastAttempt(attempt)) await markSendFailed(shopId, BigInt(sendId), (error as Error).message);
     throw error;
   }
 }
+
+export async function sendEmailsJob({ shopId, sendIds }: JobPayload<"sendEmails">, deps: { transport: MailTransport }, attempt: Attempt): Promise<Record<string, number>> {
+  const { outcomes, retry } = await deliverSends(shopId, sendIds.map(BigInt), deps.transport);
+  if (retry) {
+    if (isLastAttempt(attempt)) for (const sendId of sendIds) await markSendFailed(shopId, BigInt(sendId), retry.message);
+    throw retry;
+  }
+  const counts: Record<string, number> = {};
+  for (const outcome of outcomes.values()) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
+  return counts;
+}
+
+const isLastAttempt = (attempt: Attempt) => attempt.attemptsMade + 1 >= (attempt.opts.attempts ?? 1);
 
 const UNSUBSCRIBE = `#graphql
   mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {

@@ -13,6 +13,7 @@ export const APPLIED_WEBHOOK_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** No webhook body, applied or not, is kept longer than this. */
 export const ANY_WEBHOOK_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const BATCH = 1_000;
+const SEND_JOB_SIZE = 50;
 
 export interface SweepResult {
   webhookJobsRevived: number;
@@ -46,8 +47,17 @@ export async function maintenanceSweep(): Promise<SweepResult> {
   for (const shopId of backfills) await enqueue("backfillShop", { shopId });
 
   let sendJobsRevived = 0;
-  for (const send of await stalePendingSends(LOST_WEBHOOK_JOB_AFTER_MS, BATCH)) {
-    if ((await reviveJob("sendEmail", { shopId: send.shopId, sendId: String(send.sendId) })) !== "pending") sendJobsRevived++;
+  // Per shop, in jobs of up to 50 rows (a send already taken by another job is not sent twice: the claim decides).
+  const staleSends = new Map<number, bigint[]>();
+  for (const { shopId, sendId } of await stalePendingSends(LOST_WEBHOOK_JOB_AFTER_MS, BATCH)) {
+    if (!staleSends.has(shopId)) staleSends.set(shopId, []);
+    staleSends.get(shopId)!.push(sendId);
+  }
+  for (const [shopId, sends] of staleSends) {
+    for (let start = 0; start < sends.length; start += SEND_JOB_SIZE) {
+      const sendIds = sends.slice(start, start + SEND_JOB_SIZE).map(String);
+      if ((await reviveJob("sendEmails", { shopId, sendIds })) !== "pending") sendJobsRevived += sendIds.length;
+    }
   }
   const sendsInterrupted = await interruptAbandonedSends(ABANDONED_SEND_AFTER_MS);
   const consents = await pendingConsentUpdates(LOST_WEBHOOK_JOB_AFTER_MS, BATCH);
