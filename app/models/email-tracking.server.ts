@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { inTransaction, pool } from "../db.server";
 import { linkKeyFrom, verifyLinkToken, type LinkKind, type LinkToken } from "../domain/link-tokens";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
@@ -59,9 +59,7 @@ export async function unsubscribe(raw: string, now: Date = new Date()): Promise<
   const { send } = resolved;
   if (send.test) return { ok: true, shopName: send.shopName, test: true };
   const { shopId, sendId, customerId } = send.token;
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(async (client) => {
     await client.query("UPDATE email_sends SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE shop_id = $1 AND id = $2", [shopId, String(sendId)]);
     if (send.email) await suppressAddress(client, shopId, send.email, "unsubscribed", customerId);
     await client.query(
@@ -70,13 +68,7 @@ export async function unsubscribe(raw: string, now: Date = new Date()): Promise<
        WHERE consent_updates.applied_at IS NOT NULL OR consent_updates.failed_at IS NOT NULL`,
       [shopId, String(customerId)],
     );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   // After the commit: if Redis is down, the maintenance sweep queues it from consent_updates.
   await enqueue("syncUnsubscribe", { shopId, customerId: String(customerId) }).catch((error: Error) =>
     logger.warn({ shopId, err: error.message }, "could not queue the consent update; the sweep will"),

@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { inTransaction, pool } from "../db.server";
 
 /**
  * Products picked for one customer, in SQL over the synced orders:
@@ -26,9 +26,7 @@ export interface Recommendation {
 
 /** Pairs and best sellers, recomputed per shop with the daily scores and after a back-fill. */
 export async function refreshProductAffinity(shopId: number): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(async (client) => {
     await client.query("DELETE FROM product_pairs WHERE shop_id = $1", [shopId]);
     await client.query(
       `INSERT INTO product_pairs (shop_id, product_id, related_id, orders)
@@ -50,13 +48,7 @@ export async function refreshProductAffinity(shopId: number): Promise<void> {
        WHERE current.shop_id = $1 AND p.shop_id = $1 AND p.id = current.id AND p.orders_count <> coalesce(sold.orders, 0)`,
       [shopId],
     );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 // Each source is read through an index and capped per product the customer bought (the
