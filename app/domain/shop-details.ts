@@ -51,6 +51,8 @@ export function shopDetailsFromAdmin(shop: AdminShop): ShopDetails {
 }
 
 const REQUIRED_ADDRESS_PARTS = ["address1", "city", "country"] as const;
+/** How Shopify's address form names each part, for messages to the merchant. */
+export const ADDRESS_PART_LABELS: Record<string, string> = { address1: "street", city: "city", country: "country" };
 
 /** What is missing before the address can be printed in an e-mail footer (empty = complete). */
 export function missingAddressParts(address: PostalAddress | null | undefined): string[] {

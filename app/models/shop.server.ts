@@ -5,6 +5,7 @@ import { isStaleScopesUpdate, isStaleShopRedact, isStaleUninstall } from "../dom
 import { formatPostalAddress, missingAddressParts, postalAddressSchema, type ShopDetails } from "../domain/shop-details";
 import { logger } from "../logger.server";
 import { requestBackfill } from "./backfill.server";
+import { ensureReadyMadeCampaign } from "./campaigns.server";
 import { getWebhookActivity, type WebhookActivity } from "./webhook-events.server";
 
 /**
@@ -24,6 +25,7 @@ export async function recordInstall(shopDomain: string): Promise<number> {
       updated_at = now()
     RETURNING id, coalesce((SELECT uninstalled_at IS NOT NULL OR synced_at IS NULL FROM before), true) AS needs_backfill`;
   const { id: shopId, needs_backfill: needsBackfill } = rows[0]!;
+  await ensureReadyMadeCampaign(shopId);
   // An install or reinstall reads the shop's customers, orders and products (again). afterAuth also
   // runs when a new offline token is exchanged for an installed shop; that needs no new read.
   if (needsBackfill) await requestBackfill(shopId);

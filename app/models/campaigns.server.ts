@@ -1,0 +1,140 @@
+import type { Prisma } from "@prisma/client";
+import prisma from "../db.server";
+import {
+  campaignProblems,
+  campaignSettingsSchema,
+  defaultCampaignSettings,
+  nextStatus,
+  validateCampaignSettings,
+  type CampaignProblem,
+  type CampaignSettings,
+  type CampaignStatus,
+  type FieldErrors,
+  type StatusChange,
+} from "../domain/campaign";
+import { missingAddressParts, postalAddressSchema } from "../domain/shop-details";
+import { env } from "../env.server";
+import { countEligible } from "./audience.server";
+import { saveEmailTemplate } from "./email-templates.server";
+
+/**
+ * Campaigns of a shop: the ready-made one, editing (validated settings, each step's content saved
+ * as an immutable template version), the "needs attention" list and Draft → Live ⇄ Paused.
+ * Every function takes the shop it works for; another shop's campaign is not found.
+ */
+
+export const READY_MADE_HANDLE = "win-back";
+
+export interface CampaignView {
+  id: number;
+  handle: string;
+  status: CampaignStatus;
+  settings: CampaignSettings;
+  templateIds: number[];
+  liveSince: Date | null;
+  pausedAt: Date | null;
+  updatedAt: Date;
+}
+
+type CampaignRow = Prisma.CampaignGetPayload<object>;
+
+function viewOf(row: CampaignRow): CampaignView {
+  return {
+    id: row.id,
+    handle: row.handle,
+    status: row.status as CampaignStatus,
+    // Stored settings passed this schema when written; parsing again fills defaults added since.
+    settings: campaignSettingsSchema.parse(row.settings),
+    templateIds: row.templateIds,
+    liveSince: row.liveSince,
+    pausedAt: row.pausedAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** Each step's content as a template version: the current one when unchanged, else a new one. */
+async function templateIdsFor(shopId: number, settings: CampaignSettings, current: { settings: CampaignSettings; templateIds: number[] } | null): Promise<number[]> {
+  const ids: number[] = [];
+  for (const [index, step] of settings.steps.entries()) {
+    const unchanged = current && JSON.stringify(current.settings.steps[index]?.content) === JSON.stringify(step.content) ? current.templateIds[index] : undefined;
+    if (unchanged !== undefined) {
+      ids.push(unchanged);
+      continue;
+    }
+    const saved = await saveEmailTemplate(shopId, step.content);
+    if (!saved.ok) throw new Error(`step ${index + 1} content passed validation but not the template check`);
+    ids.push(saved.id);
+  }
+  return ids;
+}
+
+/** The shop's ready-made Win-Back campaign, created in Draft the first time (install). */
+export async function ensureReadyMadeCampaign(shopId: number): Promise<number> {
+  const existing = await prisma.campaign.findUnique({ where: { shopId_handle: { shopId, handle: READY_MADE_HANDLE } }, select: { id: true } });
+  if (existing) return existing.id;
+  const settings = defaultCampaignSettings();
+  const templateIds = await templateIdsFor(shopId, settings, null);
+  const row = await prisma.campaign.upsert({
+    where: { shopId_handle: { shopId, handle: READY_MADE_HANDLE } },
+    create: { shopId, handle: READY_MADE_HANDLE, settings: settings as Prisma.InputJsonValue, templateIds },
+    update: {},
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export async function listCampaigns(shopId: number): Promise<CampaignView[]> {
+  return (await prisma.campaign.findMany({ where: { shopId }, orderBy: { id: "asc" } })).map(viewOf);
+}
+
+export async function getCampaign(shopId: number, campaignId: number): Promise<CampaignView | null> {
+  const row = await prisma.campaign.findFirst({ where: { id: campaignId, shopId } });
+  return row ? viewOf(row) : null;
+}
+
+export type SaveResult = { ok: true; campaign: CampaignView } | { ok: false; fieldErrors: FieldErrors } | { ok: false; notFound: true };
+
+/** Saves the editor's settings (any status); nothing is written unless every field is valid. */
+export async function saveCampaignSettings(shopId: number, campaignId: number, input: unknown): Promise<SaveResult> {
+  const current = await getCampaign(shopId, campaignId);
+  if (!current) return { ok: false, notFound: true };
+  const validation = validateCampaignSettings(input);
+  if (!validation.ok) return { ok: false, fieldErrors: validation.fieldErrors };
+  const templateIds = await templateIdsFor(shopId, validation.settings, current);
+  const row = await prisma.campaign.update({
+    where: { id: campaignId, shopId },
+    data: { settings: validation.settings as Prisma.InputJsonValue, templateIds },
+  });
+  return { ok: true, campaign: viewOf(row) };
+}
+
+/** The campaign's "needs attention" list, from its settings and the shop's state now. */
+export async function problemsOf(shopId: number, campaign: CampaignView, now: Date = new Date()): Promise<CampaignProblem[]> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { postalAddress: true, syncedAt: true } });
+  const validation = validateCampaignSettings(campaign.settings);
+  return campaignProblems({
+    settingsErrors: validation.ok ? {} : validation.fieldErrors,
+    missingAddressParts: missingAddressParts(postalAddressSchema.nullable().catch(null).parse(shop.postalAddress)),
+    senderConfigured: Boolean(env.EMAIL_FROM_ADDRESS),
+    historySynced: shop.syncedAt !== null,
+    eligibleToday: shop.syncedAt !== null ? await countEligible(shopId, campaign.settings.audience, now) : null,
+  });
+}
+
+export type StatusChangeResult = { ok: true; campaign: CampaignView } | { ok: false; reason: string } | { ok: false; notFound: true };
+
+/** Go Live, Pause or Resume; going Live is refused while a blocking problem exists. */
+export async function changeCampaignStatus(shopId: number, campaignId: number, change: StatusChange, now: Date = new Date()): Promise<StatusChangeResult> {
+  const campaign = await getCampaign(shopId, campaignId);
+  if (!campaign) return { ok: false, notFound: true };
+  const problems = change === "pause" ? [] : await problemsOf(shopId, campaign, now);
+  const next = nextStatus(campaign.status, change, problems);
+  if ("refused" in next) return { ok: false, reason: next.refused };
+  // Conditional on the status read above: two clicks at once change it once.
+  const { count } = await prisma.campaign.updateMany({
+    where: { id: campaignId, shopId, status: campaign.status },
+    data: next.status === "live" ? { status: "live", liveSince: now, pausedAt: null } : { status: next.status, pausedAt: now },
+  });
+  if (count === 0) return { ok: false, reason: "The campaign changed meanwhile; reload and try again" };
+  return { ok: true, campaign: (await getCampaign(shopId, campaignId))! };
+}
