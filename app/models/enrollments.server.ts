@@ -1,0 +1,70 @@
+import { pool } from "../db.server";
+import type { CampaignSettings } from "../domain/campaign";
+import { audienceFilter } from "./audience.server";
+
+/**
+ * Enrollment: who enters a Live campaign, in one statement per run over `customers`.
+ *
+ * A customer enters when the campaign's audience rules pick them, they have no active enrollment
+ * in it, and their last one ended longer ago than the re-entry cool-down. Each entry is a new
+ * cycle, unique per (campaign, customer, cycle), so two runs at once enter a customer once.
+ *
+ * The holdout is a stable random draw: a hash of (campaign, customer, cycle) against the holdout
+ * share, so a repeated run draws the same. Holdout customers get no step; they are followed for
+ * conversions only. The others get step 1 due after its delay, spread over the campaign's ramp
+ * (at most `rampPerHour` first e-mails an hour, after those already waiting), so going Live on
+ * a store with many lapsed customers does not send everything at once.
+ */
+
+export interface EnrollmentRun {
+  /** Entered and will be e-mailed. */
+  contacted: number;
+  /** Entered the holdout: never e-mailed, followed for conversions. */
+  holdout: number;
+}
+
+export async function enrollEligible(shopId: number, campaignId: number, settings: CampaignSettings, now: Date = new Date()): Promise<EnrollmentRun> {
+  const { where, params } = audienceFilter(shopId, settings.audience, now);
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const campaign = param(campaignId);
+  const cooldownSeconds = param(settings.audience.cooldownDays * 86400);
+  const holdoutBasisPoints = param(settings.holdoutPercent * 100);
+  const firstDelaySeconds = param(settings.steps[0]!.delayHours * 3600);
+  const secondsPerSend = param(3600 / settings.rampPerHour);
+
+  const { rows } = await pool.query<{ contacted: string; holdout: string }>(
+    `WITH eligible AS (
+       SELECT c.id,
+              coalesce((SELECT max(p.cycle) FROM enrollments p WHERE p.campaign_id = ${campaign} AND p.customer_id = c.id), 0) + 1 AS cycle
+       FROM customers c
+       WHERE ${where}
+         AND NOT EXISTS (
+           SELECT 1 FROM enrollments e
+           WHERE e.campaign_id = ${campaign} AND e.customer_id = c.id
+             AND (e.status = 'active' OR e.ended_at > $2::timestamptz - make_interval(secs => ${cooldownSeconds}::float8)))
+     ), drawn AS (
+       SELECT id, cycle,
+              abs(hashtextextended(${campaign}::text || ':' || id::text || ':' || cycle::text, 0)) % 10000 < ${holdoutBasisPoints} AS holdout
+       FROM eligible
+     ), waiting AS (
+       -- Contacted customers whose first e-mail is still ahead: the ramp continues after them.
+       SELECT count(*) AS n FROM enrollments
+       WHERE campaign_id = ${campaign} AND status = 'active' AND NOT holdout AND next_step = 1 AND next_step_due_at > $2::timestamptz
+     ), scheduled AS (
+       SELECT id, cycle, holdout, row_number() OVER (PARTITION BY holdout ORDER BY id) - 1 AS position FROM drawn
+     ), inserted AS (
+       INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, entered_at, next_step, next_step_due_at, updated_at)
+       SELECT $1, ${campaign}, s.id, s.cycle, s.holdout, $2,
+              CASE WHEN s.holdout THEN NULL ELSE 1 END,
+              CASE WHEN s.holdout THEN NULL
+                   ELSE $2::timestamptz + make_interval(secs => ${firstDelaySeconds}::float8 + (waiting.n + s.position) * ${secondsPerSend}::float8) END,
+              now()
+       FROM scheduled s CROSS JOIN waiting
+       ON CONFLICT (campaign_id, customer_id, cycle) DO NOTHING
+       RETURNING holdout
+     )
+     SELECT count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout FROM inserted`,
+    params,
+  );
+  return { contacted: Number(rows[0]!.contacted), holdout: Number(rows[0]!.holdout) };
+}
