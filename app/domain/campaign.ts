@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkTemplate, stepContentSchema, type StepContent } from "../email/template";
 import { audienceRulesSchema, type AudienceRules } from "./audience";
 import { ADDRESS_PART_LABELS } from "./shop-details";
+import { isQuiet } from "./step-decision";
 
 /**
  * A win-back campaign's settings, as the merchant edits them and the engine runs them. The same
@@ -87,6 +88,9 @@ export const campaignSettingsSchema = z
     steps: z.array(stepSchema).min(1, "A campaign needs at least one step").max(MAX_STEPS, `At most ${MAX_STEPS} steps`),
   })
   .superRefine((settings, context) => {
+    if (isQuiet(settings.defaultSendHour, settings.quietHours)) {
+      context.addIssue({ code: "custom", path: ["defaultSendHour"], message: "The default hour falls in the quiet hours" });
+    }
     settings.steps.forEach((step, index) => {
       const path = ["steps", index];
       if (index > 0 && step.delayHours <= settings.steps[index - 1]!.delayHours) {
