@@ -9,6 +9,7 @@ import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/model
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
 import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
 import { sendEmailJob, sendEmailsJob, syncUnsubscribeJob } from "./processors/email";
+import { dispatchStepsJob, enrollCampaignJob, enrollLiveCampaignsJob, runStepsJob } from "./processors/engine";
 import { maintenanceSweep } from "./processors/maintenance-sweep";
 import { syncShopDetails } from "./processors/sync-shop-details";
 import { processWebhookEvent } from "./processors/webhook-event";
@@ -36,12 +37,18 @@ export const defaultHandlers: JobHandlers = {
   sendEmail: (payload, job) => sendEmailJob(payload, { transport: mailTransport() }, job),
   sendEmails: (payload, job) => sendEmailsJob(payload, { transport: mailTransport() }, job),
   syncUnsubscribe: (payload) => syncUnsubscribeJob(payload, { admin: adminQuery }),
+  enrollCampaign: (payload) => enrollCampaignJob(payload),
+  enrollLiveCampaigns: () => enrollLiveCampaignsJob(),
+  dispatchSteps: () => dispatchStepsJob(),
+  runSteps: (payload) => runStepsJob(payload, { admin: adminQuery, transport: mailTransport() }),
   scoreAllShops: () => scoreAllShops(),
   maintenanceSweep: () => maintenanceSweep(),
 };
 
 const MAINTENANCE_EVERY_MS = 60_000;
 const SCORING_EVERY_MS = 24 * 3600 * 1000;
+const DISPATCH_EVERY_MS = 60_000;
+const ENROLL_EVERY_MS = 3600 * 1000;
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, then closes connections. */
@@ -110,6 +117,8 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
     { name: jobKinds.maintenanceSweep.name, data: {} },
   );
   await getQueue("maintenance").upsertJobScheduler("score-all-shops", { every: SCORING_EVERY_MS }, { name: jobKinds.scoreAllShops.name, data: {} });
+  await getQueue("engine").upsertJobScheduler("dispatch-steps", { every: DISPATCH_EVERY_MS }, { name: jobKinds.dispatchSteps.name, data: {} });
+  await getQueue("engine").upsertJobScheduler("enroll-live-campaigns", { every: ENROLL_EVERY_MS }, { name: jobKinds.enrollLiveCampaigns.name, data: {} });
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
   return {

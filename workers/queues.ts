@@ -13,7 +13,7 @@ import { withTimeout } from "../app/utils/timeout";
  * fact: every job can be re-derived from PostgreSQL by a sweeper if Redis loses it.
  */
 
-export const QUEUE_NAMES = ["webhooks", "shops", "sync", "email", "maintenance"] as const;
+export const QUEUE_NAMES = ["webhooks", "shops", "sync", "email", "engine", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const id = z.string().regex(/^[1-9]\d{0,18}$/, "a positive integer id as a string");
@@ -78,6 +78,34 @@ export const jobKinds = {
     name: "score-all-shops",
     payload: z.object({}),
     options: (): JobsOptions => ({}),
+  },
+  /** Enter the customers who qualify today into a Live campaign (app/models/enrollments.server.ts). */
+  enrollCampaign: {
+    queue: "engine",
+    name: "enroll-campaign",
+    payload: z.object({ shopId: z.number().int().positive(), campaignId: z.number().int().positive() }),
+    options: (p: { campaignId: number }): JobsOptions => ({ deduplication: { id: `enroll-${p.campaignId}` } }),
+  },
+  /** Hourly: an enrollCampaign job for every Live campaign. */
+  enrollLiveCampaigns: {
+    queue: "engine",
+    name: "enroll-live-campaigns",
+    payload: z.object({}),
+    options: (): JobsOptions => ({}),
+  },
+  /** Every minute: lease due steps into runSteps jobs, and complete finished enrollments. */
+  dispatchSteps: {
+    queue: "engine",
+    name: "dispatch-steps",
+    payload: z.object({}),
+    options: (): JobsOptions => ({}),
+  },
+  /** Run the due steps of up to 50 enrollments of one shop (app/models/steps.server.ts). */
+  runSteps: {
+    queue: "engine",
+    name: "run-steps",
+    payload: z.object({ shopId: z.number().int().positive(), enrollmentIds: z.array(id).min(1).max(100) }),
+    options: (p: { shopId: number; enrollmentIds: string[] }): JobsOptions => ({ deduplication: { id: `steps-${p.shopId}-${p.enrollmentIds[0]}-${p.enrollmentIds.length}` } }),
   },
   /** Re-derive work Redis may have lost and purge expired records (workers/processors/maintenance-sweep.ts). */
   maintenanceSweep: {

@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import { enqueue } from "../../workers/queues";
 import prisma from "../db.server";
 import {
   campaignProblems,
@@ -14,6 +15,7 @@ import {
 } from "../domain/campaign";
 import { missingAddressParts, postalAddressSchema } from "../domain/shop-details";
 import { env } from "../env.server";
+import { logger } from "../logger.server";
 import { countEligible } from "./audience.server";
 import { saveEmailTemplate } from "./email-templates.server";
 
@@ -136,5 +138,11 @@ export async function changeCampaignStatus(shopId: number, campaignId: number, c
     data: next.status === "live" ? { status: "live", liveSince: now, pausedAt: null } : { status: next.status, pausedAt: now },
   });
   if (count === 0) return { ok: false, reason: "The campaign changed meanwhile; reload and try again" };
+  if (next.status === "live") {
+    // The first enrollment right away; should Redis be away, the hourly run does it.
+    await enqueue("enrollCampaign", { shopId, campaignId }).catch((error: Error) =>
+      logger.warn({ shopId, campaignId, err: error.message }, "could not queue the first enrollment; the hourly run will"),
+    );
+  }
   return { ok: true, campaign: (await getCampaign(shopId, campaignId))! };
 }

@@ -68,6 +68,11 @@ export async function unsubscribe(raw: string, now: Date = new Date()): Promise<
        WHERE consent_updates.applied_at IS NOT NULL OR consent_updates.failed_at IS NOT NULL`,
       [shopId, String(customerId)],
     );
+    await client.query(
+      `UPDATE enrollments SET status = 'exited', exit_reason = 'unsubscribed', ended_at = $3, next_step = NULL, next_step_due_at = NULL, updated_at = now()
+       WHERE shop_id = $1 AND customer_id = $2 AND status = 'active' AND NOT holdout`,
+      [shopId, String(customerId), now],
+    );
   });
   // After the commit: if Redis is down, the maintenance sweep queues it from consent_updates.
   await enqueue("syncUnsubscribe", { shopId, customerId: String(customerId) }).catch((error: Error) =>
@@ -83,10 +88,14 @@ export async function click(raw: string, now: Date = new Date()): Promise<{ ok: 
   const { send } = resolved;
   const destination = send.token.link === undefined ? undefined : send.links[send.token.link];
   if (!destination) return { ok: false, status: 404 };
+  // The enrollment's last click starts its attribution window.
   await pool.query(
-    `UPDATE email_sends SET clicks = clicks + 1, first_clicked_at = coalesce(first_clicked_at, now()), last_clicked_at = now()
-     WHERE shop_id = $1 AND id = $2`,
-    [send.token.shopId, String(send.token.sendId)],
+    `WITH clicked AS (
+       UPDATE email_sends SET clicks = clicks + 1, first_clicked_at = coalesce(first_clicked_at, $3), last_clicked_at = $3
+       WHERE shop_id = $1 AND id = $2 RETURNING enrollment_id
+     )
+     UPDATE enrollments e SET last_clicked_at = $3, updated_at = now() FROM clicked WHERE e.shop_id = $1 AND e.id = clicked.enrollment_id`,
+    [send.token.shopId, String(send.token.sendId), now],
   );
   return { ok: true, url: withUtm(destination, send.campaign, send.step) };
 }

@@ -5,6 +5,7 @@ import {
   type CustomerPayload,
   type OrderPayload,
 } from "../domain/webhook-payloads";
+import { exitEnrollments, settleOrders } from "./conversions.server";
 import { refreshCustomerAggregates } from "./customer-aggregates.server";
 
 /**
@@ -67,6 +68,7 @@ export async function applyConsent(shopId: number, customerId: number, state: st
      WHERE customers.email_marketing_updated_at IS NULL OR customers.email_marketing_updated_at <= EXCLUDED.email_marketing_updated_at`,
     [shopId, customerId, state, changedAt],
   );
+  if (state !== "SUBSCRIBED") await exitEnrollments(shopId, [BigInt(customerId)], "unsubscribed", { includeHoldout: false });
 }
 
 /**
@@ -111,6 +113,8 @@ export async function upsertOrder(shopId: number, order: OrderPayload): Promise<
   if (order.customer) touched.add(BigInt(order.customer.id));
   if (rows[0]!.previous_customer_id !== null) touched.add(BigInt(rows[0]!.previous_customer_id));
   await refreshCustomerAggregates(shopId, [...touched]);
+  // The customer's active enrollments: converted, or exited because they ordered on their own.
+  if (order.customer) await settleOrders(shopId, [BigInt(order.customer.id)]);
 }
 
 /** Remembers that the shop's customer is gone for good (never re-created by a late event or a back-fill). */
@@ -120,6 +124,7 @@ export async function forgetCustomer(client: Queryable, shopId: number, customer
 
 /** customers/delete. Their orders stay (Shopify keeps them); the customer row goes, for good. */
 export async function deleteCustomer(shopId: number, customerId: number): Promise<void> {
+  await exitEnrollments(shopId, [BigInt(customerId)], "customer_deleted", { includeHoldout: true });
   await forgetCustomer(pool, shopId, customerId);
   await pool.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
 }
@@ -136,4 +141,6 @@ export async function recordCheckout(shopId: number, customerId: number, started
      WHERE customers.last_checkout_at IS NULL OR customers.last_checkout_at < EXCLUDED.last_checkout_at`,
     [shopId, customerId, startedAt],
   );
+  // Checkout recovery has priority: no more win-back e-mails (the holdout is only observed).
+  await exitEnrollments(shopId, [BigInt(customerId)], "checkout_started", { includeHoldout: false });
 }

@@ -44,6 +44,27 @@ export type BackfillStatusQueryVariables = AdminTypes.Exact<{
 
 export type BackfillStatusQuery = { bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
 
+export type CreatePersonalCodeMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.DiscountCodeBasicInput;
+}>;
+
+
+export type CreatePersonalCodeMutation = { discountCodeBasicCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
+
+export type CreatePersonalFreeShippingMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.DiscountCodeFreeShippingInput;
+}>;
+
+
+export type CreatePersonalFreeShippingMutation = { discountCodeFreeShippingCreate?: AdminTypes.Maybe<{ codeDiscountNode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
+
+export type FindPersonalCodeQueryVariables = AdminTypes.Exact<{
+  code: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type FindPersonalCodeQuery = { codeDiscountNodeByCode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>> };
+
 export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
   input: AdminTypes.CustomerEmailMarketingConsentUpdateInput;
 }>;
@@ -64,11 +85,14 @@ interface GeneratedQueryTypes {
   "#graphql\n    query BackfillOrders {\n      orders {\n        edges {\n          node {\n            id\n            createdAt\n            updatedAt\n            cancelledAt\n            customer { id }\n            totalPriceSet { shopMoney { amount currencyCode } }\n            totalRefundedSet { shopMoney { amount } }\n            discountCodes\n            lineItems { edges { node { product { id } } } }\n          }\n        }\n      }\n    }": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
   "#graphql\n    query BackfillProducts {\n      products {\n        edges {\n          node {\n            id\n            title\n            handle\n            status\n            productType\n            vendor\n            publishedAt\n            updatedAt\n            featuredMedia { preview { image { url } } }\n            collections { edges { node { title } } }\n            variants { edges { node { price availableForSale inventoryItem { unitCost { amount } } } } }\n          }\n        }\n      }\n    }": {return: BackfillProductsQuery, variables: BackfillProductsQueryVariables},
   "#graphql\n  query BackfillStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url }\n  }": {return: BackfillStatusQuery, variables: BackfillStatusQueryVariables},
+  "#graphql\n  query FindPersonalCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) { id }\n  }": {return: FindPersonalCodeQuery, variables: FindPersonalCodeQueryVariables},
   "#graphql\n  query ShopDetails {\n    shop {\n      name\n      contactEmail\n      ianaTimezone\n      currencyCode\n      primaryDomain { url }\n      shopAddress {\n        company\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCodeV2\n      }\n    }\n  }": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
 }
 
 interface GeneratedMutationTypes {
   "#graphql\n  mutation BackfillStart($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: true) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: BackfillStartMutation, variables: BackfillStartMutationVariables},
+  "#graphql\n  mutation CreatePersonalCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalCodeMutation, variables: CreatePersonalCodeMutationVariables},
+  "#graphql\n  mutation CreatePersonalFreeShipping($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalFreeShippingMutation, variables: CreatePersonalFreeShippingMutationVariables},
   "#graphql\n  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {\n    customerEmailMarketingConsentUpdate(input: $input) {\n      customer { id }\n      userErrors { field message code }\n    }\n  }": {return: ReportUnsubscribeMutation, variables: ReportUnsubscribeMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

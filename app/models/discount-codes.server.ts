@@ -1,0 +1,132 @@
+import { randomBytes } from "node:crypto";
+import type { Prisma } from "@prisma/client";
+import prisma from "../db.server";
+import type { Offer } from "../domain/campaign";
+import type { EmailOffer } from "../email/render";
+import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
+
+/**
+ * Personal discount codes. A code is stored (reserved) before Shopify is asked to create it, so a
+ * retry after a crash or a timeout finds it and asks again with the same value instead of making a
+ * second code: Shopify answers TAKEN, and the code is looked up and recorded as ours (80 random
+ * bits: no one else has it). Each code is locked to its customer, usable once, and expires.
+ */
+
+// Crockford's base32: no I, L, O, U; readable aloud and typed without confusion.
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** "WB-" and 16 characters carrying 80 bits from the operating system's CSPRNG. */
+export function generateCode(): string {
+  const bytes = randomBytes(10);
+  let bits = 0n;
+  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
+  let code = "";
+  for (let i = 0; i < 16; i++) {
+    code = ALPHABET[Number(bits & 31n)] + code;
+    bits >>= 5n;
+  }
+  return `WB-${code}`;
+}
+
+export interface PersonalCode {
+  code: string;
+  offer: Offer;
+  endsAt: Date;
+}
+
+/** The code an e-mail shows, in the e-mail's terms. */
+export function emailOfferOf(personal: PersonalCode): EmailOffer {
+  const { offer } = personal;
+  return {
+    code: personal.code,
+    kind: offer.kind,
+    value: offer.kind === "free_shipping" ? 0 : offer.value,
+    endsAt: personal.endsAt.toISOString(),
+    minimumSubtotal: offer.minimumSubtotal,
+  };
+}
+
+const CREATE_BASIC = `#graphql
+  mutation CreatePersonalCode($input: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $input) {
+      codeDiscountNode { id }
+      userErrors { field message code }
+    }
+  }`;
+
+const CREATE_FREE_SHIPPING = `#graphql
+  mutation CreatePersonalFreeShipping($input: DiscountCodeFreeShippingInput!) {
+    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
+      codeDiscountNode { id }
+      userErrors { field message code }
+    }
+  }`;
+
+const FIND_BY_CODE = `#graphql
+  query FindPersonalCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) { id }
+  }`;
+
+interface CreateResult {
+  codeDiscountNode: { id: string } | null;
+  userErrors: { field: string[] | null; message: string; code: string | null }[];
+}
+
+function discountInput(personal: PersonalCode, customerId: bigint, startsAt: Date): Record<string, unknown> {
+  const { offer } = personal;
+  const common = {
+    title: `Win-back ${personal.code}`,
+    code: personal.code,
+    startsAt: startsAt.toISOString(),
+    endsAt: personal.endsAt.toISOString(),
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    context: { customers: { add: [`gid://shopify/Customer/${customerId}`] } },
+    minimumRequirement: offer.minimumSubtotal === null ? null : { subtotal: { greaterThanOrEqualToSubtotal: offer.minimumSubtotal.toFixed(2) } },
+    combinesWith: offer.combinesWith,
+  };
+  if (offer.kind === "free_shipping") return { ...common, destination: { all: true } };
+  const value = offer.kind === "percentage" ? { percentage: offer.value / 100 } : { discountAmount: { amount: offer.value.toFixed(2), appliesOnEachItem: false } };
+  return { ...common, customerGets: { value, items: { all: true } } };
+}
+
+/**
+ * The enrollment's code for the step whose offer it carries: reserved here once, created in
+ * Shopify once. Throws ShopifyApiError (permanent) when Shopify refuses it for good.
+ */
+export async function ensurePersonalCode(
+  admin: AdminQuery,
+  shop: { id: number; domain: string },
+  enrollment: { id: bigint; customerId: bigint },
+  step: number,
+  offer: Offer,
+  now: Date,
+): Promise<PersonalCode> {
+  const reserved = await prisma.discountCode.upsert({
+    where: { enrollmentId_step: { enrollmentId: enrollment.id, step } },
+    create: {
+      shopId: shop.id,
+      enrollmentId: enrollment.id,
+      step,
+      code: generateCode(),
+      offer: offer as Prisma.InputJsonValue,
+      endsAt: new Date(now.getTime() + offer.expiresInDays * 86_400_000),
+    },
+    update: {},
+  });
+  const personal: PersonalCode = { code: reserved.code, offer: reserved.offer as Offer, endsAt: reserved.endsAt };
+  if (reserved.status !== "reserved") return personal;
+
+  const mutation = offer.kind === "free_shipping" ? CREATE_FREE_SHIPPING : CREATE_BASIC;
+  const data = await admin<Record<string, CreateResult>>(shop.domain, mutation, { input: discountInput(personal, enrollment.customerId, reserved.createdAt) });
+  const result = Object.values(data)[0]!;
+  let shopifyId = result.codeDiscountNode?.id ?? null;
+  if (!shopifyId) {
+    // TAKEN: an earlier attempt created it and did not live to record it.
+    const taken = result.userErrors.some((error) => error.code === "TAKEN");
+    if (taken) shopifyId = (await admin<{ codeDiscountNodeByCode: { id: string } | null }>(shop.domain, FIND_BY_CODE, { code: personal.code })).codeDiscountNodeByCode?.id ?? null;
+    if (!shopifyId) throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
+  }
+  await prisma.discountCode.update({ where: { id: reserved.id }, data: { status: "created", shopifyId } });
+  return personal;
+}

@@ -1,0 +1,245 @@
+import type { Prisma } from "@prisma/client";
+import prisma, { pool } from "../db.server";
+import { campaignSettingsSchema, offerOfStep, type CampaignSettings } from "../domain/campaign";
+import { decideStep } from "../domain/step-decision";
+import type { MailTransport } from "../email/transport.server";
+import { settleOrders, exitEnrollments } from "./conversions.server";
+import { emailOfferOf, ensurePersonalCode } from "./discount-codes.server";
+import { deliverSends, type DeliveryOutcome } from "./email-sends.server";
+import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
+
+/**
+ * Running the steps of Live campaigns.
+ *
+ * The dispatcher (every minute) takes enrollments whose next step is due and leases them for a
+ * few minutes by moving their due time, so a lost job is dispatched again after the lease and a
+ * running one is not dispatched twice. Delayed jobs are a convenience: PostgreSQL holds every
+ * due time, so losing Redis loses nothing.
+ *
+ * A step runs: every exit condition is checked again, then the step is postponed (frequency cap,
+ * quiet hours, the customer's usual hour) or sent: the code is ensured (reserved, then created in
+ * Shopify), the send row is written (unique per enrollment and step) together with the next
+ * step's due time, and the e-mails of the job go out together. Retries never make a second code
+ * or e-mail: the code row, the unique send row and the send ledger's claim see to it.
+ */
+
+export const DISPATCH_LEASE_MS = 5 * 60 * 1000;
+export const STEP_JOB_SIZE = 50;
+
+/** Due enrollments of Live campaigns, leased; grouped by shop in jobs of STEP_JOB_SIZE. */
+export async function dispatchDueSteps(limit: number, now: Date = new Date()): Promise<{ shopId: number; enrollmentIds: bigint[] }[]> {
+  const { rows } = await pool.query<{ shop_id: number; id: string }>(
+    `WITH due AS (
+       SELECT e.id FROM enrollments e
+       JOIN campaigns ca ON ca.id = e.campaign_id AND ca.status = 'live'
+       JOIN shops s ON s.id = e.shop_id AND s.uninstalled_at IS NULL
+       WHERE e.status = 'active' AND e.next_step_due_at <= $1
+       ORDER BY e.next_step_due_at
+       LIMIT $2
+       FOR UPDATE OF e SKIP LOCKED
+     )
+     UPDATE enrollments e SET next_step_due_at = $1::timestamptz + make_interval(secs => $3::float8 / 1000), updated_at = now()
+     FROM due WHERE e.id = due.id
+     RETURNING e.shop_id, e.id`,
+    [now, limit, DISPATCH_LEASE_MS],
+  );
+  const byShop = new Map<number, bigint[]>();
+  for (const row of rows) {
+    if (!byShop.has(row.shop_id)) byShop.set(row.shop_id, []);
+    byShop.get(row.shop_id)!.push(BigInt(row.id));
+  }
+  const jobs: { shopId: number; enrollmentIds: bigint[] }[] = [];
+  for (const [shopId, ids] of byShop) {
+    ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let start = 0; start < ids.length; start += STEP_JOB_SIZE) jobs.push({ shopId, enrollmentIds: ids.slice(start, start + STEP_JOB_SIZE) });
+  }
+  return jobs;
+}
+
+interface DueRow {
+  id: string;
+  customer_id: string;
+  holdout: boolean;
+  status: string;
+  entered_at: Date;
+  next_step: number | null;
+  next_step_due_at: Date | null;
+  campaign_status: string;
+  campaign_handle: string;
+  settings: unknown;
+  template_ids: number[];
+  shop_domain: string;
+  iana_timezone: string | null;
+  uninstalled_at: Date | null;
+  customer_exists: boolean;
+  email_marketing_state: string | null;
+  suppressed_at: Date | null;
+  last_order_at: Date | null;
+  last_checkout_at: Date | null;
+  last_contacted_at: Date | null;
+  order_hours: number[] | null;
+}
+
+const LOAD_DUE = `
+  SELECT e.id, e.customer_id, e.holdout, e.status, e.entered_at, e.next_step, e.next_step_due_at,
+         ca.status AS campaign_status, ca.handle AS campaign_handle, ca.settings, ca.template_ids,
+         s.domain AS shop_domain, s.iana_timezone, s.uninstalled_at,
+         c.id IS NOT NULL AS customer_exists, c.email_marketing_state, c.suppressed_at, c.last_order_at, c.last_checkout_at,
+         c.last_contacted_at, c.order_hours
+  FROM enrollments e
+  JOIN campaigns ca ON ca.id = e.campaign_id
+  JOIN shops s ON s.id = e.shop_id
+  LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
+  WHERE e.shop_id = $1 AND e.id = ANY($2::bigint[])`;
+
+export interface StepRun {
+  sent: number;
+  postponed: number;
+  exited: number;
+  /** Send outcomes other than sent (blocked by a re-check, failed), by send id. */
+  notSent: Map<bigint, DeliveryOutcome>;
+}
+
+export async function runSteps(
+  shopId: number,
+  enrollmentIds: bigint[],
+  deps: { admin: AdminQuery; transport: MailTransport },
+  now: Date = new Date(),
+): Promise<StepRun> {
+  const run: StepRun = { sent: 0, postponed: 0, exited: 0, notSent: new Map() };
+  // Orders that arrived since the last look settle their enrollments first (converted or exited).
+  const { rows: customers } = await pool.query<{ customer_id: string }>("SELECT DISTINCT customer_id FROM enrollments WHERE shop_id = $1 AND id = ANY($2::bigint[])", [
+    shopId,
+    enrollmentIds.map(String),
+  ]);
+  const settled = await settleOrders(shopId, customers.map((row) => BigInt(row.customer_id)), now);
+  run.exited += settled.converted + settled.exited;
+
+  const { rows } = await pool.query<DueRow>(LOAD_DUE, [shopId, enrollmentIds.map(String)]);
+  const sendIds: bigint[] = [];
+  for (const row of rows) {
+    if (row.status !== "active" || row.next_step === null || row.holdout || row.campaign_status !== "live" || row.uninstalled_at) continue;
+    // Due, or leased by the dispatcher; a repeated job finds the next step not due yet and leaves it.
+    if (!row.next_step_due_at || row.next_step_due_at.getTime() > now.getTime() + DISPATCH_LEASE_MS) continue;
+    const enrollment = { id: BigInt(row.id), customerId: BigInt(row.customer_id) };
+    const settings = campaignSettingsSchema.parse(row.settings);
+    const decision = decideStep({
+      now,
+      enteredAt: row.entered_at,
+      timezone: row.iana_timezone ?? "UTC",
+      quietHours: settings.quietHours,
+      defaultSendHour: settings.defaultSendHour,
+      frequencyCapHours: settings.frequencyCapHours,
+      customer: row.customer_exists
+        ? {
+            subscribed: row.email_marketing_state === "SUBSCRIBED",
+            suppressed: row.suppressed_at !== null,
+            lastOrderAt: row.last_order_at,
+            lastCheckoutAt: row.last_checkout_at,
+            lastContactedAt: row.last_contacted_at,
+            orderHours: row.order_hours ?? [],
+          }
+        : null,
+    });
+    if (decision.kind === "exit") {
+      run.exited += await exitEnrollments(shopId, [enrollment.customerId], decision.reason, { includeHoldout: false }, now);
+      continue;
+    }
+    if (decision.kind === "postpone") {
+      await pool.query("UPDATE enrollments SET next_step_due_at = $3, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'", [
+        shopId,
+        row.id,
+        decision.until,
+      ]);
+      run.postponed++;
+      continue;
+    }
+    const sendId = await prepareStep(shopId, row, settings, enrollment, deps.admin, now);
+    if (sendId === null) run.exited++;
+    else sendIds.push(sendId);
+  }
+
+  const { outcomes, retry } = await deliverSends(shopId, sendIds, deps.transport, now);
+  for (const [sendId, outcome] of outcomes) {
+    if (outcome.status === "sent") run.sent++;
+    else run.notSent.set(sendId, outcome);
+  }
+  if (retry) throw retry;
+  return run;
+}
+
+/**
+ * The step's code (if any) and its send row, with the enrollment moved on to the next step, in one
+ * transaction; returns the send id, or null when Shopify refused the code for good (the
+ * enrollment then exits, visibly, with Shopify's reason).
+ */
+async function prepareStep(
+  shopId: number,
+  row: DueRow,
+  settings: CampaignSettings,
+  enrollment: { id: bigint; customerId: bigint },
+  admin: AdminQuery,
+  now: Date,
+): Promise<bigint | null> {
+  const step = row.next_step!;
+  const offer = offerOfStep(settings, step - 1);
+  let emailOffer = null;
+  if (offer) {
+    try {
+      emailOffer = emailOfferOf(await ensurePersonalCode(admin, { id: shopId, domain: row.shop_domain }, enrollment, offer.fromStep + 1, offer.offer, now));
+    } catch (error) {
+      if (!(error instanceof ShopifyApiError && error.permanent)) throw error;
+      await pool.query(
+        `UPDATE enrollments SET status = 'exited', exit_reason = $3, ended_at = $4, next_step = NULL, next_step_due_at = NULL, updated_at = now()
+         WHERE shop_id = $1 AND id = $2 AND status = 'active'`,
+        [shopId, row.id, `code_refused: ${error.message.slice(0, 200)}`, now],
+      );
+      return null;
+    }
+  }
+
+  const nextStep = step < settings.steps.length ? step + 1 : null;
+  const nextDue = nextStep === null ? null : new Date(row.entered_at.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000);
+  return prisma.$transaction(async (tx) => {
+    const existing = await tx.emailSend.findUnique({ where: { enrollmentId_step: { enrollmentId: enrollment.id, step } }, select: { id: true } });
+    const send =
+      existing ??
+      (await tx.emailSend.create({
+        data: {
+          shopId,
+          customerId: enrollment.customerId,
+          templateId: row.template_ids[step - 1]!,
+          campaign: row.campaign_handle,
+          step,
+          offer: (emailOffer ?? undefined) as Prisma.InputJsonValue | undefined,
+          enrollmentId: enrollment.id,
+        },
+        select: { id: true },
+      }));
+    await tx.enrollment.updateMany({
+      where: { id: enrollment.id, shopId, status: "active", nextStep: step },
+      data: { lastStepSent: step, lastStepSentAt: now, nextStep, nextStepDueAt: nextDue },
+    });
+    return send.id;
+  });
+}
+
+/**
+ * Enrollments whose sequence is over end: contacted ones once the last step was sent and the
+ * attribution window passed, holdout ones once their contacted peers' would have (last step's
+ * delay plus the window after entry).
+ */
+export async function completeFinishedEnrollments(now: Date = new Date()): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE enrollments e SET status = 'completed', ended_at = $1, updated_at = now()
+     FROM campaigns ca
+     WHERE ca.id = e.campaign_id AND e.status = 'active' AND e.next_step IS NULL
+       AND CASE WHEN e.holdout
+                THEN e.entered_at + make_interval(hours => (ca.settings->'steps'->-1->>'delayHours')::int)
+                                  + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
+                ELSE e.last_step_sent_at + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
+           END <= $1`,
+    [now],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,34 @@
+import prisma from "../../app/db.server";
+import { campaignSettingsSchema } from "../../app/domain/campaign";
+import type { MailTransport } from "../../app/email/transport.server";
+import { enrollEligible, type EnrollmentRun } from "../../app/models/enrollments.server";
+import type { AdminQuery } from "../../app/models/shopify-admin.server";
+import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
+import { enqueue, type JobPayload } from "../queues";
+
+/** The engine's jobs: enrollment, step dispatch, steps (README "Win-back engine"). */
+
+export async function enrollCampaignJob({ shopId, campaignId }: JobPayload<"enrollCampaign">): Promise<EnrollmentRun | string> {
+  const campaign = await prisma.campaign.findFirst({ where: { id: campaignId, shopId, status: "live", shop: { uninstalledAt: null } } });
+  if (!campaign) return "not live";
+  return enrollEligible(shopId, campaignId, campaignSettingsSchema.parse(campaign.settings));
+}
+
+export async function enrollLiveCampaignsJob(): Promise<number> {
+  const campaigns = await prisma.campaign.findMany({ where: { status: "live", shop: { uninstalledAt: null } }, select: { id: true, shopId: true } });
+  for (const campaign of campaigns) await enqueue("enrollCampaign", { shopId: campaign.shopId, campaignId: campaign.id });
+  return campaigns.length;
+}
+
+const DISPATCH_LIMIT = 5_000;
+
+export async function dispatchStepsJob(): Promise<{ jobs: number; completed: number }> {
+  const jobs = await dispatchDueSteps(DISPATCH_LIMIT);
+  for (const job of jobs) await enqueue("runSteps", { shopId: job.shopId, enrollmentIds: job.enrollmentIds.map(String) });
+  return { jobs: jobs.length, completed: await completeFinishedEnrollments() };
+}
+
+export async function runStepsJob({ shopId, enrollmentIds }: JobPayload<"runSteps">, deps: { admin: AdminQuery; transport: MailTransport }) {
+  const run = await runSteps(shopId, enrollmentIds.map(BigInt), deps);
+  return { sent: run.sent, postponed: run.postponed, exited: run.exited, notSent: run.notSent.size };
+}
