@@ -9,7 +9,7 @@ import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/model
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
 import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
 import { sendEmailJob, sendEmailsJob, syncUnsubscribeJob } from "./processors/email";
-import { dispatchStepsJob, enrollCampaignJob, enrollLiveCampaignsJob, runStepsJob } from "./processors/engine";
+import { deleteEndedCodesJob, dispatchStepsJob, enrollCampaignJob, enrollLiveCampaignsJob, runStepsJob } from "./processors/engine";
 import { maintenanceSweep } from "./processors/maintenance-sweep";
 import { syncShopDetails } from "./processors/sync-shop-details";
 import { processWebhookEvent } from "./processors/webhook-event";
@@ -41,6 +41,7 @@ export const defaultHandlers: JobHandlers = {
   enrollLiveCampaigns: () => enrollLiveCampaignsJob(),
   dispatchSteps: () => dispatchStepsJob(),
   runSteps: (payload) => runStepsJob(payload, { admin: adminQuery, transport: mailTransport() }),
+  deleteEndedCodes: () => deleteEndedCodesJob({ admin: adminQuery }),
   scoreAllShops: () => scoreAllShops(),
   maintenanceSweep: () => maintenanceSweep(),
 };
@@ -49,6 +50,7 @@ const MAINTENANCE_EVERY_MS = 60_000;
 const SCORING_EVERY_MS = 24 * 3600 * 1000;
 const DISPATCH_EVERY_MS = 60_000;
 const ENROLL_EVERY_MS = 3600 * 1000;
+const CODE_CLEANUP_EVERY_MS = 15 * 60 * 1000;
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, then closes connections. */
@@ -118,6 +120,7 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
   );
   await getQueue("maintenance").upsertJobScheduler("score-all-shops", { every: SCORING_EVERY_MS }, { name: jobKinds.scoreAllShops.name, data: {} });
   await getQueue("engine").upsertJobScheduler("dispatch-steps", { every: DISPATCH_EVERY_MS }, { name: jobKinds.dispatchSteps.name, data: {} });
+  await getQueue("engine").upsertJobScheduler("delete-ended-codes", { every: CODE_CLEANUP_EVERY_MS }, { name: jobKinds.deleteEndedCodes.name, data: {} });
   await getQueue("engine").upsertJobScheduler("enroll-live-campaigns", { every: ENROLL_EVERY_MS }, { name: jobKinds.enrollLiveCampaigns.name, data: {} });
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 

@@ -107,6 +107,13 @@ export const jobKinds = {
     payload: z.object({ shopId: z.number().int().positive(), enrollmentIds: z.array(id).min(1).max(100) }),
     options: (p: { shopId: number; enrollmentIds: string[] }): JobsOptions => ({ deduplication: { id: `steps-${p.shopId}-${p.enrollmentIds[0]}-${p.enrollmentIds.length}` } }),
   },
+  /** Every 15 minutes: delete from Shopify the codes nobody can use any more, shop by shop. */
+  deleteEndedCodes: {
+    queue: "engine",
+    name: "delete-ended-codes",
+    payload: z.object({}),
+    options: (): JobsOptions => ({}),
+  },
   /** Re-derive work Redis may have lost and purge expired records (workers/processors/maintenance-sweep.ts). */
   maintenanceSweep: {
     queue: "maintenance",

@@ -130,3 +130,46 @@ export async function ensurePersonalCode(
   await prisma.discountCode.update({ where: { id: reserved.id }, data: { status: "created", shopifyId } });
   return personal;
 }
+
+const BULK_DELETE = `#graphql
+  mutation DeleteEndedCodes($ids: [ID!]!) {
+    discountCodeBulkDelete(ids: $ids) {
+      job { id }
+      userErrors { field message code }
+    }
+  }`;
+
+/** Shopify's discountCodeBulkDelete takes at most this many ids. */
+export const DELETE_BATCH = 250;
+
+/** Shops with created codes whose enrollment ended or whose validity passed. */
+export async function shopsWithEndedCodes(now: Date = new Date()): Promise<number[]> {
+  const rows = await prisma.$queryRaw<{ shop_id: number }[]>`
+    SELECT DISTINCT d.shop_id FROM discount_codes d
+    JOIN enrollments e ON e.id = d.enrollment_id
+    JOIN shops s ON s.id = d.shop_id AND s.uninstalled_at IS NULL
+    WHERE d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= ${now})`;
+  return rows.map((row) => row.shop_id);
+}
+
+/**
+ * Deletes from Shopify, in batches, the shop's codes that nobody can use any more: their
+ * enrollment ended (converted, exited, completed) or they expired. Returns how many.
+ */
+export async function deleteEndedCodes(admin: AdminQuery, shop: { id: number; domain: string }, now: Date = new Date()): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const batch = await prisma.$queryRaw<{ id: bigint; shopify_id: string }[]>`
+      SELECT d.id, d.shopify_id FROM discount_codes d JOIN enrollments e ON e.id = d.enrollment_id
+      WHERE d.shop_id = ${shop.id} AND d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= ${now})
+      ORDER BY d.id LIMIT ${DELETE_BATCH}`;
+    if (batch.length === 0) return deleted;
+    const data = await admin<{ discountCodeBulkDelete: { job: { id: string } | null; userErrors: { message: string }[] } }>(shop.domain, BULK_DELETE, {
+      ids: batch.map((row) => row.shopify_id),
+    });
+    const { job, userErrors } = data.discountCodeBulkDelete;
+    if (!job) throw new ShopifyApiError(`Shopify refused to delete codes: ${userErrors.map((error) => error.message).join("; ")}`, true);
+    await prisma.discountCode.updateMany({ where: { id: { in: batch.map((row) => row.id) } }, data: { status: "deleted" } });
+    deleted += batch.length;
+  }
+}

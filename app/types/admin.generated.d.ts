@@ -65,6 +65,13 @@ export type FindPersonalCodeQueryVariables = AdminTypes.Exact<{
 
 export type FindPersonalCodeQuery = { codeDiscountNodeByCode?: AdminTypes.Maybe<Pick<AdminTypes.DiscountCodeNode, 'id'>> };
 
+export type DeleteEndedCodesMutationVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type DeleteEndedCodesMutation = { discountCodeBulkDelete?: AdminTypes.Maybe<{ job?: AdminTypes.Maybe<Pick<AdminTypes.Job, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
+
 export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
   input: AdminTypes.CustomerEmailMarketingConsentUpdateInput;
 }>;
@@ -93,6 +100,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation BackfillStart($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: true) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: BackfillStartMutation, variables: BackfillStartMutationVariables},
   "#graphql\n  mutation CreatePersonalCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalCodeMutation, variables: CreatePersonalCodeMutationVariables},
   "#graphql\n  mutation CreatePersonalFreeShipping($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalFreeShippingMutation, variables: CreatePersonalFreeShippingMutationVariables},
+  "#graphql\n  mutation DeleteEndedCodes($ids: [ID!]!) {\n    discountCodeBulkDelete(ids: $ids) {\n      job { id }\n      userErrors { field message code }\n    }\n  }": {return: DeleteEndedCodesMutation, variables: DeleteEndedCodesMutationVariables},
   "#graphql\n  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {\n    customerEmailMarketingConsentUpdate(input: $input) {\n      customer { id }\n      userErrors { field message code }\n    }\n  }": {return: ReportUnsubscribeMutation, variables: ReportUnsubscribeMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

@@ -3,6 +3,7 @@ import prisma, { pool } from "../../app/db.server";
 import { defaultCampaignSettings } from "../../app/domain/campaign";
 import { mailTransport } from "../../app/email/mailer.server";
 import { changeCampaignStatus, ensureReadyMadeCampaign, saveCampaignSettings } from "../../app/models/campaigns.server";
+import { deleteEndedCodes } from "../../app/models/discount-codes.server";
 import { enrollEligible } from "../../app/models/enrollments.server";
 import { adminQuery } from "../../app/models/shopify-admin.server";
 import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
@@ -155,4 +156,13 @@ describe("a Live campaign", () => {
     const statuses = new Set((await enrollments()).map((row) => row.status));
     expect(statuses.has("active")).toBe(false);
   }, 60_000);
+
+  it("deletes the codes nobody can use any more from Shopify, in batches", async () => {
+    const created = await prisma.discountCode.count({ where: { enrollment: { campaignId }, status: "created" } });
+    expect(created).toBeGreaterThan(0);
+    expect(await deleteEndedCodes(adminQuery, { id: shopId, domain: SHOP })).toBe(created);
+    expect(await prisma.discountCode.count({ where: { enrollment: { campaignId }, status: { not: "deleted" } } })).toBe(0);
+    await eventually(async () => state.discounts.size === 0);
+    expect(await deleteEndedCodes(adminQuery, { id: shopId, domain: SHOP })).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
 import prisma from "../../app/db.server";
 import { campaignSettingsSchema } from "../../app/domain/campaign";
 import type { MailTransport } from "../../app/email/transport.server";
+import { deleteEndedCodes, shopsWithEndedCodes } from "../../app/models/discount-codes.server";
 import { enrollEligible, type EnrollmentRun } from "../../app/models/enrollments.server";
 import type { AdminQuery } from "../../app/models/shopify-admin.server";
 import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
@@ -31,4 +32,13 @@ export async function dispatchStepsJob(): Promise<{ jobs: number; completed: num
 export async function runStepsJob({ shopId, enrollmentIds }: JobPayload<"runSteps">, deps: { admin: AdminQuery; transport: MailTransport }) {
   const run = await runSteps(shopId, enrollmentIds.map(BigInt), deps);
   return { sent: run.sent, postponed: run.postponed, exited: run.exited, notSent: run.notSent.size };
+}
+
+export async function deleteEndedCodesJob(deps: { admin: AdminQuery }): Promise<number> {
+  let deleted = 0;
+  for (const shopId of await shopsWithEndedCodes()) {
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { id: true, domain: true } });
+    deleted += await deleteEndedCodes(deps.admin, shop);
+  }
+  return deleted;
 }
