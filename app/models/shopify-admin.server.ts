@@ -42,7 +42,7 @@ const PERMANENT_CODES = new Set([
 
 interface ClientErrorBody {
   errors?: { graphQLErrors?: { message: string; extensions?: { code?: string } }[] };
-  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; restoreRate: number } } };
+  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; maximumAvailable?: number; restoreRate: number } } };
 }
 
 /** How long until the bucket holds what the request asked for (at least a second). */
@@ -54,7 +54,42 @@ export function throttleWaitMs(body: ClientErrorBody): number {
   return Math.max(1_000, Math.ceil((missing / status.restoreRate) * 1000));
 }
 
+interface Budget {
+  available: number;
+  maximum: number;
+  restoreRate: number;
+  at: number;
+}
+
+/** The last cost bucket Shopify reported per shop (this process's view; Shopify's is the truth). */
+const budgets = new Map<string, Budget>();
+/** Waits up to this long in the job for the bucket to refill; longer waits delay the job instead. */
+const MAX_INLINE_WAIT_MS = 2_000;
+/** What a call is assumed to cost when the caller does not say (Shopify charges at least 1, mutations 10). */
+const DEFAULT_COST = 10;
+
+function recordBudget(shopDomain: string, body: ClientErrorBody): void {
+  const status = body.extensions?.cost?.throttleStatus;
+  if (!status) return;
+  budgets.set(shopDomain, { available: status.currentlyAvailable, maximum: status.maximumAvailable ?? Infinity, restoreRate: status.restoreRate, at: Date.now() });
+}
+
+/**
+ * Before a call: when the shop's bucket (as last reported, refilled since at its restore rate)
+ * cannot pay for it, wait briefly, or throw ShopifyThrottledError so the job waits as a delayed job.
+ */
+export async function awaitBudget(shopDomain: string, cost: number = DEFAULT_COST): Promise<void> {
+  const budget = budgets.get(shopDomain);
+  if (!budget) return;
+  const available = Math.min(budget.maximum, budget.available + ((Date.now() - budget.at) / 1000) * budget.restoreRate);
+  if (available >= cost) return;
+  const waitMs = Math.ceil(((cost - available) / budget.restoreRate) * 1000);
+  if (waitMs > MAX_INLINE_WAIT_MS) throw new ShopifyThrottledError(waitMs);
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+}
+
 export const adminQuery: AdminQuery = async <T,>(shopDomain: string, query: string, variables?: Record<string, unknown>) => {
+  await awaitBudget(shopDomain);
   let admin;
   try {
     ({ admin } = await unauthenticated.admin(shopDomain));
@@ -63,11 +98,13 @@ export const adminQuery: AdminQuery = async <T,>(shopDomain: string, query: stri
   }
   try {
     const response = await admin.graphql(query, { variables });
-    const body = (await response.json()) as { data: T };
+    const body = (await response.json()) as { data: T } & ClientErrorBody;
+    recordBudget(shopDomain, body);
     return body.data;
   } catch (error) {
     if (error instanceof GraphqlQueryError) {
       const body = error.body as ClientErrorBody;
+      recordBudget(shopDomain, body);
       const errors = body.errors?.graphQLErrors ?? [];
       if (errors.some((item) => item.extensions?.code === "THROTTLED")) throw new ShopifyThrottledError(throttleWaitMs(body));
       const message = errors.map((item) => `${item.extensions?.code ?? "ERROR"}: ${item.message}`).join("; ") || error.message;
