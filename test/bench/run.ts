@@ -2,12 +2,14 @@
 // against baselines measured in the same run. Benchmarks are not tests: they report, not assert.
 import { benchCustomers } from "./customers";
 import { benchEmail } from "./email";
+import { benchEngine } from "./engine";
 import { benchWebhooks } from "./webhooks";
 
 const benchmarks: Record<string, () => Promise<void>> = {
   webhooks: benchWebhooks,
   customers: benchCustomers,
   email: benchEmail,
+  engine: benchEngine,
 };
 
 const requested = process.argv.slice(2);
