@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { campaignSettingsSchema, offerOfStep, type CampaignSettings } from "../domain/campaign";
+import { applyMarginFloor, type TypicalOrder } from "../domain/margin";
 import { decideStep } from "../domain/step-decision";
 import type { MailTransport } from "../email/transport.server";
 import { settleOrders, exitEnrollments } from "./conversions.server";
@@ -182,19 +183,28 @@ async function prepareStep(
   now: Date,
 ): Promise<bigint | null> {
   const step = row.next_step!;
-  const offer = offerOfStep(settings, step - 1);
+  let offer = offerOfStep(settings, step - 1);
+  const exit = async (reason: string) => {
+    await pool.query(
+      `UPDATE enrollments SET status = 'exited', exit_reason = $3, ended_at = $4, next_step = NULL, next_step_due_at = NULL, updated_at = now()
+       WHERE shop_id = $1 AND id = $2 AND status = 'active'`,
+      [shopId, row.id, reason, now],
+    );
+    return null;
+  };
+  if (offer && offer.fromStep === step - 1 && settings.marginFloorPercent !== null) {
+    // A new code: the margin floor may reduce it for this customer, or withhold it (the step, and the sequence, end here).
+    const guarded = applyMarginFloor(offer.offer, await typicalOrder(shopId, enrollment.customerId), settings.marginFloorPercent);
+    if (guarded.offer === null) return exit(`margin_floor: ${guarded.reason}`);
+    offer = { ...offer, offer: guarded.offer };
+  }
   let emailOffer = null;
   if (offer) {
     try {
       emailOffer = emailOfferOf(await ensurePersonalCode(admin, { id: shopId, domain: row.shop_domain }, enrollment, offer.fromStep + 1, offer.offer, now));
     } catch (error) {
       if (!(error instanceof ShopifyApiError && error.permanent)) throw error;
-      await pool.query(
-        `UPDATE enrollments SET status = 'exited', exit_reason = $3, ended_at = $4, next_step = NULL, next_step_due_at = NULL, updated_at = now()
-         WHERE shop_id = $1 AND id = $2 AND status = 'active'`,
-        [shopId, row.id, `code_refused: ${error.message.slice(0, 200)}`, now],
-      );
-      return null;
+      return exit(`code_refused: ${error.message.slice(0, 200)}`);
     }
   }
 
@@ -222,6 +232,20 @@ async function prepareStep(
     });
     return send.id;
   });
+}
+
+/** The customer's average order, and the cost share of the products they buy (where Shopify knows costs). */
+async function typicalOrder(shopId: number, customerId: bigint): Promise<TypicalOrder> {
+  const { rows } = await pool.query<{ value: string | null; cost_ratio: number | null }>(
+    `SELECT c.total_spent / nullif(c.orders_count, 0) AS value,
+            (SELECT (sum(p.unit_cost) / nullif(sum(p.price), 0))::float8
+             FROM products p
+             WHERE p.shop_id = $1 AND p.unit_cost IS NOT NULL
+               AND p.id IN (SELECT unnest(o.product_ids) FROM orders o WHERE o.shop_id = $1 AND o.customer_id = $2)) AS cost_ratio
+     FROM customers c WHERE c.shop_id = $1 AND c.id = $2`,
+    [shopId, String(customerId)],
+  );
+  return { value: Number(rows[0]?.value ?? 0), costRatio: rows[0]?.cost_ratio ?? null };
 }
 
 /**
