@@ -96,8 +96,15 @@ export const campaignSettingsSchema = z
       if (index > 0 && step.delayHours <= settings.steps[index - 1]!.delayHours) {
         context.addIssue({ code: "custom", path: [...path, "delayHours"], message: `Step ${index + 1} must come after step ${index}` });
       }
-      if (step.offer.use === "previous" && !settings.steps.slice(0, index).some((earlier) => earlier.offer.use === "new")) {
-        context.addIssue({ code: "custom", path: [...path, "offer", "use"], message: "No earlier step has a code to send again" });
+      if (step.offer.use === "previous") {
+        const source = settings.steps.slice(0, index).findLastIndex((earlier) => earlier.offer.use === "new");
+        const sourceOffer = settings.steps[source]?.offer;
+        if (!sourceOffer || sourceOffer.use !== "new") {
+          context.addIssue({ code: "custom", path: [...path, "offer", "use"], message: "No earlier step has a code to send again" });
+        } else if (sourceOffer.offer.expiresInDays * 24 < step.delayHours - settings.steps[source]!.delayHours + 24) {
+          // The code must still have a day to run when this e-mail repeats it.
+          context.addIssue({ code: "custom", path: [...path, "offer", "use"], message: `Step ${source + 1}'s code ends before this step; make it last longer` });
+        }
       }
       if (step.offer.use === "none" && step.content.showOffer) {
         context.addIssue({ code: "custom", path: [...path, "content", "showOffer"], message: "This step has no offer to show" });

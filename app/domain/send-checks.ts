@@ -12,6 +12,8 @@ export interface SendFacts {
   customer: { email: string | null; consent: string | null; suppressed: boolean } | null;
   /** The address is on the shop's suppression list (unsubscribed, bounced, complained). */
   addressSuppressed: boolean;
+  /** A campaign's e-mail: the customer is still in its sequence and the campaign is Live. */
+  sequenceOpen: boolean;
 }
 
 export function sendBlocker(facts: SendFacts): string | null {
@@ -23,5 +25,6 @@ export function sendBlocker(facts: SendFacts): string | null {
   if (!facts.customer.email) return "the customer has no e-mail address";
   if (facts.customer.consent !== "SUBSCRIBED") return `the customer is not subscribed to e-mail marketing (${facts.customer.consent ?? "unknown"})`;
   if (facts.customer.suppressed || facts.addressSuppressed) return "the address is suppressed (unsubscribed, bounced or complained)";
+  if (!facts.sequenceOpen) return "the customer left the sequence (ordered, exited) or the campaign is not Live";
   return null;
 }

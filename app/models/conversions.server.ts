@@ -23,7 +23,8 @@ export async function settleOrders(shopId: number, customerIds: bigint[] | null,
      ), outcome AS (
        SELECT DISTINCT ON (a.id) a.id, o.id AS order_id,
               CASE
-                WHEN EXISTS (SELECT 1 FROM discount_codes d WHERE d.enrollment_id = a.id AND d.code = ANY(o.discount_codes)) THEN 'converted'
+                WHEN EXISTS (SELECT 1 FROM discount_codes d, unnest(o.discount_codes) AS used(code)
+                             WHERE d.enrollment_id = a.id AND upper(used.code) = d.code) THEN 'converted'
                 WHEN NOT a.holdout AND a.last_clicked_at IS NOT NULL AND o.created_at >= a.last_clicked_at AND o.created_at <= a.last_clicked_at + a.window THEN 'converted'
                 WHEN a.holdout AND o.created_at <= a.entered_at + a.last_step_delay + a.window THEN 'converted'
                 ELSE 'exited'
@@ -34,7 +35,7 @@ export async function settleOrders(shopId: number, customerIds: bigint[] | null,
      ), settled AS (
        UPDATE enrollments e SET
          status = outcome.status,
-         exit_reason = CASE WHEN outcome.status = 'exited' THEN 'ordered_on_their_own' END,
+         exit_reason = CASE WHEN outcome.status = 'exited' THEN 'ordered_on_their_own' ELSE e.exit_reason END,
          converted_at = CASE WHEN outcome.status = 'converted' THEN $3::timestamptz END,
          conversion_order_id = CASE WHEN outcome.status = 'converted' THEN outcome.order_id END,
          ended_at = $3, next_step = NULL, next_step_due_at = NULL, updated_at = now()
@@ -60,6 +61,19 @@ export async function exitEnrollments(
     `UPDATE enrollments SET status = 'exited', exit_reason = $3, ended_at = $4, next_step = NULL, next_step_due_at = NULL, updated_at = now()
      WHERE shop_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'active' AND ($5 OR NOT holdout)`,
     [shopId, customerIds.map(String), reason, now, options.includeHoldout],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * No more e-mails for these customers' sequences (a checkout: recovery has priority), while the
+ * enrollment stays open so an order with its code still converts; it ends with the window.
+ */
+export async function stopSends(shopId: number, customerIds: bigint[], reason: "checkout_started"): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE enrollments SET exit_reason = $3, next_step = NULL, next_step_due_at = NULL, updated_at = now()
+     WHERE shop_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'active' AND NOT holdout AND exit_reason IS NULL`,
+    [shopId, customerIds.map(String), reason],
   );
   return rowCount ?? 0;
 }

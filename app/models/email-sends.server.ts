@@ -88,6 +88,8 @@ interface SendRow {
   suppressed_at: Date | null;
   last_order_at: Date | null;
   customer_exists: boolean;
+  /** Not part of an enrollment, or its enrollment still open and its campaign Live. */
+  sequence_open: boolean;
 }
 
 const LOAD = `
@@ -95,7 +97,10 @@ const LOAD = `
          sh.domain AS shop_domain, sh.name AS shop_name, sh.primary_domain_url, sh.currency_code, sh.iana_timezone,
          sh.postal_address, sh.contact_email, sh.settings, sh.uninstalled_at,
          c.email, c.first_name, c.last_name, c.locale, c.email_marketing_state, c.suppressed_at, c.last_order_at,
-         c.id IS NOT NULL AS customer_exists
+         c.id IS NOT NULL AS customer_exists,
+         (s.enrollment_id IS NULL OR EXISTS (
+                   SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
+                   WHERE e.id = s.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live')) AS sequence_open
   FROM email_sends s
   JOIN shops sh ON sh.id = s.shop_id
   LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
@@ -204,6 +209,7 @@ export async function deliverSends(
       fromAddress: env.EMAIL_FROM_ADDRESS ?? null,
       customer: row.customer_exists ? { email: row.email, consent: row.email_marketing_state, suppressed: row.suppressed_at !== null } : null,
       addressSuppressed: false,
+      sequenceOpen: row.sequence_open,
     };
     const blocker = sendBlocker(facts);
     if (blocker) {
@@ -348,6 +354,9 @@ async function claimSends(shopId: number, ready: Ready[]): Promise<Set<bigint>> 
        AND (s.test_recipient IS NOT NULL OR EXISTS (
          SELECT 1 FROM customers c
          WHERE c.shop_id = $1 AND c.id = s.customer_id AND c.email_marketing_state = 'SUBSCRIBED' AND c.suppressed_at IS NULL))
+       AND (s.enrollment_id IS NULL OR EXISTS (
+         SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
+         WHERE e.id = s.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live'))
      RETURNING s.id`,
     values: [shopId, JSON.stringify(claims)],
   });

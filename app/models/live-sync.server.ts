@@ -5,7 +5,7 @@ import {
   type CustomerPayload,
   type OrderPayload,
 } from "../domain/webhook-payloads";
-import { exitEnrollments, settleOrders } from "./conversions.server";
+import { exitEnrollments, settleOrders, stopSends } from "./conversions.server";
 import { refreshCustomerAggregates } from "./customer-aggregates.server";
 
 /**
@@ -58,7 +58,7 @@ export async function upsertCustomer(shopId: number, customer: CustomerPayload):
 
 /** customers_email_marketing_consent/update: newer consent wins, by Shopify's consent time. */
 export async function applyConsent(shopId: number, customerId: number, state: string, changedAt: Date): Promise<void> {
-  await pool.query(
+  const { rowCount } = await pool.query(
     `INSERT INTO customers (shop_id, id, email_marketing_state, email_marketing_updated_at, order_hours)
      SELECT $1, $2, $3, $4::timestamptz, '{}' ${NOT_FORGOTTEN}
      ON CONFLICT (shop_id, id) DO UPDATE SET
@@ -68,7 +68,8 @@ export async function applyConsent(shopId: number, customerId: number, state: st
      WHERE customers.email_marketing_updated_at IS NULL OR customers.email_marketing_updated_at <= EXCLUDED.email_marketing_updated_at`,
     [shopId, customerId, state, changedAt],
   );
-  if (state !== "SUBSCRIBED") await exitEnrollments(shopId, [BigInt(customerId)], "unsubscribed", { includeHoldout: false });
+  // Only a consent change that took effect (not an older event arriving late) ends their e-mails.
+  if (rowCount && state !== "SUBSCRIBED") await exitEnrollments(shopId, [BigInt(customerId)], "unsubscribed", { includeHoldout: false });
 }
 
 /**
@@ -141,6 +142,6 @@ export async function recordCheckout(shopId: number, customerId: number, started
      WHERE customers.last_checkout_at IS NULL OR customers.last_checkout_at < EXCLUDED.last_checkout_at`,
     [shopId, customerId, startedAt],
   );
-  // Checkout recovery has priority: no more win-back e-mails (the holdout is only observed).
-  await exitEnrollments(shopId, [BigInt(customerId)], "checkout_started", { includeHoldout: false });
+  // Checkout recovery has priority: no more win-back e-mails; an order with the code still converts.
+  await stopSends(shopId, [BigInt(customerId)], "checkout_started");
 }

@@ -4,7 +4,7 @@ import { campaignSettingsSchema, offerOfStep, type CampaignSettings } from "../d
 import { applyMarginFloor, type TypicalOrder } from "../domain/margin";
 import { decideStep } from "../domain/step-decision";
 import type { MailTransport } from "../email/transport.server";
-import { settleOrders, exitEnrollments } from "./conversions.server";
+import { exitEnrollments, settleOrders, stopSends } from "./conversions.server";
 import { emailOfferOf, ensurePersonalCode } from "./discount-codes.server";
 import { deliverSends, type DeliveryOutcome } from "./email-sends.server";
 import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
@@ -65,6 +65,8 @@ interface DueRow {
   entered_at: Date;
   next_step: number | null;
   next_step_due_at: Date | null;
+  exit_reason: string | null;
+  last_step_sent_at: Date | null;
   campaign_status: string;
   campaign_handle: string;
   settings: unknown;
@@ -82,7 +84,7 @@ interface DueRow {
 }
 
 const LOAD_DUE = `
-  SELECT e.id, e.customer_id, e.holdout, e.status, e.entered_at, e.next_step, e.next_step_due_at,
+  SELECT e.id, e.customer_id, e.holdout, e.status, e.exit_reason, e.entered_at, e.next_step, e.next_step_due_at, e.last_step_sent_at,
          ca.status AS campaign_status, ca.handle AS campaign_handle, ca.settings, ca.template_ids,
          s.domain AS shop_domain, s.iana_timezone, s.uninstalled_at,
          c.id IS NOT NULL AS customer_exists, c.email_marketing_state, c.suppressed_at, c.last_order_at, c.last_checkout_at,
@@ -119,11 +121,19 @@ export async function runSteps(
   const { rows } = await pool.query<DueRow>(LOAD_DUE, [shopId, enrollmentIds.map(String)]);
   const sendIds: bigint[] = [];
   for (const row of rows) {
-    if (row.status !== "active" || row.next_step === null || row.holdout || row.campaign_status !== "live" || row.uninstalled_at) continue;
+    if (row.status !== "active" || row.exit_reason !== null || row.next_step === null || row.holdout || row.campaign_status !== "live" || row.uninstalled_at) continue;
     // Due, or leased by the dispatcher; a repeated job finds the next step not due yet and leaves it.
     if (!row.next_step_due_at || row.next_step_due_at.getTime() > now.getTime() + DISPATCH_LEASE_MS) continue;
     const enrollment = { id: BigInt(row.id), customerId: BigInt(row.customer_id) };
     const settings = campaignSettingsSchema.parse(row.settings);
+    if (row.next_step > settings.steps.length) {
+      // The campaign lost steps since this customer entered: their sequence is over.
+      await pool.query("UPDATE enrollments SET next_step = NULL, next_step_due_at = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'", [
+        shopId,
+        row.id,
+      ]);
+      continue;
+    }
     const decision = decideStep({
       now,
       enteredAt: row.entered_at,
@@ -137,13 +147,16 @@ export async function runSteps(
             suppressed: row.suppressed_at !== null,
             lastOrderAt: row.last_order_at,
             lastCheckoutAt: row.last_checkout_at,
-            lastContactedAt: row.last_contacted_at,
+            lastContactedAt: latest(row.last_contacted_at, row.last_step_sent_at),
             orderHours: row.order_hours ?? [],
           }
         : null,
     });
     if (decision.kind === "exit") {
-      run.exited += await exitEnrollments(shopId, [enrollment.customerId], decision.reason, { includeHoldout: false }, now);
+      run.exited +=
+        decision.reason === "checkout_started"
+          ? await stopSends(shopId, [enrollment.customerId], "checkout_started")
+          : await exitEnrollments(shopId, [enrollment.customerId], decision.reason, { includeHoldout: false }, now);
       continue;
     }
     if (decision.kind === "postpone") {
@@ -209,9 +222,18 @@ async function prepareStep(
   }
 
   const nextStep = step < settings.steps.length ? step + 1 : null;
-  const nextDue = nextStep === null ? null : new Date(row.entered_at.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000);
+  // As planned from entry, but never closer to this e-mail than the steps' own spacing (a step
+  // that waited for the ramp, a pause or the cap does not pull the next one along).
+  const gapMs = nextStep === null ? 0 : (settings.steps[nextStep - 1]!.delayHours - settings.steps[step - 1]!.delayHours) * 3_600_000;
+  const nextDue = nextStep === null ? null : new Date(Math.max(row.entered_at.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000, now.getTime() + gapMs));
   return prisma.$transaction(async (tx) => {
     const existing = await tx.emailSend.findUnique({ where: { enrollmentId_step: { enrollmentId: enrollment.id, step } }, select: { id: true } });
+    // Moved on only if still open at this step: one that left meanwhile gets no new send row.
+    const { count } = await tx.enrollment.updateMany({
+      where: { id: enrollment.id, shopId, status: "active", exitReason: null, nextStep: step },
+      data: { lastStepSent: step, lastStepSentAt: now, nextStep, nextStepDueAt: nextDue },
+    });
+    if (count === 0) return existing?.id ?? null;
     const send =
       existing ??
       (await tx.emailSend.create({
@@ -226,13 +248,11 @@ async function prepareStep(
         },
         select: { id: true },
       }));
-    await tx.enrollment.updateMany({
-      where: { id: enrollment.id, shopId, status: "active", nextStep: step },
-      data: { lastStepSent: step, lastStepSentAt: now, nextStep, nextStepDueAt: nextDue },
-    });
     return send.id;
   });
 }
+
+const latest = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 
 /** The customer's average order, and the cost share of the products they buy (where Shopify knows costs). */
 async function typicalOrder(shopId: number, customerId: bigint): Promise<TypicalOrder> {
@@ -249,20 +269,22 @@ async function typicalOrder(shopId: number, customerId: bigint): Promise<Typical
 }
 
 /**
- * Enrollments whose sequence is over end: contacted ones once the last step was sent and the
- * attribution window passed, holdout ones once their contacted peers' would have (last step's
- * delay plus the window after entry).
+ * Enrollments whose sequence is over end: contacted ones once the last step was sent (or their
+ * e-mails stopped) and the attribution window passed, holdout ones once their contacted peers'
+ * would have (last step's delay plus the window after entry); never while one of their codes can
+ * still be used (an order with it converts). One whose e-mails stopped (a checkout) is "exited".
  */
 export async function completeFinishedEnrollments(now: Date = new Date()): Promise<number> {
   const { rowCount } = await pool.query(
-    `UPDATE enrollments e SET status = 'completed', ended_at = $1, updated_at = now()
+    `UPDATE enrollments e SET status = CASE WHEN e.exit_reason IS NULL THEN 'completed' ELSE 'exited' END, ended_at = $1, updated_at = now()
      FROM campaigns ca
      WHERE ca.id = e.campaign_id AND e.status = 'active' AND e.next_step IS NULL
        AND CASE WHEN e.holdout
                 THEN e.entered_at + make_interval(hours => (ca.settings->'steps'->-1->>'delayHours')::int)
                                   + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
-                ELSE e.last_step_sent_at + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
-           END <= $1`,
+                ELSE coalesce(e.last_step_sent_at, e.entered_at) + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
+           END <= $1
+       AND NOT EXISTS (SELECT 1 FROM discount_codes d WHERE d.enrollment_id = e.id AND d.ends_at > $1)`,
     [now],
   );
   return rowCount ?? 0;

@@ -64,6 +64,16 @@ describe("campaign settings", () => {
     });
   });
 
+  it("refuses to repeat a code that will have ended by then", () => {
+    const result = validateCampaignSettings(
+      edited((settings) => {
+        settings.steps[2]!.offer = { use: "previous" };
+        settings.steps[2]!.delayHours = 96 + 14 * 24;
+      }),
+    );
+    expect(result).toEqual({ ok: false, fieldErrors: { "steps.2.offer.use": "Step 2's code ends before this step; make it last longer" } });
+  });
+
   it("sends an earlier step's code again", () => {
     const settings = validateCampaignSettings(edited((draft) => (draft.steps[2]!.offer = { use: "previous" })));
     expect(settings.ok && offerOfStep(settings.settings, 2)).toEqual({ offer: expect.objectContaining({ value: 10 }), fromStep: 1 });

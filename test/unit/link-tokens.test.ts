@@ -48,6 +48,7 @@ describe("the re-check before a send", () => {
     fromAddress: "win-back@mail.example",
     customer: { email: "ana@example.com", consent: "SUBSCRIBED", suppressed: false },
     addressSuppressed: false,
+    sequenceOpen: true,
   };
 
   it.each<[string, Partial<SendFacts>, RegExp]>([
@@ -58,6 +59,7 @@ describe("the re-check before a send", () => {
     ["no e-mail address", { customer: { email: null, consent: "SUBSCRIBED", suppressed: false } }, /no e-mail address/],
     ["an unsubscribed customer", { customer: { email: "ana@example.com", consent: "UNSUBSCRIBED", suppressed: false } }, /not subscribed.*UNSUBSCRIBED/],
     ["a suppressed customer", { customer: { email: "ana@example.com", consent: "SUBSCRIBED", suppressed: true } }, /suppressed/],
+    ["a customer who left the sequence, or a paused campaign", { sequenceOpen: false }, /left the sequence.*not Live/],
     ["a suppressed address", { addressSuppressed: true }, /suppressed/],
   ])("blocks a send to %s", (_label, change, reason) => {
     expect(sendBlocker(ready)).toBeNull();

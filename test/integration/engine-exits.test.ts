@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma, { pool } from "../../app/db.server";
+import { defaultCampaignSettings } from "../../app/domain/campaign";
+import { mailTransport } from "../../app/email/mailer.server";
+import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
+import { settleOrders } from "../../app/models/conversions.server";
+import { createSend, deliverSend } from "../../app/models/email-sends.server";
+import { applyConsent, recordCheckout } from "../../app/models/live-sync.server";
+import { completeFinishedEnrollments } from "../../app/models/steps.server";
+
+// How an enrollment ends when the customer acts between steps, decided on the stored facts.
+const DAY = 86_400_000;
+let shopId: number;
+let campaignId: number;
+let enrollmentId: bigint;
+const CUSTOMER = 7n;
+
+beforeEach(async () => {
+  shopId = (
+    await prisma.shop.create({
+      data: { domain: `${randomUUID()}.myshopify.com`, syncedAt: new Date(), postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" } },
+    })
+  ).id;
+  campaignId = await ensureReadyMadeCampaign(shopId);
+  await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
+  await pool.query(
+    `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, order_hours)
+     VALUES ($1, $2, 'ana@example.com', 'SUBSCRIBED', 2, now() - interval '200 days', '{}')`,
+    [shopId, String(CUSTOMER)],
+  );
+  const enrollment = await prisma.enrollment.create({
+    data: { shopId, campaignId, customerId: CUSTOMER, cycle: 1, holdout: false, enteredAt: new Date(Date.now() - 3 * DAY), nextStep: 2, nextStepDueAt: new Date(Date.now() + DAY), lastStepSent: 1, lastStepSentAt: new Date(Date.now() - 3 * DAY) },
+  });
+  enrollmentId = enrollment.id;
+  await prisma.discountCode.create({
+    data: { shopId, enrollmentId, step: 2, code: "WB-0123456789ABCDEF", offer: defaultCampaignSettings().steps[1]!.offer, endsAt: new Date(Date.now() + 10 * DAY), status: "created", shopifyId: "gid://shopify/DiscountCodeNode/1" },
+  });
+});
+
+const enrollment = () => prisma.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } });
+const order = (id: number, codes: string[]) =>
+  pool.query("INSERT INTO orders (shop_id, id, customer_id, created_at, total, currency, discount_codes, product_ids) VALUES ($1, $2, $3, now(), 80, 'EUR', $4, '{}')", [
+    shopId,
+    id,
+    String(CUSTOMER),
+    codes,
+  ]);
+
+describe("between steps", () => {
+  it("a checkout stops the e-mails, and an order with the code (in any case) still converts", async () => {
+    await recordCheckout(shopId, Number(CUSTOMER), new Date());
+    expect(await enrollment()).toMatchObject({ status: "active", exitReason: "checkout_started", nextStep: null });
+    await order(501, ["wb-0123456789abcdef"]);
+    expect(await settleOrders(shopId, [CUSTOMER])).toEqual({ converted: 1, exited: 0 });
+    expect(await enrollment()).toMatchObject({ status: "converted", conversionOrderId: 501n });
+  });
+
+  it("a checkout without an order ends as exited once the window and the code are over", async () => {
+    await recordCheckout(shopId, Number(CUSTOMER), new Date());
+    expect(await completeFinishedEnrollments(new Date(Date.now() + 6 * DAY))).toBe(0); // the code still runs
+    expect(await completeFinishedEnrollments(new Date(Date.now() + 11 * DAY))).toBe(1);
+    expect(await enrollment()).toMatchObject({ status: "exited", exitReason: "checkout_started" });
+  });
+
+  it("an e-mail already written for a step does not go out once the customer left or the campaign paused", async () => {
+    const templateId = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).templateIds[1]!;
+    const send = async (step: number) => {
+      const id = await createSend(shopId, { customerId: CUSTOMER, templateId, campaign: "win-back", step });
+      await prisma.emailSend.update({ where: { id }, data: { enrollmentId } });
+      return id;
+    };
+    const paused = await send(2);
+    await prisma.campaign.update({ where: { id: campaignId }, data: { status: "paused" } });
+    expect(await deliverSend(shopId, paused, mailTransport())).toMatchObject({ status: "blocked", reason: expect.stringMatching(/not Live/) });
+
+    await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
+    const afterOrder = await send(3);
+    await order(502, []);
+    await settleOrders(shopId, [CUSTOMER]);
+    expect(await enrollment()).toMatchObject({ status: "exited", exitReason: "ordered_on_their_own" });
+    expect(await deliverSend(shopId, afterOrder, mailTransport())).toMatchObject({ status: "blocked", reason: expect.stringMatching(/left the sequence/) });
+  });
+
+  it("a late, older unsubscribe does not end a customer who subscribed again", async () => {
+    await applyConsent(shopId, Number(CUSTOMER), "SUBSCRIBED", new Date());
+    await applyConsent(shopId, Number(CUSTOMER), "UNSUBSCRIBED", new Date(Date.now() - DAY));
+    expect(await enrollment()).toMatchObject({ status: "active", exitReason: null });
+    await applyConsent(shopId, Number(CUSTOMER), "UNSUBSCRIBED", new Date(Date.now() + 1000));
+    expect(await enrollment()).toMatchObject({ status: "exited", exitReason: "unsubscribed" });
+  });
+});
