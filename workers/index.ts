@@ -51,6 +51,7 @@ const SCORING_EVERY_MS = 24 * 3600 * 1000;
 const DISPATCH_EVERY_MS = 60_000;
 const ENROLL_EVERY_MS = 3600 * 1000;
 const CODE_CLEANUP_EVERY_MS = 15 * 60 * 1000;
+const SCHEDULE_CHECK_MS = 5 * 60 * 1000;
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, then closes connections. */
@@ -61,7 +62,18 @@ export interface RunningWorkers {
  * Starts one BullMQ worker per queue. Refuses a Redis that may evict keys, because an evicted
  * job is a lost webhook or a lost e-mail.
  */
-export async function startWorkers(handlers: JobHandlers = defaultHandlers): Promise<RunningWorkers> {
+/** The repeating jobs; setting them again is harmless (each is upserted by its id). */
+export async function ensureSchedules(): Promise<void> {
+  const schedule = (queue: Parameters<typeof getQueue>[0], id: string, every: number, kind: JobKind) =>
+    getQueue(queue).upsertJobScheduler(id, { every }, { name: jobKinds[kind].name, data: {} });
+  await schedule("maintenance", "maintenance-sweep", MAINTENANCE_EVERY_MS, "maintenanceSweep");
+  await schedule("maintenance", "score-all-shops", SCORING_EVERY_MS, "scoreAllShops");
+  await schedule("engine", "dispatch-steps", DISPATCH_EVERY_MS, "dispatchSteps");
+  await schedule("engine", "delete-ended-codes", CODE_CLEANUP_EVERY_MS, "deleteEndedCodes");
+  await schedule("engine", "enroll-live-campaigns", ENROLL_EVERY_MS, "enrollLiveCampaigns");
+}
+
+export async function startWorkers(handlers: JobHandlers = defaultHandlers, options: { scheduleCheckMs?: number } = {}): Promise<RunningWorkers> {
   const connection = createRedisConnection("worker");
   try {
     await assertNoEviction(connection);
@@ -113,19 +125,19 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers): Pro
     return worker;
   });
 
-  await getQueue("maintenance").upsertJobScheduler(
-    "maintenance-sweep",
-    { every: MAINTENANCE_EVERY_MS },
-    { name: jobKinds.maintenanceSweep.name, data: {} },
-  );
-  await getQueue("maintenance").upsertJobScheduler("score-all-shops", { every: SCORING_EVERY_MS }, { name: jobKinds.scoreAllShops.name, data: {} });
-  await getQueue("engine").upsertJobScheduler("dispatch-steps", { every: DISPATCH_EVERY_MS }, { name: jobKinds.dispatchSteps.name, data: {} });
-  await getQueue("engine").upsertJobScheduler("delete-ended-codes", { every: CODE_CLEANUP_EVERY_MS }, { name: jobKinds.deleteEndedCodes.name, data: {} });
-  await getQueue("engine").upsertJobScheduler("enroll-live-campaigns", { every: ENROLL_EVERY_MS }, { name: jobKinds.enrollLiveCampaigns.name, data: {} });
+  await ensureSchedules();
+  // Redis keeps nothing on disk: after a restart the schedules are gone with everything else.
+  // They are set again on every reconnection and, should a flush go unnoticed, every so often.
+  const reschedule = () => ensureSchedules().catch((error: Error) => logger.warn({ err: error.message }, "could not set the schedules; will retry"));
+  connection.on("ready", reschedule);
+  const timer = setInterval(reschedule, options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
+  timer.unref();
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
   return {
     async close() {
+      clearInterval(timer);
+      connection.off("ready", reschedule);
       await Promise.all(workers.map((worker) => worker.close()));
       await closeQueues();
       closeMailTransport();
