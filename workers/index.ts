@@ -62,10 +62,15 @@ export interface RunningWorkers {
  * Starts one BullMQ worker per queue. Refuses a Redis that may evict keys, because an evicted
  * job is a lost webhook or a lost e-mail.
  */
-/** The repeating jobs; setting them again is harmless (each is upserted by its id). */
-export async function ensureSchedules(): Promise<void> {
-  const schedule = (queue: Parameters<typeof getQueue>[0], id: string, every: number, kind: JobKind) =>
-    getQueue(queue).upsertJobScheduler(id, { every }, { name: jobKinds[kind].name, data: {} });
+/**
+ * The repeating jobs. At start each is upserted; afterwards (`onlyMissing`) only those Redis lost
+ * are set again, so a check does not run the others early.
+ */
+export async function ensureSchedules(onlyMissing = false): Promise<void> {
+  const schedule = async (queue: Parameters<typeof getQueue>[0], id: string, every: number, kind: JobKind) => {
+    if (onlyMissing && (await getQueue(queue).getJobScheduler(id))) return;
+    await getQueue(queue).upsertJobScheduler(id, { every }, { name: jobKinds[kind].name, data: {} });
+  };
   await schedule("maintenance", "maintenance-sweep", MAINTENANCE_EVERY_MS, "maintenanceSweep");
   await schedule("maintenance", "score-all-shops", SCORING_EVERY_MS, "scoreAllShops");
   await schedule("engine", "dispatch-steps", DISPATCH_EVERY_MS, "dispatchSteps");
@@ -73,7 +78,14 @@ export async function ensureSchedules(): Promise<void> {
   await schedule("engine", "enroll-live-campaigns", ENROLL_EVERY_MS, "enrollLiveCampaigns");
 }
 
-export async function startWorkers(handlers: JobHandlers = defaultHandlers, options: { scheduleCheckMs?: number } = {}): Promise<RunningWorkers> {
+export interface WorkerOptions {
+  /** How often to check that Redis still holds the schedules (default 5 minutes). */
+  scheduleCheckMs?: number;
+  /** Whether this process keeps the repeating jobs scheduled (default true; a test's stand-in worker may not). */
+  schedules?: boolean;
+}
+
+export async function startWorkers(handlers: JobHandlers = defaultHandlers, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const connection = createRedisConnection("worker");
   try {
     await assertNoEviction(connection);
@@ -125,12 +137,13 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers, opti
     return worker;
   });
 
-  await ensureSchedules();
+  const scheduling = options.schedules ?? true;
+  if (scheduling) await ensureSchedules();
   // Redis keeps nothing on disk: after a restart the schedules are gone with everything else.
   // They are set again on every reconnection and, should a flush go unnoticed, every so often.
-  const reschedule = () => ensureSchedules().catch((error: Error) => logger.warn({ err: error.message }, "could not set the schedules; will retry"));
-  connection.on("ready", reschedule);
-  const timer = setInterval(reschedule, options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
+  const reschedule = () => ensureSchedules(true).catch((error: Error) => logger.warn({ err: error.message }, "could not set the schedules; will retry"));
+  if (scheduling) connection.on("ready", reschedule);
+  const timer = setInterval(() => scheduling && reschedule(), options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
   timer.unref();
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 

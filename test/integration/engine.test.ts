@@ -114,6 +114,12 @@ describe("a Live campaign", () => {
     expect(step2.length).toBe(contacted.length);
     await eventually(async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 2, status: "sent" } })) === contacted.length);
 
+    // Locked to its customer: Shopify's checkout refuses someone else's code.
+    const [first, second] = codes;
+    expect(() => emulator.placeOrder(SHOP, { customerId: Number(second!.enrollment.customerId), discountCode: first!.code })).toThrow(
+      expect.objectContaining({ refusal: "NOT_ELIGIBLE_CUSTOMER" }),
+    );
+
     // The same jobs again (a retry): no second code, no second e-mail.
     const before = sink.count;
     await runSteps(shopId, contacted.map((row) => row.id), { admin: adminQuery, transport: mailTransport() }, new Date(enteredAt.getTime() + 50 * HOUR));

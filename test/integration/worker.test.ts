@@ -251,13 +251,17 @@ describe("maintenance sweep", () => {
         receivedAt: new Date(Date.now() - 10 * 60_000),
       },
     });
-    // A worker whose every attempt fails without reaching PostgreSQL (so failed_at is never set).
-    const outage = await startWorkers({
-      ...defaultHandlers,
-      processWebhookEvent: async () => {
-        throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    // A worker whose every attempt fails without reaching PostgreSQL (so failed_at is never set);
+    // without schedules, so only this test's sweep can revive the job.
+    const outage = await startWorkers(
+      {
+        ...defaultHandlers,
+        processWebhookEvent: async () => {
+          throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+        },
       },
-    });
+      { schedules: false },
+    );
     await getQueue("webhooks").add("process-webhook-event", { webhookEventId: String(event.id) }, { jobId: `webhook-event-${event.id}`, attempts: 1 });
     await eventually(async () => (await jobState(event.id)) === "failed");
     await outage.close();
