@@ -1,5 +1,6 @@
 // `npm run bench [name…]`: runs the named benchmarks (all when none is named) and prints ratios
 // against baselines measured in the same run. Benchmarks are not tests: they report, not assert.
+import { benchCodes } from "./codes";
 import { benchCustomers } from "./customers";
 import { benchEmail } from "./email";
 import { benchEngine } from "./engine";
@@ -10,6 +11,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   customers: benchCustomers,
   email: benchEmail,
   engine: benchEngine,
+  codes: benchCodes,
 };
 
 const requested = process.argv.slice(2);
