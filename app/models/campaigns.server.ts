@@ -85,13 +85,46 @@ export async function ensureReadyMadeCampaign(shopId: number): Promise<number> {
   return row.id;
 }
 
+/** Another campaign, in Draft, from settings the editor validated; its handle ("campaign-2", …) is its utm_campaign. */
+export async function createCampaign(shopId: number, input: unknown): Promise<SaveResult> {
+  const validation = validateCampaignSettings(input);
+  if (!validation.ok) return { ok: false, fieldErrors: validation.fieldErrors };
+  const templateIds = await templateIdsFor(shopId, validation.settings, null);
+  const count = await prisma.campaign.count({ where: { shopId } });
+  for (let n = count + 1; ; n++) {
+    const handle = `campaign-${n}`;
+    const created = await prisma.campaign.createManyAndReturn({
+      data: [{ shopId, handle, settings: validation.settings as Prisma.InputJsonValue, templateIds }],
+      skipDuplicates: true,
+    });
+    if (created[0]) return { ok: true, campaign: viewOf(created[0]) };
+  }
+}
+
 export async function listCampaigns(shopId: number): Promise<CampaignView[]> {
-  return (await prisma.campaign.findMany({ where: { shopId }, orderBy: { id: "asc" } })).map(viewOf);
+  return (await prisma.campaign.findMany({ where: { shopId, status: { not: "deleted" } }, orderBy: { id: "asc" } })).map(viewOf);
 }
 
 export async function getCampaign(shopId: number, campaignId: number): Promise<CampaignView | null> {
-  const row = await prisma.campaign.findFirst({ where: { id: campaignId, shopId } });
+  const row = await prisma.campaign.findFirst({ where: { id: campaignId, shopId, status: { not: "deleted" } } });
   return row ? viewOf(row) : null;
+}
+
+/**
+ * Deletes a campaign for the merchant: it is gone from their lists and sends nothing more (an
+ * e-mail already written is refused at the claim); its customers' enrollments exit, so their
+ * codes are deleted from Shopify by the next clean-up. The rows stay for the shop's results.
+ */
+export async function deleteCampaign(shopId: number, campaignId: number, now: Date = new Date()): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.campaign.updateMany({ where: { id: campaignId, shopId, status: { not: "deleted" } }, data: { status: "deleted" } });
+    if (count === 0) return false;
+    await tx.enrollment.updateMany({
+      where: { campaignId, shopId, status: "active" },
+      data: { status: "exited", exitReason: "campaign_deleted", endedAt: now, nextStep: null, nextStepDueAt: null },
+    });
+    return true;
+  });
 }
 
 export type SaveResult = { ok: true; campaign: CampaignView } | { ok: false; fieldErrors: FieldErrors } | { ok: false; notFound: true };

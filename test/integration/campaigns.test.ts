@@ -5,6 +5,8 @@ import { defaultCampaignSettings, type CampaignSettings } from "../../app/domain
 import {
   READY_MADE_HANDLE,
   changeCampaignStatus,
+  createCampaign,
+  deleteCampaign,
   ensureReadyMadeCampaign,
   getCampaign,
   listCampaigns,
@@ -84,6 +86,15 @@ describe("editing", () => {
     expect(await getCampaign(shopId, campaignId)).toEqual(before);
   });
 
+  it("creates more campaigns in Draft, each with its own handle, refusing invalid settings", async () => {
+    const first = await createCampaign(shopId, edited((settings) => (settings.name = "Lapsed VIPs")));
+    const second = await createCampaign(shopId, defaultCampaignSettings());
+    expect(first).toMatchObject({ ok: true, campaign: { handle: "campaign-2", status: "draft", settings: { name: "Lapsed VIPs" } } });
+    expect(second).toMatchObject({ ok: true, campaign: { handle: "campaign-3" } });
+    expect((await listCampaigns(shopId)).map((campaign) => campaign.handle)).toEqual([READY_MADE_HANDLE, "campaign-2", "campaign-3"]);
+    expect(await createCampaign(shopId, edited((settings) => (settings.steps = [])))).toEqual({ ok: false, fieldErrors: { steps: "A campaign needs at least one step" } });
+  });
+
   it("keeps shops apart: another shop's campaign is not found and not changed", async () => {
     const other = await readyShop();
     const before = await getCampaign(shopId, campaignId);
@@ -115,6 +126,19 @@ describe("status", () => {
 
     await prisma.shop.update({ where: { id: shopId }, data: { syncedAt: null } });
     expect((await problemsOf(shopId, campaign)).map((problem) => problem.message)).toContain("The customers and orders are still being read from Shopify");
+  });
+
+  it("deletes a campaign: gone from the lists, its customers exit, nothing more is sent", async () => {
+    await changeCampaignStatus(shopId, campaignId, "go_live");
+    await prisma.enrollment.create({ data: { shopId, campaignId, customerId: 1n, cycle: 1, holdout: false, enteredAt: new Date(), nextStep: 1, nextStepDueAt: new Date() } });
+    const other = await readyShop();
+    expect(await deleteCampaign(other, campaignId)).toBe(false);
+    expect(await deleteCampaign(shopId, campaignId)).toBe(true);
+    expect(await listCampaigns(shopId)).toEqual([]);
+    expect(await getCampaign(shopId, campaignId)).toBeNull();
+    expect(await changeCampaignStatus(shopId, campaignId, "resume")).toEqual({ ok: false, notFound: true });
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { campaignId } })).toMatchObject({ status: "exited", exitReason: "campaign_deleted", nextStep: null });
+    expect(await deleteCampaign(shopId, campaignId)).toBe(false);
   });
 
   it("warns, without blocking, when nobody qualifies today", async () => {
