@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
+import { exitEnrollments } from "./conversions.server";
 import { blockSendsOfCustomer } from "./email-sends.server";
 import { forgetCustomer } from "./live-sync.server";
 
@@ -50,11 +51,7 @@ export async function redactCustomer(shopId: number, customerId: number, orderId
     await client.query("BEGIN");
     await forgetCustomer(client, shopId, customerId);
     await blockSendsOfCustomer(client, shopId, customerId);
-    await client.query(
-      `UPDATE enrollments SET status = 'exited', exit_reason = 'redacted', ended_at = now(), next_step = NULL, next_step_due_at = NULL, updated_at = now()
-       WHERE shop_id = $1 AND customer_id = $2 AND status = 'active'`,
-      [shopId, customerId],
-    );
+    await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true, db: client });
     await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [shopId, customerId, orderIds]);
     await client.query("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId]);
     await client.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);

@@ -54,10 +54,10 @@ export async function exitEnrollments(
   shopId: number,
   customerIds: bigint[],
   reason: ExitReason | "redacted",
-  options: { includeHoldout: boolean },
+  options: { includeHoldout: boolean; db?: Pick<typeof pool, "query"> },
   now: Date = new Date(),
 ): Promise<number> {
-  const { rowCount } = await pool.query(
+  const { rowCount } = await (options.db ?? pool).query(
     `UPDATE enrollments SET status = 'exited', exit_reason = $3, ended_at = $4, next_step = NULL, next_step_due_at = NULL, updated_at = now()
      WHERE shop_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'active' AND ($5 OR NOT holdout)`,
     [shopId, customerIds.map(String), reason, now, options.includeHoldout],

@@ -1,4 +1,5 @@
 import { inTransaction, pool } from "../db.server";
+import { exitEnrollments } from "./conversions.server";
 import { linkKeyFrom, verifyLinkToken, type LinkKind, type LinkToken } from "../domain/link-tokens";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
@@ -68,11 +69,7 @@ export async function unsubscribe(raw: string, now: Date = new Date()): Promise<
        WHERE consent_updates.applied_at IS NOT NULL OR consent_updates.failed_at IS NOT NULL`,
       [shopId, String(customerId)],
     );
-    await client.query(
-      `UPDATE enrollments SET status = 'exited', exit_reason = 'unsubscribed', ended_at = $3, next_step = NULL, next_step_due_at = NULL, updated_at = now()
-       WHERE shop_id = $1 AND customer_id = $2 AND status = 'active' AND NOT holdout`,
-      [shopId, String(customerId), now],
-    );
+    await exitEnrollments(shopId, [customerId], "unsubscribed", { includeHoldout: false, db: client }, now);
   });
   // After the commit: if Redis is down, the maintenance sweep queues it from consent_updates.
   await enqueue("syncUnsubscribe", { shopId, customerId: String(customerId) }).catch((error: Error) =>
