@@ -5,6 +5,7 @@ import { mailTransport } from "../../app/email/mailer.server";
 import { changeCampaignStatus, ensureReadyMadeCampaign, saveCampaignSettings } from "../../app/models/campaigns.server";
 import { deleteEndedCodes } from "../../app/models/discount-codes.server";
 import { enrollEligible } from "../../app/models/enrollments.server";
+import { campaignResults } from "../../app/models/results.server";
 import { adminQuery } from "../../app/models/shopify-admin.server";
 import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
@@ -175,5 +176,28 @@ describe("a Live campaign", () => {
     expect(await prisma.discountCode.count({ where: { enrollment: { campaignId }, status: { not: "deleted" } } })).toBe(0);
     await eventually(async () => state.discounts.size === 0);
     expect(await deleteEndedCodes(adminQuery, { id: shopId, domain: SHOP })).toBe(0);
+  });
+
+  it("reports results that add up to the ledger: funnel, steps, conversions, revenue net of discounts", async () => {
+    const results = await campaignResults(shopId, campaignId);
+    const all = await enrollments();
+    expect(results).toMatchObject({
+      entered: all.length,
+      contacted: all.filter((row) => !row.holdout).length,
+      holdout: all.filter((row) => row.holdout).length,
+      active: 0,
+      conversions: { contacted: 1, holdout: 1 },
+    });
+    for (const step of [1, 2, 3]) {
+      expect(results.steps[step - 1]).toMatchObject({ step, sent: await prisma.emailSend.count({ where: { enrollment: { campaignId }, step, status: "sent" } }) });
+    }
+    // The one contacted conversion used its 10% code after step 2.
+    const converted = all.find((row) => row.status === "converted" && !row.holdout)!;
+    const order = await prisma.order.findUniqueOrThrow({ where: { shopId_id: { shopId, id: converted.conversionOrderId! } } });
+    expect(results.revenue).toBeCloseTo(Number(order.total) - Number(order.refunded), 2);
+    expect(results.discountCost).toBeCloseTo((Number(order.total) * 10) / 90, 2);
+    expect(results.steps[1]).toMatchObject({ conversions: 1 });
+    // A handful of customers: the lift is not claimed.
+    expect(results.lift).toMatchObject({ enoughData: false });
   });
 });

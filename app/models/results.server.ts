@@ -1,0 +1,115 @@
+import { pool } from "../db.server";
+import { computeLift, type Lift } from "../domain/lift";
+
+/**
+ * A campaign's results, in three aggregate queries over its enrollments (indexed by campaign):
+ * the funnel, each step's performance, revenue of the conversion orders (after refunds; a
+ * cancelled order counts nothing) with the discounts given, and the lift against the holdout.
+ */
+
+export interface StepResult {
+  step: number;
+  sent: number;
+  /** Approximate: mail privacy features load images without a reader. */
+  opened: number;
+  clicked: number;
+  unsubscribed: number;
+  /** Contacted customers whose conversion came after this step (their last one). */
+  conversions: number;
+  revenue: number;
+}
+
+export interface CampaignResults {
+  entered: number;
+  contacted: number;
+  holdout: number;
+  active: number;
+  completed: number;
+  exited: number;
+  conversions: { contacted: number; holdout: number };
+  /** Revenue of the contacted customers' conversion orders (last-click and code attribution). */
+  revenue: number;
+  /** What the codes used in those orders took off (percentage codes estimated from the paid total). */
+  discountCost: number;
+  steps: StepResult[];
+  lift: Lift;
+}
+
+export async function campaignResults(shopId: number, campaignId: number): Promise<CampaignResults> {
+  const [funnel, steps, money] = await Promise.all([
+    pool.query<Record<string, string>>(
+      `SELECT count(*) AS entered,
+              count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout,
+              count(*) FILTER (WHERE status = 'active') AS active, count(*) FILTER (WHERE status = 'completed') AS completed,
+              count(*) FILTER (WHERE status = 'exited') AS exited,
+              count(*) FILTER (WHERE status = 'converted' AND NOT holdout) AS contacted_conversions,
+              count(*) FILTER (WHERE status = 'converted' AND holdout) AS holdout_conversions
+       FROM enrollments WHERE shop_id = $1 AND campaign_id = $2`,
+      [shopId, campaignId],
+    ),
+    pool.query<{ step: number; sent: string; opened: string; clicked: string; unsubscribed: string }>(
+      `SELECT s.step, count(*) FILTER (WHERE s.status = 'sent') AS sent, count(s.opened_at) AS opened,
+              count(s.first_clicked_at) AS clicked, count(s.unsubscribed_at) AS unsubscribed
+       FROM enrollments e JOIN email_sends s ON s.enrollment_id = e.id
+       WHERE e.shop_id = $1 AND e.campaign_id = $2
+       GROUP BY s.step ORDER BY s.step`,
+      [shopId, campaignId],
+    ),
+    pool.query<{ holdout: boolean; step: number; conversions: string; revenue: string; discount: string }>(
+      `SELECT e.holdout, e.last_step_sent AS step, count(*) AS conversions,
+              coalesce(sum(CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END), 0) AS revenue,
+              coalesce(sum(CASE WHEN o.cancelled_at IS NOT NULL OR used.offer IS NULL THEN 0
+                                WHEN used.offer->>'kind' = 'percentage'
+                                  THEN o.total * (used.offer->>'value')::numeric / greatest(100 - (used.offer->>'value')::numeric, 1)
+                                WHEN used.offer->>'kind' = 'fixed_amount' THEN (used.offer->>'value')::numeric
+                                ELSE 0 END), 0) AS discount
+       FROM enrollments e
+       JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
+       LEFT JOIN LATERAL (
+         SELECT d.offer FROM discount_codes d, unnest(o.discount_codes) AS code(value)
+         WHERE d.enrollment_id = e.id AND upper(code.value) = d.code LIMIT 1
+       ) used ON true
+       WHERE e.shop_id = $1 AND e.campaign_id = $2 AND e.status = 'converted'
+       GROUP BY e.holdout, e.last_step_sent`,
+      [shopId, campaignId],
+    ),
+  ]);
+
+  const counts = funnel.rows[0]!;
+  const number = (key: string) => Number(counts[key] ?? 0);
+  const contactedMoney = money.rows.filter((row) => !row.holdout);
+  const holdoutMoney = money.rows.filter((row) => row.holdout);
+  const sum = (rows: { [key: string]: unknown }[], key: string) => rows.reduce((total, row) => total + Number(row[key]), 0);
+  const revenue = sum(contactedMoney, "revenue");
+  const discountCost = sum(contactedMoney, "discount");
+  const conversions = { contacted: number("contacted_conversions"), holdout: number("holdout_conversions") };
+
+  return {
+    entered: number("entered"),
+    contacted: number("contacted"),
+    holdout: number("holdout"),
+    active: number("active"),
+    completed: number("completed"),
+    exited: number("exited"),
+    conversions,
+    revenue,
+    discountCost,
+    steps: steps.rows.map((row) => {
+      const converted = contactedMoney.filter((money) => money.step === row.step);
+      return {
+        step: row.step,
+        sent: Number(row.sent),
+        opened: Number(row.opened),
+        clicked: Number(row.clicked),
+        unsubscribed: Number(row.unsubscribed),
+        conversions: sum(converted, "conversions"),
+        revenue: sum(converted, "revenue"),
+      };
+    }),
+    lift: computeLift(
+      { customers: number("contacted"), conversions: conversions.contacted, revenue },
+      { customers: number("holdout"), conversions: conversions.holdout, revenue: sum(holdoutMoney, "revenue") },
+      discountCost,
+    ),
+  };
+}
