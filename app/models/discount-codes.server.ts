@@ -16,7 +16,7 @@ import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** "WB-" and 16 characters carrying 80 bits from the operating system's CSPRNG. */
-export function generateCode(): string {
+function generateCode(): string {
   const bytes = randomBytes(10);
   let bits = 0n;
   for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
@@ -140,16 +140,15 @@ const BULK_DELETE = `#graphql
   }`;
 
 /** Shopify's discountCodeBulkDelete takes at most this many ids. */
-export const DELETE_BATCH = 250;
+const DELETE_BATCH = 250;
 
 /** Shops with created codes whose enrollment ended or whose validity passed. */
-export async function shopsWithEndedCodes(now: Date = new Date()): Promise<number[]> {
-  const rows = await prisma.$queryRaw<{ shop_id: number }[]>`
-    SELECT DISTINCT d.shop_id FROM discount_codes d
+export async function shopsWithEndedCodes(now: Date = new Date()): Promise<{ id: number; domain: string }[]> {
+  return prisma.$queryRaw<{ id: number; domain: string }[]>`
+    SELECT DISTINCT s.id, s.domain FROM discount_codes d
     JOIN enrollments e ON e.id = d.enrollment_id
     JOIN shops s ON s.id = d.shop_id AND s.uninstalled_at IS NULL
     WHERE d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= ${now})`;
-  return rows.map((row) => row.shop_id);
 }
 
 /**

@@ -92,15 +92,18 @@ interface SendRow {
   sequence_open: boolean;
 }
 
+/** A send of `s` that is no campaign's, or whose enrollment is still open in a Live campaign. */
+const SEQUENCE_OPEN = `(s.enrollment_id IS NULL OR EXISTS (
+    SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
+    WHERE e.id = s.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live'))`;
+
 const LOAD = `
   SELECT s.id, s.customer_id, s.template_id, s.campaign, s.step, s.offer, s.test_recipient, s.status, s.message_id, s.error,
          sh.domain AS shop_domain, sh.name AS shop_name, sh.primary_domain_url, sh.currency_code, sh.iana_timezone,
          sh.postal_address, sh.contact_email, sh.settings, sh.uninstalled_at,
          c.email, c.first_name, c.last_name, c.locale, c.email_marketing_state, c.suppressed_at, c.last_order_at,
          c.id IS NOT NULL AS customer_exists,
-         (s.enrollment_id IS NULL OR EXISTS (
-                   SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
-                   WHERE e.id = s.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live')) AS sequence_open
+         ${SEQUENCE_OPEN} AS sequence_open
   FROM email_sends s
   JOIN shops sh ON sh.id = s.shop_id
   LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
@@ -354,9 +357,7 @@ async function claimSends(shopId: number, ready: Ready[]): Promise<Set<bigint>> 
        AND (s.test_recipient IS NOT NULL OR EXISTS (
          SELECT 1 FROM customers c
          WHERE c.shop_id = $1 AND c.id = s.customer_id AND c.email_marketing_state = 'SUBSCRIBED' AND c.suppressed_at IS NULL))
-       AND (s.enrollment_id IS NULL OR EXISTS (
-         SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
-         WHERE e.id = s.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live'))
+       AND ${SEQUENCE_OPEN}
      RETURNING s.id`,
     values: [shopId, JSON.stringify(claims)],
   });

@@ -108,7 +108,7 @@ const recommendFor = (customer: string) => `
   LIMIT $3`;
 
 /** Many customers in one statement (one plan, one round trip): $2 is the array of their ids. */
-export const RECOMMEND_SQL = `
+const RECOMMEND_SQL = `
   SELECT customer.id AS customer_id, pick.*
   FROM unnest($2::bigint[]) AS customer(id)
   CROSS JOIN LATERAL (${recommendFor("customer.id")}) pick`;

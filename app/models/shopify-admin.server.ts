@@ -78,7 +78,7 @@ function recordBudget(shopDomain: string, body: ClientErrorBody): void {
  * Before a call: when the shop's bucket (as last reported, refilled since at its restore rate)
  * cannot pay for it, wait briefly, or throw ShopifyThrottledError so the job waits as a delayed job.
  */
-export async function awaitBudget(shopDomain: string, cost: number = DEFAULT_COST): Promise<void> {
+async function awaitBudget(shopDomain: string, cost: number = DEFAULT_COST): Promise<void> {
   const budget = budgets.get(shopDomain);
   if (!budget) return;
   const available = Math.min(budget.maximum, budget.available + ((Date.now() - budget.at) / 1000) * budget.restoreRate);

@@ -43,7 +43,3 @@ export async function suppressedAmong(shopId: number, emails: string[]): Promise
   });
   return new Set(rows.map((row) => byHash.get(row.email_hash.toString("hex"))!));
 }
-
-export async function isAddressSuppressed(shopId: number, email: string): Promise<boolean> {
-  return (await suppressedAmong(shopId, [email])).has(email);
-}

@@ -27,18 +27,10 @@ export async function benchCodes(): Promise<void> {
   const sink = await SmtpSink.start();
   sink.parse = false;
   const client = new pg.Client({ connectionString: databaseUrl(bench.database) });
-  let cleanUp: (() => Promise<void>) | undefined;
   try {
     await bench.setUp();
     const childEnv = { ...bench.appEnv, SMTP_URL: sink.url, SHOPIFY_ADMIN_API_ORIGIN: emulator.origin };
-    Object.assign(process.env, childEnv);
-    const appDatabase = await import("../../app/db.server");
-    const queues = await import("../../workers/queues");
-    cleanUp = async () => {
-      await queues.closeQueues();
-      await appDatabase.default.$disconnect();
-      await appDatabase.pool.end().catch(() => {});
-    };
+    await bench.useAppInProcess(childEnv);
     const { installApp } = await import("../support/shopify-emulator/install");
     const { defaultCampaignSettings } = await import("../../app/domain/campaign");
     const { ensureReadyMadeCampaign, saveCampaignSettings } = await import("../../app/models/campaigns.server");
@@ -95,7 +87,6 @@ export async function benchCodes(): Promise<void> {
     console.log(`  codes: ${(shortest / seconds).toFixed(2)}× the theoretical maximum rate (target ≥ 0.9×, zero lost)`);
   } finally {
     await client.end().catch(() => {});
-    await cleanUp?.();
     await emulator.close();
     await sink.close();
     await bench.tearDown();

@@ -63,20 +63,16 @@ export async function benchEmail(): Promise<void> {
   const sink = await SmtpSink.start();
   const client = new pg.Client({ connectionString: databaseUrl(bench.database) });
   const workDir = mkdtempSync(path.join(tmpdir(), "winback-bench-email-"));
-  let appDatabase: typeof import("../../app/db.server") | undefined;
-  let closeQueues: (() => Promise<void>) | undefined;
   try {
     await bench.setUp();
     const childEnv = { ...bench.appEnv, SMTP_URL: sink.url };
-    // The models used to set the store up read their configuration once, on import.
-    Object.assign(process.env, childEnv);
+    // The models used to set the store up, in this process, and the worker's child process.
+    await bench.useAppInProcess(childEnv);
     const { env } = await import("../../app/env.server");
-    appDatabase = await import("../../app/db.server");
     const { saveShopDetails } = await import("../../app/models/shop.server");
     const { saveEmailTemplate } = await import("../../app/models/email-templates.server");
     const { createSend } = await import("../../app/models/email-sends.server");
     const queues = await import("../../workers/queues");
-    closeQueues = queues.closeQueues;
     await client.connect();
 
     emulator.addShop({ seed: "bench-email", customers: Math.max(2_000, emails), shopName: "bench-email" });
@@ -161,9 +157,6 @@ export async function benchEmail(): Promise<void> {
     console.log(`  ${ratioLine("send pipeline", 1 / pipelineSeconds, 1 / baselineSeconds, "≥ 0.5×")}`);
   } finally {
     await client.end().catch(() => {});
-    await closeQueues?.();
-    await appDatabase?.default.$disconnect();
-    await appDatabase?.pool.end().catch(() => {});
     await emulator.close();
     await sink.close();
     rmSync(workDir, { recursive: true, force: true });

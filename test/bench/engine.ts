@@ -20,17 +20,10 @@ export async function benchEngine(): Promise<void> {
   const customers = Number(process.env.BENCH_ENROLL ?? 100_000);
   const bench = new BenchEnvironment();
   const client = new pg.Client({ connectionString: databaseUrl(bench.database) });
-  let cleanUp: (() => Promise<void>) | undefined;
   try {
     await bench.setUp();
-    Object.assign(process.env, bench.appEnv);
-    const appDatabase = await import("../../app/db.server");
+    await bench.useAppInProcess();
     const queues = await import("../../workers/queues");
-    cleanUp = async () => {
-      await queues.closeQueues();
-      await appDatabase.default.$disconnect();
-      await appDatabase.pool.end().catch(() => {});
-    };
     const { defaultCampaignSettings } = await import("../../app/domain/campaign");
     const { ensureReadyMadeCampaign, saveCampaignSettings } = await import("../../app/models/campaigns.server");
     const { enrollEligible } = await import("../../app/models/enrollments.server");
@@ -95,7 +88,6 @@ export async function benchEngine(): Promise<void> {
     console.log(`  ${ratioLine("enrollment", 1 / ours, 1 / baseline, "≥ 0.5×")}`);
   } finally {
     await client.end().catch(() => {});
-    await cleanUp?.();
     await bench.tearDown();
   }
 }

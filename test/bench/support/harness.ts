@@ -17,6 +17,7 @@ export class BenchEnvironment {
   /** The app is built here, never over ./build (inside the project: the bundle resolves node_modules upwards). */
   readonly buildDir = (mkdirSync(".cache", { recursive: true }), mkdtempSync(path.resolve(".cache", "bench-build-")));
   private readonly processes: ChildProcess[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
 
   get appEnv(): Record<string, string> {
     return {
@@ -66,7 +67,23 @@ export class BenchEnvironment {
     return url;
   }
 
+  /**
+   * Points the app's modules in this process at the bench's database and queues (they read the
+   * environment once, on import), and closes their connections at tearDown.
+   */
+  async useAppInProcess(extraEnv: Record<string, string> = {}): Promise<void> {
+    Object.assign(process.env, this.appEnv, extraEnv);
+    const database = await import("../../../app/db.server");
+    const queues = await import("../../../workers/queues");
+    this.closers.push(async () => {
+      await queues.closeQueues();
+      await database.default.$disconnect();
+      await database.pool.end().catch(() => {});
+    });
+  }
+
   async tearDown(): Promise<void> {
+    for (const close of this.closers) await close();
     for (const child of this.processes) {
       if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
     }
