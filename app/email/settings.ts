@@ -24,3 +24,19 @@ export function emailSettingsOf(settings: unknown): EmailSettings {
   const parsed = emailSettingsSchema.safeParse(stored ?? {});
   return parsed.success ? parsed.data : emailSettingsSchema.parse({});
 }
+
+/** What the editor edits of them: sender name and reply-to (empty: the defaults). */
+export const editableEmailSettingsSchema = z.object({
+  senderName: z
+    .string()
+    .trim()
+    .max(80, "Use at most 80 characters")
+    .optional()
+    .transform((value) => value || undefined),
+  replyTo: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(z.email("Enter an e-mail address like name@example.com").optional()),
+});

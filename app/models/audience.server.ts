@@ -1,6 +1,6 @@
 import { pool } from "../db.server";
 import { evaluateAudience, MIN_LAPSE_DAYS, type AudienceCandidate, type AudienceRules, type AudienceVerdict } from "../domain/audience";
-import { RFM_PRESETS, type ScoreRange } from "../domain/rfm";
+import { RFM_PRESETS, type RfmPreset, type ScoreRange } from "../domain/rfm";
 
 /**
  * The audience of a campaign as one SQL query over `customers` (app/domain/audience.ts states the
@@ -16,6 +16,20 @@ export interface AudienceRow extends AudienceCandidate {
 
 const COLUMNS = `c.id, c.email, c.first_name, c.last_name, c.email_marketing_state, c.orders_count, c.last_order_at,
   c.median_gap_days, c.r_score, c.f_score, c.m_score, c.shopify_rfm_group, c.last_checkout_at, c.suppressed_at, c.last_contacted_at`;
+
+/** The conditions on `c` (a customers row) of an RFM preset's score ranges; none for "all lapsed". */
+export function presetConditions(preset: RfmPreset, param: (value: unknown) => string): string[] {
+  const { r, f, m } = RFM_PRESETS[preset];
+  const range = (column: string, bounds: ScoreRange | undefined) => {
+    if (!bounds) return [];
+    return [
+      `${column} IS NOT NULL`,
+      ...(bounds.min !== undefined ? [`${column} >= ${param(bounds.min)}`] : []),
+      ...(bounds.max !== undefined ? [`${column} <= ${param(bounds.max)}`] : []),
+    ];
+  };
+  return [...range("c.r_score", r), ...range("c.f_score", f), ...range("c.m_score", m)];
+}
 
 /** The WHERE clause and its parameters ($1 is the shop, $2 "now"). */
 export function audienceFilter(shopId: number, rules: AudienceRules, now: Date): { where: string; params: unknown[] } {
@@ -42,16 +56,7 @@ export function audienceFilter(shopId: number, rules: AudienceRules, now: Date):
 
   const segment = rules.segment;
   if (segment.kind === "preset") {
-    const preset = RFM_PRESETS[segment.preset];
-    const range = (column: string, bounds: ScoreRange | undefined) => {
-      if (!bounds) return;
-      conditions.push(`${column} IS NOT NULL`);
-      if (bounds.min !== undefined) conditions.push(`${column} >= ${param(bounds.min)}`);
-      if (bounds.max !== undefined) conditions.push(`${column} <= ${param(bounds.max)}`);
-    };
-    range("c.r_score", preset.r);
-    range("c.f_score", preset.f);
-    range("c.m_score", preset.m);
+    conditions.push(...presetConditions(segment.preset, param));
   } else {
     conditions.push(`c.shopify_rfm_group = ANY(${param(segment.groups)}::text[])`);
   }

@@ -14,6 +14,7 @@ import {
   type StatusChange,
 } from "../domain/campaign";
 import { missingAddressParts, postalAddressSchema } from "../domain/shop-details";
+import { editableEmailSettingsSchema } from "../email/settings";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { countEligible } from "./audience.server";
@@ -143,8 +144,12 @@ export async function saveCampaignSettings(shopId: number, campaignId: number, i
   return { ok: true, campaign: viewOf(row) };
 }
 
-/** The campaign's "needs attention" list, from its settings and the shop's state now. */
-export async function problemsOf(shopId: number, campaign: CampaignView, now: Date = new Date()): Promise<CampaignProblem[]> {
+/**
+ * The campaign's "needs attention" list, from its settings and the shop's state now. Counting who
+ * qualifies today reads the whole audience; `countAudience: false` leaves that warning out (the
+ * dashboard, which must answer fast at any store size).
+ */
+export async function problemsOf(shopId: number, campaign: CampaignView, now: Date = new Date(), { countAudience = true } = {}): Promise<CampaignProblem[]> {
   const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { postalAddress: true, syncedAt: true } });
   const validation = validateCampaignSettings(campaign.settings);
   return campaignProblems({
@@ -152,7 +157,7 @@ export async function problemsOf(shopId: number, campaign: CampaignView, now: Da
     missingAddressParts: missingAddressParts(postalAddressSchema.nullable().catch(null).parse(shop.postalAddress)),
     senderConfigured: Boolean(env.EMAIL_FROM_ADDRESS),
     historySynced: shop.syncedAt !== null,
-    eligibleToday: shop.syncedAt !== null ? await countEligible(shopId, campaign.settings.audience, now) : null,
+    eligibleToday: countAudience && shop.syncedAt !== null ? await countEligible(shopId, campaign.settings.audience, now) : null,
   });
 }
 
@@ -178,4 +183,26 @@ export async function changeCampaignStatus(shopId: number, campaignId: number, c
     );
   }
   return { ok: true, campaign: (await getCampaign(shopId, campaignId))! };
+}
+
+/**
+ * The editor's save: the campaign's settings and the shop's sender settings, both validated
+ * first; nothing is written unless every field is valid (errors keyed "email.senderName", …).
+ */
+export async function saveFromEditor(shopId: number, campaignId: number, input: { settings: unknown; email: unknown }): Promise<SaveResult> {
+  const email = editableEmailSettingsSchema.safeParse(input.email ?? {});
+  const emailErrors: FieldErrors = {};
+  if (!email.success) for (const issue of email.error.issues) emailErrors[`email.${issue.path.join(".")}`] ??= issue.message;
+  const settings = validateCampaignSettings(input.settings);
+  if (!settings.ok || !email.success) return { ok: false, fieldErrors: { ...(settings.ok ? {} : settings.fieldErrors), ...emailErrors } };
+  const saved = await saveCampaignSettings(shopId, campaignId, settings.settings);
+  if (saved.ok) await saveShopEmailSettings(shopId, email.data);
+  return saved;
+}
+
+async function saveShopEmailSettings(shopId: number, edited: { senderName?: string; replyTo?: string }): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE shops SET settings = jsonb_set(settings, '{email}',
+      (coalesce(settings->'email', '{}'::jsonb) - 'senderName' - 'replyTo') || ${JSON.stringify(edited)}::jsonb), updated_at = now()
+    WHERE id = ${shopId}`;
 }

@@ -16,7 +16,7 @@ import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** "WB-" and 16 characters carrying 80 bits from the operating system's CSPRNG. */
-function generateCode(): string {
+export function generateCode(): string {
   const bytes = randomBytes(10);
   let bits = 0n;
   for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);

@@ -3,7 +3,7 @@ import prisma, { pool } from "../db.server";
 import { createLinkToken, linkKeyFrom, type LinkKind } from "../domain/link-tokens";
 import { sendBlocker, type SendFacts } from "../domain/send-checks";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema } from "../domain/shop-details";
-import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct } from "../email/render";
+import { emailOfferSchema, renderEmail, type EmailOffer, type EmailProduct, type EmailShop } from "../email/render";
 import type { CompiledContent } from "../email/template";
 import { emailSettingsOf } from "../email/settings";
 import { DeliveryError, withoutAddresses, type MailTransport, type OutgoingMail } from "../email/transport.server";
@@ -60,6 +60,35 @@ export type DeliveryOutcome =
 
 const linkKey = linkKeyFrom(env.SHOPIFY_API_SECRET);
 
+/** The shop columns an e-mail needs, as `shops` rows hold them. */
+export interface EmailShopRow {
+  shop_domain: string;
+  shop_name: string | null;
+  primary_domain_url: string | null;
+  currency_code: string | null;
+  iana_timezone: string | null;
+  postal_address: unknown;
+  settings: unknown;
+}
+
+export const EMAIL_SHOP_COLUMNS = `sh.domain AS shop_domain, sh.name AS shop_name, sh.primary_domain_url, sh.currency_code, sh.iana_timezone,
+         sh.postal_address, sh.settings`;
+
+/** The shop as its e-mails show it (an incomplete postal address prints as far as it goes; sends are blocked before that). */
+export function emailShopOf(row: EmailShopRow): EmailShop {
+  const settings = emailSettingsOf(row.settings);
+  const address = postalAddressSchema.nullable().safeParse(row.postal_address ?? null);
+  return {
+    name: row.shop_name ?? row.shop_domain,
+    url: (row.primary_domain_url ?? `https://${row.shop_domain}`).replace(/\/$/, ""),
+    currencyCode: row.currency_code ?? "USD",
+    timezone: row.iana_timezone ?? "UTC",
+    postalAddress: address.success && address.data ? formatPostalAddress(address.data) : "",
+    logoUrl: settings.logoUrl ?? null,
+    accentColor: settings.accentColor,
+  };
+}
+
 interface SendRow {
   id: string;
   customer_id: string;
@@ -99,8 +128,7 @@ const SEQUENCE_OPEN = `(s.enrollment_id IS NULL OR EXISTS (
 
 const LOAD = `
   SELECT s.id, s.customer_id, s.template_id, s.campaign, s.step, s.offer, s.test_recipient, s.status, s.message_id, s.error,
-         sh.domain AS shop_domain, sh.name AS shop_name, sh.primary_domain_url, sh.currency_code, sh.iana_timezone,
-         sh.postal_address, sh.contact_email, sh.settings, sh.uninstalled_at,
+         ${EMAIL_SHOP_COLUMNS}, sh.contact_email, sh.uninstalled_at,
          c.email, c.first_name, c.last_name, c.locale, c.email_marketing_state, c.suppressed_at, c.last_order_at,
          c.id IS NOT NULL AS customer_exists,
          ${SEQUENCE_OPEN} AS sequence_open
@@ -147,7 +175,7 @@ export function unsubscribeUrl(shopId: number, sendId: bigint, customerId: bigin
   return linkUrl("u", "u", { shopId, sendId, customerId }, at);
 }
 
-const toEmailProduct = (product: { title: string; handle: string; imageUrl: string | null; price: string }): EmailProduct => ({
+export const toEmailProduct = (product: { title: string; handle: string; imageUrl: string | null; price: string }): EmailProduct => ({
   title: product.title,
   handle: product.handle,
   imageUrl: product.imageUrl,
@@ -307,20 +335,13 @@ export async function deliverSends(
 function prepareMail(shopId: number, candidate: Candidate, products: Recommendation[], lastOrder: Omit<Recommendation, "reason">[], now: Date): Ready {
   const { row, sendId, customerId, test, compiled, offer } = candidate;
   const settings = emailSettingsOf(row.settings);
-  const shopName = row.shop_name ?? row.shop_domain;
+  const shop = emailShopOf(row);
+  const shopName = shop.name;
   const token = { shopId, sendId, customerId };
   const unsubscribe = unsubscribeUrl(shopId, sendId, customerId, now);
   const rendered = renderEmail({
     compiled,
-    shop: {
-      name: shopName,
-      url: (row.primary_domain_url ?? `https://${row.shop_domain}`).replace(/\/$/, ""),
-      currencyCode: row.currency_code ?? "USD",
-      timezone: row.iana_timezone ?? "UTC",
-      postalAddress: formatPostalAddress(postalAddressSchema.parse(row.postal_address)),
-      logoUrl: settings.logoUrl ?? null,
-      accentColor: settings.accentColor,
-    },
+    shop,
     customer: { firstName: row.first_name, lastName: row.last_name, locale: row.locale, lastOrderAt: row.last_order_at },
     offer,
     products: products.map(toEmailProduct),

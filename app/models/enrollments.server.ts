@@ -23,18 +23,19 @@ export interface EnrollmentRun {
   holdout: number;
 }
 
-export async function enrollEligible(shopId: number, campaignId: number, settings: CampaignSettings, now: Date = new Date()): Promise<EnrollmentRun> {
+/**
+ * The customers who would enter now, as SQL: `eligible` (id, cycle, the customer's usual order
+ * value) and `drawn` (with the holdout draw). Shared by the enrollment and the pre-launch check,
+ * so the check shows exactly who going Live will enter.
+ */
+function entrantsQuery(shopId: number, campaignId: number, settings: CampaignSettings, now: Date) {
   const { where, params } = audienceFilter(shopId, settings.audience, now);
   const param = (value: unknown) => `$${params.push(value)}`;
   const campaign = param(campaignId);
   const cooldownSeconds = param(settings.audience.cooldownDays * 86400);
   const holdoutBasisPoints = param(settings.holdoutPercent * 100);
-  const firstDelaySeconds = param(settings.steps[0]!.delayHours * 3600);
-  const secondsPerSend = param(3600 / settings.rampPerHour);
-
-  const { rows } = await pool.query<{ contacted: string; holdout: string }>(
-    `WITH eligible AS (
-       SELECT c.id,
+  const ctes = `eligible AS (
+       SELECT c.id, c.total_spent / greatest(c.orders_count, 1) AS usual_order,
               coalesce((SELECT max(p.cycle) FROM enrollments p WHERE p.campaign_id = ${campaign} AND p.customer_id = c.id), 0) + 1 AS cycle
        FROM customers c
        WHERE ${where}
@@ -43,14 +44,23 @@ export async function enrollEligible(shopId: number, campaignId: number, setting
            WHERE e.campaign_id = ${campaign} AND e.customer_id = c.id
              AND (e.status = 'active' OR e.ended_at > $2::timestamptz - make_interval(secs => ${cooldownSeconds}::float8)))
      ), drawn AS (
-       SELECT id, cycle,
+       SELECT id, cycle, usual_order,
               abs(hashtextextended(${campaign}::text || ':' || id::text || ':' || cycle::text, 0)) % 10000 < ${holdoutBasisPoints} AS holdout
        FROM eligible
-     ), waiting AS (
-       -- Contacted customers whose first e-mail is still ahead: the ramp continues after them.
-       SELECT count(*) AS n FROM enrollments
-       WHERE campaign_id = ${campaign} AND status = 'active' AND NOT holdout AND next_step = 1 AND next_step_due_at > $2::timestamptz
-     ), scheduled AS (
+     )`;
+  // Contacted customers whose first e-mail is still ahead: the ramp continues after them.
+  const waiting = `SELECT count(*) AS n FROM enrollments
+       WHERE campaign_id = ${campaign} AND status = 'active' AND NOT holdout AND next_step = 1 AND next_step_due_at > $2::timestamptz`;
+  return { ctes, params, param, campaign, waiting };
+}
+
+export async function enrollEligible(shopId: number, campaignId: number, settings: CampaignSettings, now: Date = new Date()): Promise<EnrollmentRun> {
+  const { ctes, params, param, campaign, waiting } = entrantsQuery(shopId, campaignId, settings, now);
+  const firstDelaySeconds = param(settings.steps[0]!.delayHours * 3600);
+  const secondsPerSend = param(3600 / settings.rampPerHour);
+
+  const { rows } = await pool.query<{ contacted: string; holdout: string }>(
+    `WITH ${ctes}, waiting AS (${waiting}), scheduled AS (
        SELECT id, cycle, holdout, row_number() OVER (PARTITION BY holdout ORDER BY id) - 1 AS position FROM drawn
      ), inserted AS (
        INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, entered_at, next_step, next_step_due_at, updated_at)
@@ -67,4 +77,37 @@ export async function enrollEligible(shopId: number, campaignId: number, setting
     params,
   );
   return { contacted: Number(rows[0]!.contacted), holdout: Number(rows[0]!.holdout) };
+}
+
+export interface EntrantsForecast extends EnrollmentRun {
+  /** Contacted customers whose first e-mail is already scheduled (the ramp continues after them). */
+  waiting: number;
+  /**
+   * What the codes could take off if every contacted customer used the biggest one on an order of
+   * their usual size (at least the minimum subtotal). Free shipping is not counted (its cost is
+   * the carrier's rate, unknown here); the margin floor could only lower it.
+   */
+  worstCaseDiscount: number;
+}
+
+/** Who going Live (or the next hourly run) would enter now, without entering anyone. */
+export async function forecastEntrants(shopId: number, campaignId: number, settings: CampaignSettings, now: Date = new Date()): Promise<EntrantsForecast> {
+  const { ctes, params, param, waiting } = entrantsQuery(shopId, campaignId, settings, now);
+  const offers = settings.steps.flatMap((step) => (step.offer.use === "new" ? [step.offer.offer] : []));
+  const discountOf = offers.map((offer) => {
+    if (offer.kind === "fixed_amount") return `${param(offer.value)}::numeric`;
+    if (offer.kind === "free_shipping") return "0::numeric";
+    return `greatest(d.usual_order, ${param(offer.minimumSubtotal ?? 0)}::numeric) * ${param(offer.value / 100)}::numeric`;
+  });
+  const worstCase = discountOf.length === 0 ? "0" : discountOf.length === 1 ? discountOf[0] : `greatest(${discountOf.join(", ")})`;
+  const { rows } = await pool.query<{ contacted: string; holdout: string; worst_case: string; waiting: string }>(
+    `WITH ${ctes}
+     SELECT count(*) FILTER (WHERE NOT d.holdout) AS contacted, count(*) FILTER (WHERE d.holdout) AS holdout,
+            coalesce(sum(${worstCase}) FILTER (WHERE NOT d.holdout), 0) AS worst_case,
+            (${waiting}) AS waiting
+     FROM drawn d`,
+    params,
+  );
+  const row = rows[0]!;
+  return { contacted: Number(row.contacted), holdout: Number(row.holdout), waiting: Number(row.waiting), worstCaseDiscount: Number(row.worst_case) };
 }

@@ -113,3 +113,69 @@ export async function campaignResults(shopId: number, campaignId: number): Promi
     ),
   };
 }
+
+/** Conversion revenue of contacted customers per day in the shop's timezone (days without any are left out). */
+export async function revenueByDay(shopId: number, campaignId: number, timezone: string): Promise<{ day: string; conversions: number; revenue: number }[]> {
+  const { rows } = await pool.query<{ day: string; conversions: string; revenue: string }>(
+    `SELECT to_char(e.converted_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, count(*) AS conversions,
+            coalesce(sum(CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END), 0) AS revenue
+     FROM enrollments e JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
+     WHERE e.shop_id = $1 AND e.campaign_id = $2 AND e.status = 'converted' AND NOT e.holdout
+     GROUP BY 1 ORDER BY 1`,
+    [shopId, campaignId, timezone],
+  );
+  return rows.map((row) => ({ day: row.day, conversions: Number(row.conversions), revenue: Number(row.revenue) }));
+}
+
+export interface EnrollmentListRow {
+  id: string;
+  customerId: string;
+  name: string;
+  email: string | null;
+  holdout: boolean;
+  status: string;
+  exitReason: string | null;
+  enteredAt: string;
+  lastStepSent: number;
+  convertedAt: string | null;
+  revenue: number | null;
+}
+
+export const PAGE_SIZE = 25;
+
+/** A page of the campaign's customers, newest entry first, optionally those whose name or e-mail contains `search`. */
+export async function campaignCustomers(
+  shopId: number,
+  campaignId: number,
+  { search = "", page = 1 }: { search?: string; page?: number },
+): Promise<{ rows: EnrollmentListRow[]; hasNext: boolean }> {
+  const term = search.trim();
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await pool.query<Record<string, unknown>>(
+    `SELECT e.id, e.customer_id, c.id IS NOT NULL AS customer_exists, c.first_name, c.last_name, c.email, e.holdout, e.status, e.exit_reason, e.entered_at, e.last_step_sent,
+            e.converted_at, CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END AS revenue
+     FROM enrollments e
+     LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
+     LEFT JOIN orders o ON e.status = 'converted' AND o.shop_id = e.shop_id AND o.id = e.conversion_order_id
+     WHERE e.shop_id = $1 AND e.campaign_id = $2
+       AND ($3 = '' OR c.email ILIKE $4 OR c.first_name ILIKE $4 OR c.last_name ILIKE $4 OR (c.first_name || ' ' || c.last_name) ILIKE $4)
+     ORDER BY e.id DESC LIMIT $5 OFFSET $6`,
+    [shopId, campaignId, term, pattern, PAGE_SIZE + 1, (Math.max(1, page) - 1) * PAGE_SIZE],
+  );
+  return {
+    hasNext: rows.length > PAGE_SIZE,
+    rows: rows.slice(0, PAGE_SIZE).map((row) => ({
+      id: String(row.id),
+      customerId: String(row.customer_id),
+      name: [row.first_name, row.last_name].filter(Boolean).join(" ") || (row.customer_exists ? "(no name)" : "(erased)"),
+      email: (row.email as string | null) ?? null,
+      holdout: row.holdout as boolean,
+      status: row.status as string,
+      exitReason: row.exit_reason as string | null,
+      enteredAt: (row.entered_at as Date).toISOString(),
+      lastStepSent: Number(row.last_step_sent),
+      convertedAt: row.converted_at ? (row.converted_at as Date).toISOString() : null,
+      revenue: row.revenue === null ? null : Number(row.revenue),
+    })),
+  };
+}

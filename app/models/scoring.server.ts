@@ -1,5 +1,6 @@
 import { pool } from "../db.server";
 import { MIN_BUYERS_FOR_SCORES } from "../domain/rfm";
+import { refreshAudienceSummary } from "./audience-summary.server";
 
 /**
  * R/F/M scores for every customer of a shop in one statement (app/domain/rfm.ts has the rule):
@@ -31,6 +32,7 @@ const SCORE = `
 export async function scoreShop(shopId: number): Promise<{ changed: number }> {
   const result = await pool.query(SCORE, [shopId, MIN_BUYERS_FOR_SCORES]);
   await pool.query("UPDATE shops SET scored_at = now() WHERE id = $1", [shopId]);
+  await refreshAudienceSummary(shopId);
   return { changed: result.rowCount ?? 0 };
 }
 

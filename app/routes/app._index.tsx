@@ -1,16 +1,32 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { getShopOverview, resyncShop } from "../models/shop.server";
+import { Form, Link, redirect, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
+import { Fact } from "../components/Fact";
+import { formatCount, formatDateTime, formatMoney, formatPoints } from "../components/format";
+import { createCampaign, listCampaigns } from "../models/campaigns.server";
+import { getDashboard } from "../models/dashboard.server";
+import { resyncShop } from "../models/shop.server";
+import { defaultCampaignSettings } from "../domain/campaign";
 import { authenticate } from "../shopify.server";
+import { requireShopId } from "../utils/route-guards.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return { overview: await getShopOverview(session.shop) };
+  const dashboard = await getDashboard(session.shop);
+  return { ...dashboard, overview: dashboard.overview };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  const intent = (await request.formData()).get("intent");
+  if (intent === "create_campaign") {
+    const shopId = await requireShopId(session.shop);
+    const count = (await listCampaigns(shopId)).length;
+    const created = await createCampaign(shopId, { ...defaultCampaignSettings(), name: `Win-Back ${count + 1}` });
+    if (!created.ok) throw new Error("the default settings failed validation");
+    return redirect(`/app/campaigns/${created.campaign.id}`);
+  }
   return { resyncStarted: await resyncShop(session.shop) };
 };
 
@@ -23,9 +39,11 @@ const SYNC_STATES: Record<string, { label: string; tone: "success" | "info" | "a
 };
 
 export default function Home() {
-  const { overview } = useLoaderData<typeof loader>();
+  const { overview, audience, campaigns, totals } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const submitting = useNavigation().state === "submitting";
+  const navigation = useNavigation();
+  const submitting = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
+  const currency = overview.currencyCode ?? "USD";
   const timezone = overview.ianaTimezone ?? "UTC";
   const sync = overview.sync;
   const syncState = SYNC_STATES[sync.state] ?? { label: sync.state, tone: undefined };
@@ -49,6 +67,100 @@ export default function Home() {
             </Banner>
           </Layout.Section>
         ) : null}
+
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  Campaigns
+                </Text>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="create_campaign" />
+                  <Button submit loading={submitting("create_campaign")}>
+                    Create campaign
+                  </Button>
+                </Form>
+              </InlineStack>
+              <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+                <Fact label="Customers entered" value={formatCount(totals.entered)} />
+                <Fact label="Conversions (contacted)" value={formatCount(totals.conversions)} />
+                <Fact label="Revenue from conversions" value={formatMoney(totals.revenue, currency)} />
+              </InlineGrid>
+              {campaigns.map((campaign) => (
+                <Card key={campaign.id} background="bg-surface-secondary">
+                  <BlockStack gap="200">
+                    <InlineStack align="space-between" blockAlign="center" gap="200">
+                      <InlineStack gap="200" blockAlign="center">
+                        <Text as="h3" variant="headingSm">
+                          {campaign.name}
+                        </Text>
+                        <CampaignStatusBadge status={campaign.status} />
+                      </InlineStack>
+                      <InlineStack gap="200">
+                        <Link to={`/app/campaigns/${campaign.id}`}>Edit</Link>
+                        <Link to={`/app/campaigns/${campaign.id}/results`}>Results</Link>
+                      </InlineStack>
+                    </InlineStack>
+                    {campaign.attention ? (
+                      <Text as="p" tone={campaign.status === "live" ? "critical" : "subdued"}>
+                        {campaign.attention}
+                      </Text>
+                    ) : null}
+                    <InlineGrid columns={{ xs: 2, sm: 4 }} gap="200">
+                      <Fact label="Entered" value={formatCount(campaign.entered)} />
+                      <Fact label="Conversions" value={formatCount(campaign.conversions)} />
+                      <Fact label="Revenue" value={formatMoney(campaign.revenue, currency)} />
+                      <Fact
+                        label="Lift against holdout"
+                        value={
+                          campaign.liftPoints === null
+                            ? "Not enough data yet"
+                            : `${formatPoints(campaign.liftPoints)}${campaign.liftSignificant ? "" : " (not yet certain)"}`
+                        }
+                      />
+                    </InlineGrid>
+                  </BlockStack>
+                </Card>
+              ))}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Today's audience
+              </Text>
+              {audience === null ? (
+                <Text as="p" tone="subdued">
+                  Counted once your customers and orders are read from Shopify.
+                </Text>
+              ) : (
+                <>
+                  <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+                    <Fact label={`Lapsed (no order for ${audience.lapsedDays}+ days)`} value={`${formatCount(audience.lapsed)} of ${formatCount(audience.buyers)} buyers`} />
+                    <Fact label="Of them subscribed to e-mail" value={formatCount(audience.subscribed)} />
+                    <Fact label="Counted" value={formatDateTime(audience.takenAt, timezone)} />
+                  </InlineGrid>
+                  <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "numeric"]}
+                      headings={["Our RFM segment", "Lapsed", "Subscribed"]}
+                      rows={audience.bySegment.map((row) => [row.label, formatCount(row.customers), formatCount(row.subscribed)])}
+                    />
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "numeric"]}
+                      headings={["Shopify RFM group", "Lapsed", "Subscribed"]}
+                      rows={audience.byShopifyGroup.map((row) => [shopifyGroupLabel(row.group), formatCount(row.customers), formatCount(row.subscribed)])}
+                    />
+                  </InlineGrid>
+                </>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
 
         <Layout.Section>
           <Card>
@@ -84,7 +196,8 @@ export default function Home() {
                   <Badge tone={syncState.tone}>{syncState.label + (sync.state === "running" && sync.phase ? ` ${sync.phase}` : "")}</Badge>
                 </InlineStack>
                 <Form method="post">
-                  <Button submit disabled={sync.state === "running" || sync.state === "requested"} loading={submitting}>
+                  <input type="hidden" name="intent" value="resync" />
+                  <Button submit disabled={sync.state === "running" || sync.state === "requested"} loading={submitting("resync")}>
                     Read again from Shopify
                   </Button>
                 </Form>
@@ -142,18 +255,8 @@ export default function Home() {
   );
 }
 
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="050">
-      <Text as="span" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      <Text as="span">{value}</Text>
-    </BlockStack>
-  );
-}
-
-// Fixed locale and the shop's timezone, so the server render and the browser agree.
-function formatDateTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
+function shopifyGroupLabel(group: string | null): string {
+  if (group === null) return "No group from Shopify";
+  const words = group.toLowerCase().replaceAll("_", " ");
+  return words[0]!.toUpperCase() + words.slice(1);
 }

@@ -1,0 +1,35 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { offerOfStep, offerSchema, type CampaignSettings } from "../domain/campaign";
+import { mailTransport } from "../email/mailer.server";
+import { previewEmail, sendTestEmail } from "../models/email-preview.server";
+import { authenticate } from "../shopify.server";
+import { requireCampaign } from "../utils/route-guards.server";
+
+/**
+ * The editor's preview and test send (a resource route: JSON in, JSON out). The steps come as
+ * the editor has them, saved or not; the offer a step carries is resolved as the engine does.
+ */
+
+const requestSchema = z.object({
+  intent: z.enum(["preview", "test"]),
+  steps: z.array(z.object({ offer: z.unknown(), content: z.unknown() }).loose()).min(1).max(3),
+  stepIndex: z.number().int().min(0).max(2),
+  customerId: z.string().regex(/^\d+$/).nullable(),
+});
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const { shopId, campaign } = await requireCampaign(session.shop, params.id);
+  const parsed = requestSchema.safeParse(await request.json().catch(() => null));
+  if (!parsed.success || parsed.data.stepIndex >= parsed.data.steps.length) {
+    return Response.json({ ok: false, reason: "The preview request is malformed" }, { status: 400 });
+  }
+  const { intent, steps, stepIndex, customerId } = parsed.data;
+  const resolved = offerOfStep({ steps } as unknown as CampaignSettings, stepIndex);
+  const offer = resolved ? offerSchema.safeParse(resolved.offer) : null;
+  if (offer && !offer.success) return Response.json({ ok: false, reason: `Fix step ${resolved!.fromStep + 1}'s offer to preview it` });
+  const input = { content: steps[stepIndex]!.content, offer: offer?.data ?? null, customerId: customerId === null ? null : BigInt(customerId) };
+  if (intent === "preview") return Response.json(await previewEmail(shopId, input));
+  return Response.json(await sendTestEmail(shopId, { ...input, campaign: campaign.handle, step: stepIndex + 1 }, mailTransport()));
+};

@@ -1,0 +1,336 @@
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import prisma, { pool } from "../../app/db.server";
+import { defaultCampaignSettings, type CampaignSettings } from "../../app/domain/campaign";
+import { env } from "../../app/env.server";
+import { closeMailTransport } from "../../app/email/mailer.server";
+import { refreshAudienceSummary } from "../../app/models/audience-summary.server";
+import { ensureReadyMadeCampaign, getCampaign } from "../../app/models/campaigns.server";
+import { sessionStorage } from "../../app/shopify.server";
+import { callRoute } from "../support/app-routes";
+import { adminBearerRequest, offlineSession, shopDomain } from "../support/shopify";
+
+// The merchant's pages through their loaders and actions, as App Bridge calls them (a session
+// token per request), against the real database and a real SMTP server for the test send.
+const { sink } = await vi.hoisted(async () => {
+  const { SmtpSink } = await import("../support/smtp-sink");
+  const smtp = await SmtpSink.start();
+  process.env.SMTP_URL = smtp.url;
+  return { sink: smtp };
+});
+
+afterAll(async () => {
+  closeMailTransport();
+  await sink.close();
+});
+
+const ADDRESS = { address1: "1 Calle Mayor", city: "Madrid", zip: "28013", country: "Spain", countryCodeV2: "ES" };
+
+async function installShop(name: string, options: { address?: boolean } = {}): Promise<{ shopId: number; campaignId: number }> {
+  await sessionStorage.storeSession(offlineSession(shopDomain(name), env.SCOPES));
+  const shop = await prisma.shop.create({
+    data: {
+      domain: shopDomain(name),
+      name: `Shop ${name}`,
+      contactEmail: `owner@${name}.example`,
+      currencyCode: "EUR",
+      ianaTimezone: "Europe/Madrid",
+      detailsSyncedAt: new Date(),
+      postalAddress: options.address === false ? undefined : ADDRESS,
+      syncState: "completed",
+      syncedAt: new Date(),
+    },
+  });
+  return { shopId: shop.id, campaignId: await ensureReadyMadeCampaign(shop.id) };
+}
+
+/** Lapsed subscribed customers 1..n, with scores (every fifth one "can't lose"), and one recent buyer. */
+async function addCustomers(shopId: number, n: number): Promise<void> {
+  await pool.query(
+    `INSERT INTO customers (shop_id, id, email, first_name, last_name, email_marketing_state, orders_count, total_spent, last_order_at, order_hours,
+                            r_score, f_score, m_score, shopify_rfm_group)
+     SELECT $1::int, i, 'customer' || i || '@example.com', 'Name' || i, 'Family', 'SUBSCRIBED', 5, 400, now() - make_interval(days => 100 + i), '{}'::int[],
+            CASE WHEN i % 5 = 0 THEN 1 ELSE 3 END, CASE WHEN i % 5 = 0 THEN 5 ELSE 2 END, CASE WHEN i % 5 = 0 THEN 5 ELSE 2 END,
+            CASE WHEN i % 2 = 0 THEN 'AT_RISK' ELSE 'DORMANT' END
+     FROM generate_series(1, $2) AS i
+     UNION ALL
+     SELECT $1::int, 100000, 'recent@example.com', 'Rita', 'Recent', 'SUBSCRIBED', 1, 50, now() - interval '3 days', '{}'::int[], 5, 1, 1, 'NEW'`,
+    [shopId, n],
+  );
+}
+
+const get = async (shop: string, path: string, route: string, params: Record<string, string> = {}) =>
+  callRoute(route, await adminBearerRequest(shop, path), params);
+const post = async (shop: string, path: string, route: string, body: unknown, params: Record<string, string> = {}) =>
+  callRoute(
+    route,
+    await adminBearerRequest(shop, path, undefined, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+    params,
+  );
+const postForm = async (shop: string, path: string, route: string, form: Record<string, string>, params: Record<string, string> = {}) =>
+  callRoute(route, await adminBearerRequest(shop, path, undefined, { method: "POST", body: new URLSearchParams(form) }), params);
+
+const EDITOR = "/app/campaigns/$id";
+const CHECK = "/app/campaigns/$id_/check";
+
+function edited(change: (settings: CampaignSettings) => void): CampaignSettings {
+  const settings = structuredClone(defaultCampaignSettings());
+  change(settings);
+  return settings;
+}
+
+beforeEach(async () => {
+  await prisma.session.deleteMany();
+  await prisma.shop.deleteMany();
+  sink.received.length = 0;
+});
+
+describe("dashboard", () => {
+  it("shows today's lapsed audience by segment and Shopify group, and each campaign with what needs attention", async () => {
+    const { shopId } = await installShop("alpha");
+    await addCustomers(shopId, 20);
+    await pool.query("UPDATE customers SET email_marketing_state = 'UNSUBSCRIBED' WHERE shop_id = $1 AND id IN (1, 2)", [shopId]);
+    await refreshAudienceSummary(shopId);
+
+    const response = await get("alpha", "/app", "/app._index");
+    expect(response.status).toBe(200);
+    const dashboard = await response.json();
+    expect(dashboard.audience).toMatchObject({ lapsedDays: 90, buyers: 21, lapsed: 20, subscribed: 18 });
+    expect(dashboard.audience.bySegment).toEqual([
+      { segment: "cant_lose", label: "Can't lose", customers: 4, subscribed: 4 },
+      { segment: "at_risk", label: "At risk", customers: 0, subscribed: 0 },
+      { segment: "other", label: "Other lapsed", customers: 16, subscribed: 14 },
+    ]);
+    expect(dashboard.audience.byShopifyGroup).toEqual(
+      expect.arrayContaining([
+        { group: "AT_RISK", customers: 10, subscribed: 9 },
+        { group: "DORMANT", customers: 10, subscribed: 9 },
+      ]),
+    );
+    expect(dashboard.campaigns).toEqual([
+      expect.objectContaining({ name: "Win-Back", status: "draft", attention: "Ready to go Live: run the pre-launch check", entered: 0 }),
+    ]);
+  });
+
+  it("says why a campaign cannot go Live, and creates another campaign in Draft", async () => {
+    await installShop("alpha", { address: false });
+    const { campaigns } = await (await get("alpha", "/app", "/app._index")).json();
+    expect(campaigns[0].attention).toMatch(/postal address/);
+
+    const created = await postForm("alpha", "/app?index", "/app._index", { intent: "create_campaign" });
+    expect(created.status).toBe(302);
+    const id = Number(created.headers.get("location")!.split("/").pop());
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain("alpha") } });
+    expect(await getCampaign(shop.id, id)).toMatchObject({ status: "draft", handle: "campaign-2", settings: expect.objectContaining({ name: "Win-Back 2" }) });
+  });
+});
+
+describe("campaign editor", () => {
+  it("refuses a save with every field error at its field, and saves nothing", async () => {
+    const { shopId, campaignId } = await installShop("alpha");
+    const before = await getCampaign(shopId, campaignId);
+    const settings = edited((draft) => {
+      draft.holdoutPercent = 80;
+      draft.audience.lapse = { kind: "inactivity", days: 3 };
+      draft.steps[1]!.content.body = "<p>{{ customer.favourite_colour }}</p>";
+      draft.steps[2]!.delayHours = 24;
+    });
+
+    const response = await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "save", settings, email: { senderName: "", replyTo: "not-an-address" } }, { id: String(campaignId) });
+
+    expect(response.status).toBe(400);
+    const { fieldErrors } = await response.json();
+    expect(fieldErrors).toMatchObject({
+      holdoutPercent: "The holdout must be 0 to 50%",
+      "audience.lapse.days": expect.any(String),
+      "steps.2.delayHours": "Step 3 must come after step 2",
+      "email.replyTo": "Enter an e-mail address like name@example.com",
+    });
+    // Liquid is checked only once the schema passes; fix the others and the template error shows.
+    const templateOnly = await post(
+      "alpha",
+      `/app/campaigns/${campaignId}`,
+      EDITOR,
+      { intent: "save", settings: edited((draft) => (draft.steps[1]!.content.body = "<p>{{ customer.favourite_colour }}</p>")), email: {} },
+      { id: String(campaignId) },
+    );
+    expect((await templateOnly.json()).fieldErrors).toEqual({ "steps.1.content.body": expect.stringContaining("favourite_colour") });
+    expect(await getCampaign(shopId, campaignId)).toEqual(before);
+  });
+
+  it("saves the settings and the shop's sender settings together", async () => {
+    const { shopId, campaignId } = await installShop("alpha");
+    const settings = edited((draft) => ((draft.holdoutPercent = 20), (draft.steps[0]!.content.subject = "Hello again, {{ customer.first_name }}")));
+
+    const response = await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "save", settings, email: { senderName: "Ana at Alpha", replyTo: "ana@alpha.example" } }, { id: String(campaignId) });
+
+    expect(await response.json()).toEqual({ saved: true });
+    expect((await getCampaign(shopId, campaignId))!.settings).toMatchObject({ holdoutPercent: 20 });
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    expect(shop.settings).toEqual({ email: { senderName: "Ana at Alpha", replyTo: "ana@alpha.example" } });
+    const editor = await (await get("alpha", `/app/campaigns/${campaignId}`, EDITOR, { id: String(campaignId) })).json();
+    expect(editor.email).toEqual({ senderName: "Ana at Alpha", replyTo: "ana@alpha.example" });
+  });
+
+  it("counts who qualifies for the audience as edited", async () => {
+    const { shopId, campaignId } = await installShop("alpha");
+    await addCustomers(shopId, 20);
+    const count = async (audience: unknown) =>
+      (await post("alpha", `/app/campaigns/${campaignId}/audience`, "/app/campaigns/$id_/audience", { audience }, { id: String(campaignId) })).json();
+    const audience = defaultCampaignSettings().audience;
+
+    expect(await count(audience)).toEqual({ count: 20 });
+    expect(await count({ ...audience, lapse: { kind: "inactivity", days: 111 } })).toEqual({ count: 10 });
+    expect(await count({ ...audience, segment: { kind: "preset", preset: "cant_lose" } })).toEqual({ count: 4 });
+    expect(await count({ ...audience, segment: { kind: "shopify_rfm_groups", groups: [] } })).toEqual({ error: expect.any(String) });
+  });
+
+  it("previews a step for a real customer with an example code, and sends the test to the merchant", async () => {
+    const { shopId, campaignId } = await installShop("alpha");
+    await addCustomers(shopId, 3);
+    const steps = defaultCampaignSettings().steps;
+    const preview = async (body: Record<string, unknown>) =>
+      (await post("alpha", `/app/campaigns/${campaignId}/preview`, "/app/campaigns/$id_/preview", body, { id: String(campaignId) })).json();
+
+    const shown = await preview({ intent: "preview", steps, stepIndex: 1, customerId: "2" });
+    expect(shown).toMatchObject({ ok: true, subject: "10% off your next order, Name2", customer: { id: "2", name: "Name2 Family" }, code: expect.stringMatching(/^WB-[0-9A-Z]{16}$/) });
+    expect(shown.html).toContain("Name2");
+    expect(shown.html).toContain(shown.code);
+    expect(shown.html).not.toContain("/t/c/"); // nothing tracked from a preview
+
+    const broken = structuredClone(steps);
+    broken[0]!.content.subject = "{{ nope }}";
+    expect(await preview({ intent: "preview", steps: broken, stepIndex: 0, customerId: null })).toMatchObject({ ok: false, fieldErrors: { subject: expect.any(String) } });
+
+    expect(await preview({ intent: "test", steps, stepIndex: 2, customerId: "3" })).toEqual({ ok: true, to: "owner@alpha.example" });
+    await sink.waitFor(1);
+    expect(sink.received[0]!.envelope.to).toEqual(["owner@alpha.example"]);
+    expect(sink.received[0]!.parsed.subject).toBe("[Test] Last chance: 15% off, Name3");
+    expect(await prisma.emailSend.findFirstOrThrow({ where: { shopId } })).toMatchObject({ status: "sent", testRecipient: "owner@alpha.example" });
+  });
+});
+
+describe("pre-launch check and status", () => {
+  it("shows who enters, the holdout, the ramp, the codes and their worst case; Go Live is refused while something blocks it", async () => {
+    const { shopId, campaignId } = await installShop("alpha", { address: false });
+    await addCustomers(shopId, 40);
+    const params = { id: String(campaignId) };
+
+    const { check } = await (await get("alpha", `/app/campaigns/${campaignId}/check`, CHECK, params)).json();
+    expect(check.entrants).toBe(40);
+    expect(check.contacted + check.holdout).toBe(40);
+    expect(check.holdout).toBeGreaterThan(0);
+    expect(check.samples).toHaveLength(10);
+    expect(check.samples[0].reason).toMatch(/^last order \d+ days ago/);
+    expect(check.ramp).toMatchObject({ perHour: 2000, startsAfterHours: 0, hours: [check.contacted], totalHours: 1 });
+    expect(check.codes).toBe(check.contacted * 2);
+    // Each customer's usual order is 400 / 5 = 80; the biggest code is 15%.
+    expect(check.worstCaseDiscount).toBeCloseTo(check.contacted * 12, 6);
+    expect(check.canGoLive).toBe(false);
+    expect(check.problems[0]).toMatchObject({ severity: "blocking", message: expect.stringContaining("postal address") });
+
+    const refused = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, {}, params);
+    expect(refused.status).toBe(409);
+    expect((await getCampaign(shopId, campaignId))!.status).toBe("draft");
+    expect(await prisma.enrollment.count()).toBe(0);
+
+    await prisma.shop.update({ where: { id: shopId }, data: { postalAddress: ADDRESS } });
+    const launched = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, {}, params);
+    expect(launched.status).toBe(302);
+    expect(launched.headers.get("location")).toBe(`/app/campaigns/${campaignId}/results`);
+    expect((await getCampaign(shopId, campaignId))!.status).toBe("live");
+
+    const paused = await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "pause" }, params);
+    expect(await paused.json()).toEqual({ statusChanged: "paused" });
+    const resumed = await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "resume" }, params);
+    expect(await resumed.json()).toEqual({ statusChanged: "live" });
+    const again = await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "resume" }, params);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({ refused: "Only a paused campaign can be resumed" });
+  });
+
+  it("forecasts exactly whom the enrollment then enters", async () => {
+    const { shopId, campaignId } = await installShop("alpha");
+    await addCustomers(shopId, 60);
+    const { check } = await (await get("alpha", `/app/campaigns/${campaignId}/check`, CHECK, { id: String(campaignId) })).json();
+    const { enrollEligible } = await import("../../app/models/enrollments.server");
+    const entered = await enrollEligible(shopId, campaignId, (await getCampaign(shopId, campaignId))!.settings);
+    expect(entered).toEqual({ contacted: check.contacted, holdout: check.holdout });
+  });
+});
+
+describe("results", () => {
+  it("lists the campaign's customers with state and exit reason, paged and searchable, and exports them as CSV", async () => {
+    const { shopId, campaignId } = await installShop("alpha");
+    await addCustomers(shopId, 30);
+    await pool.query(
+      `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, status, exit_reason, entered_at, last_step_sent, updated_at)
+       SELECT $1, $2, i, 1, i % 10 = 0, CASE WHEN i % 3 = 0 THEN 'exited' ELSE 'active' END,
+              CASE WHEN i % 3 = 0 THEN 'ordered_on_their_own' END, now() - make_interval(hours => i), 1, now()
+       FROM generate_series(1, 30) AS i`,
+      [shopId, campaignId],
+    );
+    await pool.query("UPDATE customers SET first_name = '=HYPERLINK(1)' WHERE shop_id = $1 AND id = 7", [shopId]);
+    const params = { id: String(campaignId) };
+
+    const first = await (await get("alpha", `/app/campaigns/${campaignId}/results`, "/app/campaigns/$id_/results", params)).json();
+    expect(first.results).toMatchObject({ entered: 30, holdout: 3, contacted: 27 });
+    expect(first.results.lift).toMatchObject({ enoughData: false });
+    expect(first.customers.rows).toHaveLength(25);
+    expect(first.customers.hasNext).toBe(true);
+    const second = await (await get("alpha", `/app/campaigns/${campaignId}/results?page=2`, "/app/campaigns/$id_/results", params)).json();
+    expect(second.customers.rows.map((row: { customerId: string }) => row.customerId)).toHaveLength(5);
+
+    const found = await (await get("alpha", `/app/campaigns/${campaignId}/results?q=customer12%40`, "/app/campaigns/$id_/results", params)).json();
+    expect(found.customers.rows).toEqual([expect.objectContaining({ customerId: "12", name: "Name12 Family", status: "exited", exitReason: "ordered_on_their_own" })]);
+
+    const csv = await get("alpha", `/app/campaigns/${campaignId}/export`, "/app/campaigns/$id_/export", params);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const lines = (await csv.text()).trim().split("\n");
+    expect(lines[0]).toBe("customer_id,first_name,last_name,email,group,status,exit_reason,entered_at,last_step_sent,converted_at,conversion_order_id,conversion_revenue");
+    expect(lines).toHaveLength(31);
+    expect(lines.find((line) => line.startsWith("7,"))).toContain(`'=HYPERLINK(1)`);
+  });
+});
+
+describe("tenant isolation", () => {
+  it("gives shop B a 404 for every page and action of shop A's campaign, and changes nothing", async () => {
+    const alpha = await installShop("alpha");
+    await installShop("beta");
+    const id = String(alpha.campaignId);
+    const before = await getCampaign(alpha.shopId, alpha.campaignId);
+    const as = (route: string, path: string) => ({ route, path: path.replace("ID", id) });
+    const pages = [
+      as(EDITOR, "/app/campaigns/ID"),
+      as(CHECK, "/app/campaigns/ID/check"),
+      as("/app/campaigns/$id_/results", "/app/campaigns/ID/results"),
+      as("/app/campaigns/$id_/export", "/app/campaigns/ID/export"),
+    ];
+    for (const { route, path } of pages) expect((await get("beta", path, route, { id })).status, path).toBe(404);
+
+    const actions: [string, string, unknown][] = [
+      [EDITOR, "/app/campaigns/ID", { intent: "save", settings: edited((draft) => (draft.holdoutPercent = 0)), email: {} }],
+      [EDITOR, "/app/campaigns/ID", { intent: "pause" }],
+      [EDITOR, "/app/campaigns/ID", { intent: "delete" }],
+      ["/app/campaigns/$id_/preview", "/app/campaigns/ID/preview", { intent: "preview", steps: defaultCampaignSettings().steps, stepIndex: 0, customerId: null }],
+      ["/app/campaigns/$id_/audience", "/app/campaigns/ID/audience", { audience: defaultCampaignSettings().audience }],
+    ];
+    for (const [route, path, body] of actions) expect((await post("beta", path.replace("ID", id), route, body, { id })).status, path).toBe(404);
+    expect((await postForm("beta", `/app/campaigns/${id}/check`, CHECK, {}, { id })).status).toBe(404);
+
+    expect(await getCampaign(alpha.shopId, alpha.campaignId)).toEqual(before);
+  });
+
+  it("shows each shop only its own customers in the preview picker", async () => {
+    const alpha = await installShop("alpha");
+    const beta = await installShop("beta");
+    await addCustomers(alpha.shopId, 2);
+    await pool.query(
+      "INSERT INTO customers (shop_id, id, email, first_name, orders_count, last_order_at, order_hours) VALUES ($1, 9, 'b@beta.example', 'Bea', 1, now() - interval '1 day' * 200, '{}')",
+      [beta.shopId],
+    );
+    const { customers } = await (await get("beta", "/app/customers?q=", "/app/customers")).json();
+    expect(customers).toEqual([{ id: "9", name: "Bea", email: "b@beta.example" }]);
+    const none = await (await get("beta", "/app/customers?q=Name1", "/app/customers")).json();
+    expect(none.customers).toEqual([]);
+  });
+});
