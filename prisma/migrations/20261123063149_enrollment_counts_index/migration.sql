@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "enrollments_shop_id_campaign_id_status_holdout_idx" ON "enrollments"("shop_id", "campaign_id", "status", "holdout");
+
