@@ -146,10 +146,15 @@ export async function saveCampaignSettings(shopId: number, campaignId: number, i
 
 /**
  * The campaign's "needs attention" list, from its settings and the shop's state now. Counting who
- * qualifies today reads the whole audience; `countAudience: false` leaves that warning out (the
- * dashboard, which must answer fast at any store size).
+ * qualifies today reads the whole audience: a caller that has counted passes `eligibleToday`, and
+ * null leaves that warning out (the dashboard, which must answer fast at any store size).
  */
-export async function problemsOf(shopId: number, campaign: CampaignView, now: Date = new Date(), { countAudience = true } = {}): Promise<CampaignProblem[]> {
+export async function problemsOf(
+  shopId: number,
+  campaign: CampaignView,
+  now: Date = new Date(),
+  { eligibleToday }: { eligibleToday?: number | null } = {},
+): Promise<CampaignProblem[]> {
   const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { postalAddress: true, syncedAt: true } });
   const validation = validateCampaignSettings(campaign.settings);
   return campaignProblems({
@@ -157,7 +162,7 @@ export async function problemsOf(shopId: number, campaign: CampaignView, now: Da
     missingAddressParts: missingAddressParts(postalAddressSchema.nullable().catch(null).parse(shop.postalAddress)),
     senderConfigured: Boolean(env.EMAIL_FROM_ADDRESS),
     historySynced: shop.syncedAt !== null,
-    eligibleToday: countAudience && shop.syncedAt !== null ? await countEligible(shopId, campaign.settings.audience, now) : null,
+    eligibleToday: shop.syncedAt === null ? null : eligibleToday !== undefined ? eligibleToday : await countEligible(shopId, campaign.settings.audience, now),
   });
 }
 

@@ -2,7 +2,7 @@ import prisma from "../db.server";
 import type { CampaignStatus } from "../domain/campaign";
 import { breakdownOf, type AudienceBreakdown } from "./audience-summary.server";
 import { listCampaigns, problemsOf } from "./campaigns.server";
-import { campaignResults } from "./results.server";
+import { campaignHeadline } from "./results.server";
 import { getShopOverview, type ShopOverview } from "./shop.server";
 
 /**
@@ -38,7 +38,7 @@ export async function getDashboard(shopDomain: string, now: Date = new Date()): 
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true, audienceSummary: true, audienceSummaryAt: true } });
   const campaigns = await Promise.all(
     (await listCampaigns(shop.id)).map(async (campaign): Promise<DashboardCampaign> => {
-      const [problems, results] = await Promise.all([problemsOf(shop.id, campaign, now, { countAudience: false }), campaignResults(shop.id, campaign.id)]);
+      const [problems, results] = await Promise.all([problemsOf(shop.id, campaign, now, { eligibleToday: null }), campaignHeadline(shop.id, campaign.id)]);
       const blocking = problems.find((problem) => problem.severity === "blocking");
       const attention =
         campaign.status === "live" && blocking

@@ -56,9 +56,9 @@ export function rampHours(waiting: number, contacted: number, perHour: number): 
 
 export async function launchCheck(shopId: number, campaign: CampaignView, now: Date = new Date()): Promise<LaunchCheck> {
   const { settings } = campaign;
-  const [problems, forecast, samples, shop] = await Promise.all([
-    problemsOf(shopId, campaign, now),
-    forecastEntrants(shopId, campaign.id, settings, now),
+  const forecast = await forecastEntrants(shopId, campaign.id, settings, now);
+  const [problems, samples, shop] = await Promise.all([
+    problemsOf(shopId, campaign, now, { eligibleToday: forecast.contacted + forecast.holdout }),
     eligibleCustomers(shopId, settings.audience, { limit: SAMPLE_SIZE }, now),
     prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { currencyCode: true } }),
   ]);

@@ -35,28 +35,21 @@ export interface CampaignResults {
   lift: Lift;
 }
 
-export async function campaignResults(shopId: number, campaignId: number): Promise<CampaignResults> {
-  const [funnel, steps, money] = await Promise.all([
-    pool.query<Record<string, string>>(
-      `SELECT count(*) AS entered,
+const FUNNEL = `SELECT count(*) AS entered,
               count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout,
               count(*) FILTER (WHERE status = 'active') AS active, count(*) FILTER (WHERE status = 'completed') AS completed,
               count(*) FILTER (WHERE status = 'exited') AS exited,
               count(*) FILTER (WHERE status = 'converted' AND NOT holdout) AS contacted_conversions,
               count(*) FILTER (WHERE status = 'converted' AND holdout) AS holdout_conversions
-       FROM enrollments WHERE shop_id = $1 AND campaign_id = $2`,
-      [shopId, campaignId],
-    ),
-    pool.query<{ step: number; sent: string; opened: string; clicked: string; unsubscribed: string }>(
-      `SELECT s.step, count(*) FILTER (WHERE s.status = 'sent') AS sent, count(s.opened_at) AS opened,
+       FROM enrollments WHERE shop_id = $1 AND campaign_id = $2`;
+
+const STEPS = `SELECT s.step, count(*) FILTER (WHERE s.status = 'sent') AS sent, count(s.opened_at) AS opened,
               count(s.first_clicked_at) AS clicked, count(s.unsubscribed_at) AS unsubscribed
        FROM enrollments e JOIN email_sends s ON s.enrollment_id = e.id
        WHERE e.shop_id = $1 AND e.campaign_id = $2
-       GROUP BY s.step ORDER BY s.step`,
-      [shopId, campaignId],
-    ),
-    pool.query<{ holdout: boolean; step: number; conversions: string; revenue: string; discount: string }>(
-      `SELECT e.holdout, e.last_step_sent AS step, count(*) AS conversions,
+       GROUP BY s.step ORDER BY s.step`;
+
+const MONEY = `SELECT e.holdout, e.last_step_sent AS step, count(*) AS conversions,
               coalesce(sum(CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END), 0) AS revenue,
               coalesce(sum(CASE WHEN o.cancelled_at IS NOT NULL OR used.offer IS NULL THEN 0
                                 WHEN used.offer->>'kind' = 'percentage'
@@ -70,20 +63,19 @@ export async function campaignResults(shopId: number, campaignId: number): Promi
          WHERE d.enrollment_id = e.id AND upper(code.value) = d.code LIMIT 1
        ) used ON true
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND e.status = 'converted'
-       GROUP BY e.holdout, e.last_step_sent`,
-      [shopId, campaignId],
-    ),
-  ]);
+       GROUP BY e.holdout, e.last_step_sent`;
 
-  const counts = funnel.rows[0]!;
+type MoneyRow = { holdout: boolean; step: number; conversions: string; revenue: string; discount: string };
+
+const sum = (rows: { [key: string]: unknown }[], key: string) => rows.reduce((total, row) => total + Number(row[key]), 0);
+
+/** Everything but the per-step rows: the funnel's counts, the money and the lift. */
+function summarize(counts: Record<string, string>, money: MoneyRow[]): Omit<CampaignResults, "steps"> {
   const number = (key: string) => Number(counts[key] ?? 0);
-  const contactedMoney = money.rows.filter((row) => !row.holdout);
-  const holdoutMoney = money.rows.filter((row) => row.holdout);
-  const sum = (rows: { [key: string]: unknown }[], key: string) => rows.reduce((total, row) => total + Number(row[key]), 0);
+  const contactedMoney = money.filter((row) => !row.holdout);
   const revenue = sum(contactedMoney, "revenue");
   const discountCost = sum(contactedMoney, "discount");
   const conversions = { contacted: number("contacted_conversions"), holdout: number("holdout_conversions") };
-
   return {
     entered: number("entered"),
     contacted: number("contacted"),
@@ -94,6 +86,23 @@ export async function campaignResults(shopId: number, campaignId: number): Promi
     conversions,
     revenue,
     discountCost,
+    lift: computeLift(
+      { customers: number("contacted"), conversions: conversions.contacted, revenue },
+      { customers: number("holdout"), conversions: conversions.holdout, revenue: sum(money.filter((row) => row.holdout), "revenue") },
+      discountCost,
+    ),
+  };
+}
+
+export async function campaignResults(shopId: number, campaignId: number): Promise<CampaignResults> {
+  const [funnel, steps, money] = await Promise.all([
+    pool.query<Record<string, string>>(FUNNEL, [shopId, campaignId]),
+    pool.query<{ step: number; sent: string; opened: string; clicked: string; unsubscribed: string }>(STEPS, [shopId, campaignId]),
+    pool.query<MoneyRow>(MONEY, [shopId, campaignId]),
+  ]);
+  const contactedMoney = money.rows.filter((row) => !row.holdout);
+  return {
+    ...summarize(funnel.rows[0]!, money.rows),
     steps: steps.rows.map((row) => {
       const converted = contactedMoney.filter((money) => money.step === row.step);
       return {
@@ -106,12 +115,13 @@ export async function campaignResults(shopId: number, campaignId: number): Promi
         revenue: sum(converted, "revenue"),
       };
     }),
-    lift: computeLift(
-      { customers: number("contacted"), conversions: conversions.contacted, revenue },
-      { customers: number("holdout"), conversions: conversions.holdout, revenue: sum(holdoutMoney, "revenue") },
-      discountCost,
-    ),
   };
+}
+
+/** The dashboard's figures of a campaign: the results without the per-step rows (which read every e-mail). */
+export async function campaignHeadline(shopId: number, campaignId: number): Promise<Omit<CampaignResults, "steps">> {
+  const [funnel, money] = await Promise.all([pool.query<Record<string, string>>(FUNNEL, [shopId, campaignId]), pool.query<MoneyRow>(MONEY, [shopId, campaignId])]);
+  return summarize(funnel.rows[0]!, money.rows);
 }
 
 /** Conversion revenue of contacted customers per day in the shop's timezone (days without any are left out). */

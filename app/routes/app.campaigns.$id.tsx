@@ -21,7 +21,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
   const [overview, problems, shop] = await Promise.all([
     getShopOverview(session.shop),
-    problemsOf(shopId, campaign, new Date(), { countAudience: false }),
+    problemsOf(shopId, campaign, new Date(), { eligibleToday: null }),
     prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
   ]);
   const email = emailSettingsOf(shop.settings);

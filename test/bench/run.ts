@@ -2,6 +2,7 @@
 // against baselines measured in the same run. Benchmarks are not tests: they report, not assert.
 import { benchCodes } from "./codes";
 import { benchCustomers } from "./customers";
+import { benchDashboard } from "./dashboard";
 import { benchEmail } from "./email";
 import { benchEngine } from "./engine";
 import { benchWebhooks } from "./webhooks";
@@ -12,6 +13,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   email: benchEmail,
   engine: benchEngine,
   codes: benchCodes,
+  dashboard: benchDashboard,
 };
 
 const requested = process.argv.slice(2);
