@@ -24,6 +24,19 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          // Same per-file database and queue prefix as integration; the app is built once per run
+          // (test/e2e/support/global-setup.ts) and each file serves it with its own `npm start` and Chromium.
+          globalSetup: ["test/support/global-setup.ts", "test/e2e/support/global-setup.ts"],
+          setupFiles: ["test/support/integration-env.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

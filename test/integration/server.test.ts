@@ -1,45 +1,28 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { env } from "../../app/env.server";
 import { sessionStorage } from "../../app/shopify.server";
-import { eventually } from "../support/processes";
-import { freePort } from "../support/services";
+import { buildApp, startBuiltApp, type RunningApp } from "../support/built-app";
 import { adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain, webhookRequest } from "../support/shopify";
 
-// The production path: `npm run build`, then `npm start` (remix-serve) answering real HTTP. The
-// build goes to a scratch directory so a build someone is serving from ./build stays intact; it
-// sits inside the project (.cache/, git-ignored) because the bundle resolves node_modules upwards.
+// The production path: `npm run build` into a scratch directory, then `npm start` answering real HTTP.
 
-const run = promisify(execFile);
-let server: ChildProcess;
+let server: RunningApp;
 let baseUrl: string;
 let buildDir: string;
-let serverOutput = "";
 
 beforeAll(async () => {
-  await mkdir(".cache", { recursive: true });
-  buildDir = await mkdtemp(path.resolve(".cache", "build-"));
-  const env = { ...process.env, WINBACK_BUILD_DIR: buildDir };
-  await run("npm", ["run", "build"], { env });
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn("npm", ["start"], { env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  server.stdout!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
-  server.stderr!.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
-  await eventually(async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok, 30_000).catch(() => {
-    throw new Error(`npm start did not come up:\n${serverOutput}`);
-  });
+  buildDir = await buildApp();
+  server = await startBuiltApp(buildDir);
+  baseUrl = server.baseUrl;
 }, 180_000);
 
 afterAll(async () => {
-  // npm starts remix-serve as a child; signal the whole group.
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
-  await rm(buildDir, { recursive: true, force: true });
+  await server?.stop();
+  if (buildDir) await rm(buildDir, { recursive: true, force: true });
 });
 
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";

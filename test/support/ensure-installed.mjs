@@ -1,6 +1,7 @@
 // `pretest`: lets `npm test` be the first command on a fresh clone. Runs on whatever Node the
-// machine has (npm's own), installs the pinned toolchain with `npm ci` when it is missing, and
-// generates the Prisma client when it is missing or older than the schema. A no-op otherwise.
+// machine has (npm's own), installs the pinned toolchain with `npm ci` when it is missing,
+// generates the Prisma client when it is missing or older than the schema, and installs Debian's
+// Chromium for the browser tests (test/e2e) when it is missing and we may. A no-op otherwise.
 import { execSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 
@@ -13,4 +14,8 @@ if (!existsSync("node_modules/.bin/node") || !existsSync("node_modules/.bin/vite
 const client = "node_modules/.prisma/client/index.js";
 if (!existsSync(client) || statSync(client).mtimeMs < statSync("prisma/schema.prisma").mtimeMs) {
   run("npm run --silent prisma:generate");
+}
+if (!process.env.CHROMIUM_PATH && !existsSync("/usr/bin/chromium") && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
+  console.log("Installing Debian's Chromium for the browser tests…");
+  run("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium");
 }

@@ -67,6 +67,18 @@ export function offlineSession(shop: string, scope: string) {
   return setUpValidSession({ shop, scope, isOnline: false });
 }
 
+/** Admin's `host` parameter: base64 of admin.shopify.com/store/<name>. */
+export function hostParam(shopName: string): string {
+  return Buffer.from(`admin.shopify.com/store/${shopName}`).toString("base64");
+}
+
+/** A session token like the one App Bridge's `shopify.idToken()` returns: signed with the app secret, valid for one minute. */
+export async function sessionToken(shopName: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const { token } = await getJwt(shopName, API_KEY, API_SECRET_KEY, { iat: now, nbf: now, exp: now + 60 });
+  return token;
+}
+
 /** A document request from Shopify Admin: embedded=1, shop, host and a signed id_token. */
 export async function adminDocumentRequest(shopName: string, path: string, baseUrl = TEST_APP_URL): Promise<Request> {
   return setUpValidRequest(
