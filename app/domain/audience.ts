@@ -23,25 +23,31 @@ export const MIN_LAPSE_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
 const HOUR_MS = 3600 * 1000;
 
+const lapseDays = z
+  .number({ error: "Enter the number of days" })
+  .int("Use whole days")
+  .min(MIN_LAPSE_DAYS, `Use ${MIN_LAPSE_DAYS} to 730 days`)
+  .max(730, `Use ${MIN_LAPSE_DAYS} to 730 days`);
+
 export const audienceRulesSchema = z.object({
   lapse: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("inactivity"), days: z.number().int().min(MIN_LAPSE_DAYS).max(730) }),
+    z.object({ kind: z.literal("inactivity"), days: lapseDays }),
     z.object({
       kind: z.literal("cadence"),
       /** Lapsed when the current gap exceeds this many times the customer's median gap. */
-      multiplier: z.number().min(1).max(10),
+      multiplier: z.number({ error: "Enter a multiple" }).min(1, "Use 1 to 10 times").max(10, "Use 1 to 10 times"),
       /** For customers with fewer than 3 orders (no cadence). */
-      fallbackDays: z.number().int().min(MIN_LAPSE_DAYS).max(730),
+      fallbackDays: lapseDays,
     }),
   ]),
   segment: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("preset"), preset: z.enum(["at_risk", "cant_lose", "all_lapsed"]) }),
-    z.object({ kind: z.literal("shopify_rfm_groups"), groups: z.array(z.enum(SHOPIFY_RFM_GROUPS)).min(1) }),
+    z.object({ kind: z.literal("shopify_rfm_groups"), groups: z.array(z.enum(SHOPIFY_RFM_GROUPS)).min(1, "Choose at least one group") }),
   ]),
   /** No checkout started in the last X hours. */
-  checkoutQuietHours: z.number().int().min(0).max(720),
+  checkoutQuietHours: z.number({ error: "Enter the hours" }).int("Use whole hours").min(0, "Use 0 to 720 hours").max(720, "Use 0 to 720 hours"),
   /** Not contacted by a win-back message in the last X days. */
-  cooldownDays: z.number().int().min(0).max(3650),
+  cooldownDays: z.number({ error: "Enter the days" }).int("Use whole days").min(0, "Use 0 to 3,650 days").max(3650, "Use 0 to 3,650 days"),
 });
 export type AudienceRules = z.infer<typeof audienceRulesSchema>;
 

@@ -74,17 +74,17 @@ export const campaignSettingsSchema = z
     /** Share of entering customers kept as the holdout (never contacted, measured). */
     holdoutPercent: z.number({ error: "Enter a percentage" }).int("Use a whole percentage").min(0, "The holdout must be 0 to 50%").max(50, "The holdout must be 0 to 50%"),
     /** No more than one win-back e-mail per customer within this many hours (0: no cap). */
-    frequencyCapHours: z.number().int().min(0).max(720, "The cap must be at most 720 hours"),
+    frequencyCapHours: z.number({ error: "Enter the hours (0: no cap)" }).int("Use whole hours").min(0, "The cap cannot be negative").max(720, "The cap must be at most 720 hours"),
     /** No e-mail between `start` and `end` (shop's timezone, hours; equal: no quiet hours). */
     quietHours: z.object({ start: hour, end: hour }),
     /** When a customer's history shows no usual ordering hour (shop's timezone). */
     defaultSendHour: hour,
     /** An order this many days after a click counts as a conversion (a used code always does). */
-    attributionWindowDays: z.number().int("Use whole days").min(1, "The window must be 1 to 30 days").max(30, "The window must be 1 to 30 days"),
+    attributionWindowDays: z.number({ error: "Enter the number of days" }).int("Use whole days").min(1, "The window must be 1 to 30 days").max(30, "The window must be 1 to 30 days"),
     /** A discount is reduced or withheld when the customer's usual order would fall below this margin (%; null: off). */
     marginFloorPercent: z.number().int("Use a whole percentage").min(0, "The floor must be 0 to 90%").max(90, "The floor must be 0 to 90%").nullable(),
     /** When going Live on many already-lapsed customers, at most this many first e-mails per hour. */
-    rampPerHour: z.number().int("Use a whole number").min(50, "Send at least 50 per hour").max(100_000, "At most 100,000 per hour"),
+    rampPerHour: z.number({ error: "Enter how many per hour" }).int("Use a whole number").min(50, "Send at least 50 per hour").max(100_000, "At most 100,000 per hour"),
     steps: z.array(stepSchema).min(1, "A campaign needs at least one step").max(MAX_STEPS, `At most ${MAX_STEPS} steps`),
   })
   .superRefine((settings, context) => {

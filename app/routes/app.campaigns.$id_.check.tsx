@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, redirect, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { Fact } from "../components/Fact";
+import { Table } from "../components/Table";
 import { formatCount, formatMoney } from "../components/format";
 import { changeCampaignStatus } from "../models/campaigns.server";
 import { launchCheck } from "../models/launch-check.server";
@@ -97,11 +98,7 @@ export default function LaunchCheckPage() {
                   Nobody qualifies today.
                 </Text>
               ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text"]}
-                  headings={["Customer", "E-mail", "Why"]}
-                  rows={check.samples.map((sample) => [sample.name, sample.email, sample.reason])}
-                />
+                <Table label="Sample recipients" headings={["Customer", "E-mail", "Why they qualify"]} rows={check.samples.map((sample) => [sample.name, sample.email, sample.reason])} />
               )}
             </BlockStack>
           </Card>

@@ -15,8 +15,7 @@ describe("the dashboard in Chromium, embedded as Shopify Admin loads it", () => 
     await expect.poll(() => page.getByRole("heading", { name: "Win-back", exact: true, level: 1 }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText("Alpha Outfitters").first().isVisible()).toBe(true);
     expect(existsSync(await screenshot(page, "dashboard"))).toBe(true);
-    // The app's documents have no <title> yet (app/root.tsx); the waiver fails once one is added.
-    await expectNoSeriousA11yViolations(page, { knownViolations: ["document-title"] });
+    await expectNoSeriousA11yViolations(page);
     expect(pageProblems(page)).toEqual({ pageErrors: [], consoleErrors: [], blockedRequests: [] });
 
     // Remix's own data requests go through the stand-in's fetch, which adds the session token the

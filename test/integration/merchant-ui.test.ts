@@ -141,7 +141,7 @@ describe("campaign editor", () => {
     const { fieldErrors } = await response.json();
     expect(fieldErrors).toMatchObject({
       holdoutPercent: "The holdout must be 0 to 50%",
-      "audience.lapse.days": expect.any(String),
+      "audience.lapse.days": "Use 7 to 730 days",
       "steps.2.delayHours": "Step 3 must come after step 2",
       "email.replyTo": "Enter an e-mail address like name@example.com",
     });
