@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_STEPS } from "./campaign-limits";
 import { checkTemplate, stepContentSchema, type StepContent } from "../email/template";
 import { audienceRulesSchema, type AudienceRules } from "./audience";
 import { ADDRESS_PART_LABELS } from "./shop-details";
@@ -10,7 +11,7 @@ import { isQuiet } from "./step-decision";
  * database, so the engine never runs a campaign the editor would refuse.
  */
 
-export const MAX_STEPS = 3;
+export { MAX_STEPS };
 /** Step delays count from the customer's entry; the last step may come at most this late. */
 export const MAX_DELAY_HOURS = 90 * 24;
 

@@ -59,3 +59,9 @@ export const SHOPIFY_RFM_GROUPS = [
   "PROSPECTS",
 ] as const;
 export type ShopifyRfmGroup = (typeof SHOPIFY_RFM_GROUPS)[number];
+
+/** "ALMOST_LOST" → "Almost lost"; null: Shopify has no group for the customer. */
+export function shopifyGroupLabel(group: string | null): string {
+  if (group === null) return "No group from Shopify";
+  return group.charAt(0) + group.slice(1).toLowerCase().replaceAll("_", " ");
+}

@@ -14,7 +14,8 @@ export interface AudienceRow extends AudienceCandidate {
   lastName: string | null;
 }
 
-const COLUMNS = `c.id, c.email, c.first_name, c.last_name, c.email_marketing_state, c.orders_count, c.last_order_at,
+/** The columns of customers row `c` that `toAudienceRow` reads. */
+export const AUDIENCE_COLUMNS = `c.id, c.email, c.first_name, c.last_name, c.email_marketing_state, c.orders_count, c.last_order_at,
   c.median_gap_days, c.r_score, c.f_score, c.m_score, c.shopify_rfm_group, c.last_checkout_at, c.suppressed_at, c.last_contacted_at`;
 
 /** The conditions on `c` (a customers row) of an RFM preset's score ranges; none for "all lapsed". */
@@ -66,7 +67,7 @@ export function audienceFilter(shopId: number, rules: AudienceRules, now: Date):
   return { where: conditions.join("\n  AND "), params };
 }
 
-interface Row {
+export interface AudienceDbRow {
   id: string;
   email: string | null;
   first_name: string | null;
@@ -84,7 +85,7 @@ interface Row {
   last_contacted_at: Date | null;
 }
 
-function toAudienceRow(row: Row): AudienceRow {
+export function toAudienceRow(row: AudienceDbRow): AudienceRow {
   return {
     id: BigInt(row.id),
     email: row.email,
@@ -113,8 +114,8 @@ export async function eligibleCustomers(
 ): Promise<AudienceRow[]> {
   const { where, params } = audienceFilter(shopId, rules, now);
   params.push(String(page.after ?? 0n), page.limit);
-  const { rows } = await pool.query<Row>(
-    `SELECT ${COLUMNS} FROM customers c WHERE ${where} AND c.id > $${params.length - 1} ORDER BY c.id LIMIT $${params.length}`,
+  const { rows } = await pool.query<AudienceDbRow>(
+    `SELECT ${AUDIENCE_COLUMNS} FROM customers c WHERE ${where} AND c.id > $${params.length - 1} ORDER BY c.id LIMIT $${params.length}`,
     params,
   );
   return rows.map(toAudienceRow);
@@ -128,6 +129,6 @@ export async function countEligible(shopId: number, rules: AudienceRules, now: D
 
 /** Why one customer of the shop qualifies or not, in words for the merchant (null: no such customer). */
 export async function explainCustomer(shopId: number, customerId: bigint, rules: AudienceRules, now: Date = new Date()): Promise<AudienceVerdict | null> {
-  const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM customers c WHERE c.shop_id = $1 AND c.id = $2`, [shopId, String(customerId)]);
+  const { rows } = await pool.query<AudienceDbRow>(`SELECT ${AUDIENCE_COLUMNS} FROM customers c WHERE c.shop_id = $1 AND c.id = $2`, [shopId, String(customerId)]);
   return rows[0] ? evaluateAudience(toAudienceRow(rows[0]), rules, now) : null;
 }

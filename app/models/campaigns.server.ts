@@ -168,10 +168,22 @@ export async function problemsOf(
 
 export type StatusChangeResult = { ok: true; campaign: CampaignView } | { ok: false; reason: string } | { ok: false; notFound: true };
 
-/** Go Live, Pause or Resume; going Live is refused while a blocking problem exists. */
-export async function changeCampaignStatus(shopId: number, campaignId: number, change: StatusChange, now: Date = new Date()): Promise<StatusChangeResult> {
+/**
+ * Go Live, Pause or Resume; going Live is refused while a blocking problem exists. `reviewed` is
+ * the version (updatedAt) of the settings the merchant checked: a save since then refuses it.
+ */
+export async function changeCampaignStatus(
+  shopId: number,
+  campaignId: number,
+  change: StatusChange,
+  now: Date = new Date(),
+  { reviewed }: { reviewed?: Date } = {},
+): Promise<StatusChangeResult> {
   const campaign = await getCampaign(shopId, campaignId);
   if (!campaign) return { ok: false, notFound: true };
+  if (reviewed && reviewed.getTime() !== campaign.updatedAt.getTime()) {
+    return { ok: false, reason: "The campaign was changed after this check; look at the check again before going Live" };
+  }
   const problems = change === "pause" ? [] : await problemsOf(shopId, campaign, now);
   const next = nextStatus(campaign.status, change, problems);
   if ("refused" in next) return { ok: false, reason: next.refused };

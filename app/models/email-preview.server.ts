@@ -1,10 +1,12 @@
 import { pool } from "../db.server";
+import { displayName } from "../domain/customer-name";
 import type { Offer } from "../domain/campaign";
-import { renderEmail, type EmailOffer } from "../email/render";
+import { escapeHtml, renderEmail, type EmailOffer } from "../email/render";
 import { checkTemplate, compileContent, stepContentSchema, type StepContent } from "../email/template";
 import type { MailTransport } from "../email/transport.server";
 import { generateCode } from "./discount-codes.server";
 import { createSend, deliverSend, EMAIL_SHOP_COLUMNS, emailShopOf, toEmailProduct, type EmailShopRow } from "./email-sends.server";
+import { matchesSearch, searchPattern } from "./customer-search.server";
 import { saveEmailTemplate } from "./email-templates.server";
 import { lastOrderProducts, recommendProducts } from "./recommendations.server";
 
@@ -42,7 +44,7 @@ interface CustomerRow {
   last_order_at: Date | null;
 }
 
-const nameOf = (row: Pick<CustomerRow, "first_name" | "last_name">) => [row.first_name, row.last_name].filter(Boolean).join(" ") || "(no name)";
+const nameOf = (row: Pick<CustomerRow, "first_name" | "last_name">) => displayName(row.first_name, row.last_name);
 
 async function loadPreviewFacts(shopId: number, customerId: bigint | null): Promise<{ shop: EmailShopRow | undefined; customer: CustomerRow | undefined }> {
   const [shop, customer] = await Promise.all([
@@ -107,7 +109,7 @@ export async function previewEmail(shopId: number, input: PreviewInput, now: Dat
     links: { unsubscribeUrl: "#unsubscribe", openPixelUrl: "data:image/gif;base64,R0lGODlhAQABAAAAACw=", track: placeholder },
     now,
   });
-  const html = rendered.html.replace(/https:\/\/preview\.invalid\/link\/(\d+)/g, (_, index: string) => rendered.links[Number(index)] ?? "#");
+  const html = rendered.html.replace(/https:\/\/preview\.invalid\/link\/(\d+)/g, (_, index: string) => escapeHtml(rendered.links[Number(index)] ?? "#"));
   return {
     ok: true,
     subject: rendered.subject,
@@ -135,8 +137,10 @@ export async function sendTestEmail(
   if (!recipient) return { ok: false, reason: "The store has no contact e-mail in Shopify to send the test to" };
   const { customer } = await loadPreviewFacts(shopId, input.customerId);
   if (!customer) return { ok: false, reason: "Choose a customer to send the test with" };
-  const template = await saveEmailTemplate(shopId, input.content);
-  if (!template.ok) return contentErrors(input.content) as TestSendResult;
+  const checked = contentErrors(input.content);
+  if (!checked.ok) return checked;
+  const template = await saveEmailTemplate(shopId, checked.content);
+  if (!template.ok) throw new Error("content passed the check but not the template's");
   const sendId = await createSend(shopId, {
     customerId: BigInt(customer.id),
     templateId: template.id,
@@ -152,14 +156,11 @@ export async function sendTestEmail(
 
 /** Customers of the shop for the preview's picker: by name or e-mail, those who ordered first. */
 export async function searchCustomers(shopId: number, query: string, limit = 10): Promise<PreviewCustomer[]> {
-  const term = query.trim();
-  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await pool.query<CustomerRow>(
-    `SELECT id, email, first_name, last_name, locale, last_order_at FROM customers
-     WHERE shop_id = $1 AND last_order_at IS NOT NULL
-       AND ($2 = '' OR email ILIKE $3 OR first_name ILIKE $3 OR last_name ILIKE $3 OR (first_name || ' ' || last_name) ILIKE $3)
-     ORDER BY last_order_at, id LIMIT $4`,
-    [shopId, term, pattern, limit],
+    `SELECT c.id, c.email, c.first_name, c.last_name, c.locale, c.last_order_at FROM customers c
+     WHERE c.shop_id = $1 AND c.last_order_at IS NOT NULL AND ${matchesSearch("$2", "$3")}
+     ORDER BY c.last_order_at, c.id LIMIT $4`,
+    [shopId, query.trim(), searchPattern(query), limit],
   );
   return rows.map((row) => ({ id: row.id, name: nameOf(row), email: row.email }));
 }

@@ -89,7 +89,7 @@ export function emailShopOf(row: EmailShopRow): EmailShop {
   };
 }
 
-interface SendRow {
+interface SendRow extends EmailShopRow {
   id: string;
   customer_id: string;
   template_id: number;
@@ -100,14 +100,7 @@ interface SendRow {
   status: string;
   message_id: string | null;
   error: string | null;
-  shop_domain: string;
-  shop_name: string | null;
-  primary_domain_url: string | null;
-  currency_code: string | null;
-  iana_timezone: string | null;
-  postal_address: unknown;
   contact_email: string | null;
-  settings: unknown;
   uninstalled_at: Date | null;
   email: string | null;
   first_name: string | null;

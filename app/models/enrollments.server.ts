@@ -1,6 +1,6 @@
 import { pool } from "../db.server";
 import type { CampaignSettings } from "../domain/campaign";
-import { audienceFilter } from "./audience.server";
+import { AUDIENCE_COLUMNS, audienceFilter, toAudienceRow, type AudienceDbRow, type AudienceRow } from "./audience.server";
 
 /**
  * Enrollment: who enters a Live campaign, in one statement per run over `customers`.
@@ -39,7 +39,7 @@ function entrantsQuery(shopId: number, campaignId: number, settings: CampaignSet
   const ctes = `past AS (
        SELECT customer_id, max(cycle) AS last_cycle,
               bool_or(status = 'active' OR ended_at > $2::timestamptz - make_interval(secs => ${cooldownSeconds}::float8)) AS blocked
-       FROM enrollments WHERE campaign_id = ${campaign} GROUP BY customer_id
+       FROM enrollments WHERE shop_id = $1 AND campaign_id = ${campaign} GROUP BY customer_id
      ), eligible AS (
        SELECT c.id, c.total_spent / greatest(c.orders_count, 1) AS usual_order, coalesce(p.last_cycle, 0) + 1 AS cycle
        FROM customers c LEFT JOIN past p ON p.customer_id = c.id
@@ -51,7 +51,7 @@ function entrantsQuery(shopId: number, campaignId: number, settings: CampaignSet
      )`;
   // Contacted customers whose first e-mail is still ahead: the ramp continues after them.
   const waiting = `SELECT count(*) AS n FROM enrollments
-       WHERE campaign_id = ${campaign} AND status = 'active' AND NOT holdout AND next_step = 1 AND next_step_due_at > $2::timestamptz`;
+       WHERE shop_id = $1 AND campaign_id = ${campaign} AND status = 'active' AND NOT holdout AND next_step = 1 AND next_step_due_at > $2::timestamptz`;
   return { ctes, params, param, campaign, waiting };
 }
 
@@ -111,4 +111,16 @@ export async function forecastEntrants(shopId: number, campaignId: number, setti
   );
   const row = rows[0]!;
   return { contacted: Number(row.contacted), holdout: Number(row.holdout), waiting: Number(row.waiting), worstCaseDiscount: Number(row.worst_case) };
+}
+
+/** A few of the customers going Live would e-mail (entrants outside the holdout), by id. */
+export async function sampleEntrants(shopId: number, campaignId: number, settings: CampaignSettings, limit: number, now: Date = new Date()): Promise<AudienceRow[]> {
+  const { ctes, params, param } = entrantsQuery(shopId, campaignId, settings, now);
+  const { rows } = await pool.query<AudienceDbRow>(
+    `WITH ${ctes}
+     SELECT ${AUDIENCE_COLUMNS} FROM drawn d JOIN customers c ON c.shop_id = $1 AND c.id = d.id
+     WHERE NOT d.holdout ORDER BY d.id LIMIT ${param(limit)}`,
+    params,
+  );
+  return rows.map(toAudienceRow);
 }

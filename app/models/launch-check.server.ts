@@ -1,9 +1,9 @@
 import { evaluateAudience } from "../domain/audience";
 import type { CampaignProblem } from "../domain/campaign";
+import { displayName } from "../domain/customer-name";
 import prisma from "../db.server";
-import { eligibleCustomers } from "./audience.server";
 import { problemsOf, type CampaignView } from "./campaigns.server";
-import { forecastEntrants } from "./enrollments.server";
+import { forecastEntrants, sampleEntrants } from "./enrollments.server";
 
 /**
  * The pre-launch check: before going Live the merchant sees exactly what it will do — who enters
@@ -24,6 +24,7 @@ export interface LaunchCheck {
   contacted: number;
   holdout: number;
   holdoutPercent: number;
+  /** Some of the contacted entrants, with why each qualifies. */
   samples: { customerId: string; name: string; email: string; reason: string }[];
   ramp: {
     perHour: number;
@@ -59,7 +60,7 @@ export async function launchCheck(shopId: number, campaign: CampaignView, now: D
   const forecast = await forecastEntrants(shopId, campaign.id, settings, now);
   const [problems, samples, shop] = await Promise.all([
     problemsOf(shopId, campaign, now, { eligibleToday: forecast.contacted + forecast.holdout }),
-    eligibleCustomers(shopId, settings.audience, { limit: SAMPLE_SIZE }, now),
+    sampleEntrants(shopId, campaign.id, settings, SAMPLE_SIZE, now),
     prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { currencyCode: true } }),
   ]);
   const stepsWithNewCode = settings.steps.filter((step) => step.offer.use === "new").length;
@@ -72,7 +73,7 @@ export async function launchCheck(shopId: number, campaign: CampaignView, now: D
     holdoutPercent: settings.holdoutPercent,
     samples: samples.map((customer) => ({
       customerId: String(customer.id),
-      name: [customer.firstName, customer.lastName].filter(Boolean).join(" ") || "(no name)",
+      name: displayName(customer.firstName, customer.lastName),
       email: customer.email ?? "",
       reason: evaluateAudience(customer, settings.audience, now).facts.join("; "),
     })),

@@ -1,15 +1,16 @@
 import { Readable } from "node:stream";
 import { to as copyTo } from "pg-copy-streams";
 import { pool } from "../db.server";
+import { ORDER_REVENUE } from "./results.server";
 
 /**
  * The campaign's customers as CSV, streamed by PostgreSQL (COPY … TO STDOUT) straight into the
  * response: memory stays flat for a campaign of any size. COPY takes no parameters, so the ids
  * are checked integers written into the statement. Text a spreadsheet would run as a formula
- * (=, +, -, @ first) is prefixed with an apostrophe.
+ * (=, +, -, @, a tab or a carriage return first) is prefixed with an apostrophe.
  */
 
-const safeText = (column: string) => `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@') THEN '''' || ${column} ELSE ${column} END`;
+const safeText = (column: string) => `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${column} ELSE ${column} END`;
 
 export async function campaignCustomersCsv(shopId: number, campaignId: number): Promise<ReadableStream<Uint8Array>> {
   if (!Number.isSafeInteger(shopId) || !Number.isSafeInteger(campaignId)) throw new Error("ids must be integers");
@@ -17,7 +18,7 @@ export async function campaignCustomersCsv(shopId: number, campaignId: number): 
     SELECT e.customer_id, ${safeText("c.first_name")} AS first_name, ${safeText("c.last_name")} AS last_name, ${safeText("c.email")} AS email,
            CASE WHEN e.holdout THEN 'holdout' ELSE 'contacted' END AS "group", e.status, e.exit_reason,
            e.entered_at, e.last_step_sent, e.converted_at, e.conversion_order_id,
-           CASE WHEN o.id IS NULL THEN NULL WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END AS conversion_revenue
+           CASE WHEN o.id IS NOT NULL THEN ${ORDER_REVENUE} END AS conversion_revenue
     FROM enrollments e
     LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
     LEFT JOIN orders o ON e.status = 'converted' AND o.shop_id = e.shop_id AND o.id = e.conversion_order_id

@@ -1,5 +1,7 @@
 import { pool } from "../db.server";
+import { displayName } from "../domain/customer-name";
 import { computeLift, type Lift } from "../domain/lift";
+import { matchesSearch, searchPattern } from "./customer-search.server";
 
 /**
  * A campaign's results, in three aggregate queries over its enrollments (indexed by campaign):
@@ -35,6 +37,9 @@ export interface CampaignResults {
   lift: Lift;
 }
 
+/** What an order `o` brought in: its total after refunds; a cancelled order nothing. */
+export const ORDER_REVENUE = "CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END";
+
 const FUNNEL = `SELECT count(*) AS entered,
               count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout,
               count(*) FILTER (WHERE status = 'active') AS active, count(*) FILTER (WHERE status = 'completed') AS completed,
@@ -50,7 +55,7 @@ const STEPS = `SELECT s.step, count(*) FILTER (WHERE s.status = 'sent') AS sent,
        GROUP BY s.step ORDER BY s.step`;
 
 const MONEY = `SELECT e.holdout, e.last_step_sent AS step, count(*) AS conversions,
-              coalesce(sum(CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END), 0) AS revenue,
+              coalesce(sum(${ORDER_REVENUE}), 0) AS revenue,
               coalesce(sum(CASE WHEN o.cancelled_at IS NOT NULL OR used.offer IS NULL THEN 0
                                 WHEN used.offer->>'kind' = 'percentage'
                                   THEN o.total * (used.offer->>'value')::numeric / greatest(100 - (used.offer->>'value')::numeric, 1)
@@ -128,7 +133,7 @@ export async function campaignHeadline(shopId: number, campaignId: number): Prom
 export async function revenueByDay(shopId: number, campaignId: number, timezone: string): Promise<{ day: string; conversions: number; revenue: number }[]> {
   const { rows } = await pool.query<{ day: string; conversions: string; revenue: string }>(
     `SELECT to_char(e.converted_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, count(*) AS conversions,
-            coalesce(sum(CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END), 0) AS revenue
+            coalesce(sum(${ORDER_REVENUE}), 0) AS revenue
      FROM enrollments e JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
      WHERE e.shop_id = $1 AND e.campaign_id = $2 AND e.status = 'converted' AND NOT e.holdout
      GROUP BY 1 ORDER BY 1`,
@@ -159,25 +164,23 @@ export async function campaignCustomers(
   campaignId: number,
   { search = "", page = 1 }: { search?: string; page?: number },
 ): Promise<{ rows: EnrollmentListRow[]; hasNext: boolean }> {
-  const term = search.trim();
-  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT e.id, e.customer_id, c.id IS NOT NULL AS customer_exists, c.first_name, c.last_name, c.email, e.holdout, e.status, e.exit_reason, e.entered_at, e.last_step_sent,
-            e.converted_at, CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END AS revenue
+            e.converted_at, CASE WHEN o.id IS NOT NULL THEN ${ORDER_REVENUE} END AS revenue
      FROM enrollments e
      LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
      LEFT JOIN orders o ON e.status = 'converted' AND o.shop_id = e.shop_id AND o.id = e.conversion_order_id
      WHERE e.shop_id = $1 AND e.campaign_id = $2
-       AND ($3 = '' OR c.email ILIKE $4 OR c.first_name ILIKE $4 OR c.last_name ILIKE $4 OR (c.first_name || ' ' || c.last_name) ILIKE $4)
+       AND ${matchesSearch("$3", "$4")}
      ORDER BY e.id DESC LIMIT $5 OFFSET $6`,
-    [shopId, campaignId, term, pattern, PAGE_SIZE + 1, (Math.max(1, page) - 1) * PAGE_SIZE],
+    [shopId, campaignId, search.trim(), searchPattern(search), PAGE_SIZE + 1, (Math.max(1, page) - 1) * PAGE_SIZE],
   );
   return {
     hasNext: rows.length > PAGE_SIZE,
     rows: rows.slice(0, PAGE_SIZE).map((row) => ({
       id: String(row.id),
       customerId: String(row.customer_id),
-      name: [row.first_name, row.last_name].filter(Boolean).join(" ") || (row.customer_exists ? "(no name)" : "(erased)"),
+      name: row.customer_exists ? displayName(row.first_name as string | null, row.last_name as string | null) : "(erased)",
       email: (row.email as string | null) ?? null,
       holdout: row.holdout as boolean,
       status: row.status as string,

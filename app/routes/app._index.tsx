@@ -8,13 +8,13 @@ import { createCampaign, listCampaigns } from "../models/campaigns.server";
 import { getDashboard } from "../models/dashboard.server";
 import { resyncShop } from "../models/shop.server";
 import { defaultCampaignSettings } from "../domain/campaign";
+import { shopifyGroupLabel } from "../domain/rfm";
 import { authenticate } from "../shopify.server";
 import { requireShopId } from "../utils/route-guards.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const dashboard = await getDashboard(session.shop);
-  return { ...dashboard, overview: dashboard.overview };
+  return getDashboard(session.shop);
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -253,10 +253,4 @@ export default function Home() {
       </Layout>
     </Page>
   );
-}
-
-function shopifyGroupLabel(group: string | null): string {
-  if (group === null) return "No group from Shopify";
-  const words = group.toLowerCase().replaceAll("_", " ");
-  return words[0]!.toUpperCase() + words.slice(1);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect, useActionData, useFetcher, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, InlineStack, Layout, List, Page } from "@shopify/polaris";
@@ -9,6 +9,7 @@ import { SettingsCard } from "../components/campaign-editor/SettingsCard";
 import { StepCard } from "../components/campaign-editor/StepCard";
 import { MAX_STEPS, type EditorSettings, type EmailSettingsDraft } from "../components/campaign-editor/types";
 import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
+import { skipAfterReadOnlyActions } from "../components/revalidation";
 import { emailSettingsOf } from "../email/settings";
 import { changeCampaignStatus, deleteCampaign, problemsOf, saveFromEditor } from "../models/campaigns.server";
 import { getShopOverview } from "../models/shop.server";
@@ -67,6 +68,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   }
 };
 
+export const shouldRevalidate = skipAfterReadOnlyActions;
+
 export default function CampaignEditor() {
   const { campaign, problems, email: savedEmail, shop } = useLoaderData<typeof loader>();
   const answer = useActionData<ActionAnswer>();
@@ -77,14 +80,16 @@ export default function CampaignEditor() {
   const [email, setEmail] = useState<EmailSettingsDraft>(savedEmail);
   const [previewStep, setPreviewStep] = useState(0);
   const [saved, setSaved] = useState({ settings: campaign.settings, email: savedEmail });
+  // What the last save sent: edits typed while it was on its way are not saved by it.
+  const sent = useRef(saved);
   const audienceCount = useFetcher<{ count?: number; error?: string }>();
-  const fieldErrors = answer && "fieldErrors" in answer ? answer.fieldErrors : {};
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const dirty = JSON.stringify({ settings, email }) !== JSON.stringify(saved);
   const busy = (intent: string) => navigation.state !== "idle" && (navigation.json as { intent?: string } | undefined)?.intent === intent;
 
   useEffect(() => {
-    if (answer && "saved" in answer) setSaved({ settings, email });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    if (answer && "saved" in answer) setSaved(sent.current);
+    setFieldErrors(answer && "fieldErrors" in answer ? answer.fieldErrors : {});
   }, [answer]);
 
   // The live count of who qualifies, after the merchant stops editing the audience.
@@ -99,7 +104,10 @@ export default function CampaignEditor() {
   }, [audienceKey]);
 
   const post = (intent: string, extra: Record<string, unknown> = {}) => submit({ intent, ...extra } as never, { method: "post", encType: "application/json" });
-  const save = () => post("save", { settings, email });
+  const save = () => {
+    sent.current = { settings, email };
+    post("save", { settings, email });
+  };
   const setStep = (index: number, step: EditorSettings["steps"][number]) => setSettings({ ...settings, steps: settings.steps.map((old, i) => (i === index ? step : old)) });
   const addStep = () => {
     const last = settings.steps[settings.steps.length - 1]!;
@@ -111,6 +119,8 @@ export default function CampaignEditor() {
   const removeStep = (index: number) => {
     setSettings({ ...settings, steps: settings.steps.filter((_, i) => i !== index) });
     setPreviewStep(0);
+    // The steps after it move up: their errors would show on the wrong card.
+    setFieldErrors({});
   };
   const statusAction =
     campaign.status === "draft"

@@ -12,13 +12,18 @@ import { requireCampaign } from "../utils/route-guards.server";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
-  return { campaign: { id: campaign.id, name: campaign.settings.name, status: campaign.status }, check: await launchCheck(shopId, campaign) };
+  return {
+    campaign: { id: campaign.id, name: campaign.settings.name, status: campaign.status, version: campaign.updatedAt.toISOString() },
+    check: await launchCheck(shopId, campaign),
+  };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
-  const changed = await changeCampaignStatus(shopId, campaign.id, "go_live");
+  const reviewed = new Date(String((await request.formData()).get("version")));
+  if (Number.isNaN(reviewed.getTime())) return Response.json({ refused: "Run the pre-launch check before going Live" }, { status: 400 });
+  const changed = await changeCampaignStatus(shopId, campaign.id, "go_live", new Date(), { reviewed });
   if (changed.ok) return redirect(`/app/campaigns/${campaign.id}/results`);
   if ("notFound" in changed) throw new Response("Campaign not found", { status: 404 });
   return Response.json({ refused: changed.reason }, { status: 409 });
@@ -91,7 +96,7 @@ export default function LaunchCheckPage() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                {`${check.samples.length} of them, and why they qualify`}
+                {`${check.samples.length} of those to be e-mailed, and why they qualify`}
               </Text>
               {check.samples.length === 0 ? (
                 <Text as="p" tone="subdued">
@@ -146,6 +151,7 @@ export default function LaunchCheckPage() {
           <InlineStack align="end" gap="200">
             {check.canGoLive ? <Badge tone="success">Ready</Badge> : null}
             <Form method="post">
+              <input type="hidden" name="version" value={campaign.version} />
               <Button submit variant="primary" disabled={!check.canGoLive} loading={launching}>
                 Go Live
               </Button>

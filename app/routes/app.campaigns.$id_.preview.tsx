@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { offerOfStep, offerSchema, type CampaignSettings } from "../domain/campaign";
+import { MAX_STEPS, offerOfStep, offerSchema, type CampaignSettings } from "../domain/campaign";
 import { mailTransport } from "../email/mailer.server";
 import { previewEmail, sendTestEmail } from "../models/email-preview.server";
 import { authenticate } from "../shopify.server";
@@ -13,8 +13,9 @@ import { requireCampaign } from "../utils/route-guards.server";
 
 const requestSchema = z.object({
   intent: z.enum(["preview", "test"]),
-  steps: z.array(z.object({ offer: z.unknown(), content: z.unknown() }).loose()).min(1).max(3),
-  stepIndex: z.number().int().min(0).max(2),
+  // Offers and content are checked where they are used: an unsaved step may still be incomplete.
+  steps: z.array(z.object({ offer: z.object({ use: z.enum(["none", "previous", "new"]) }).loose(), content: z.unknown() })).min(1).max(MAX_STEPS),
+  stepIndex: z.number().int().min(0).max(MAX_STEPS - 1),
   customerId: z.string().regex(/^\d+$/).nullable(),
 });
 

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
+import { skipAfterReadOnlyActions } from "../components/revalidation";
 import { DailyColumns, fillDays, HorizontalBars } from "../components/charts";
 import { Fact } from "../components/Fact";
 import { Table } from "../components/Table";
@@ -16,15 +17,12 @@ import { requireCampaign } from "../utils/route-guards.server";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
-  const url = new URL(request.url);
-  const search = (url.searchParams.get("q") ?? "").slice(0, 100);
-  const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get("page")) || 1));
   const overview = await getShopOverview(session.shop);
   const timezone = overview.ianaTimezone ?? "UTC";
   const [results, daily, customers] = await Promise.all([
     campaignResults(shopId, campaign.id),
     revenueByDay(shopId, campaign.id, timezone),
-    campaignCustomers(shopId, campaign.id, { search, page }),
+    campaignCustomers(shopId, campaign.id, { page: 1 }),
   ]);
   return {
     campaign: { id: campaign.id, name: campaign.settings.name, status: campaign.status, attributionWindowDays: campaign.settings.attributionWindowDays },
@@ -33,17 +31,21 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     results,
     daily,
     customers,
-    search,
-    page,
   };
 };
 
 const share = (part: number, whole: number) => (whole > 0 ? ` (${formatPercent(part / whole, 0)})` : "");
 
+export const shouldRevalidate = skipAfterReadOnlyActions;
+
 export default function ResultsPage() {
-  const { campaign, currency, timezone, results, daily, customers, search, page } = useLoaderData<typeof loader>();
-  const navigation = useNavigation();
-  const navigate = useNavigate();
+  const { campaign, currency, timezone, results, daily, customers: firstPage } = useLoaderData<typeof loader>();
+  const list = useFetcher<typeof firstPage & { search: string; page: number }>();
+  const [search, setSearch] = useState("");
+  const { rows, hasNext, page } = list.data ?? { ...firstPage, page: 1 };
+  const listed = list.data?.search ?? "";
+  const showPage = (next: { search: string; page: number }) =>
+    list.submit(next, { method: "post", action: `/app/campaigns/${campaign.id}/customers`, encType: "application/json" });
   const [exporting, setExporting] = useState<string | null>(null);
   const money = (amount: number) => formatMoney(amount, currency);
   const lift = results.lift;
@@ -73,7 +75,8 @@ export default function ResultsPage() {
       const url = URL.createObjectURL(await response.blob());
       const link = Object.assign(document.createElement("a"), { href: url, download: `campaign-${campaign.id}-customers.csv` });
       link.click();
-      URL.revokeObjectURL(url);
+      // Some browsers read the blob after click() returns.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
       setExporting(null);
     } catch (error) {
       setExporting(`The export failed: ${(error as Error).message}`);
@@ -189,21 +192,26 @@ export default function ResultsPage() {
               <Text as="h2" variant="headingMd">
                 Customers
               </Text>
-              <Form method="get">
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  showPage({ search, page: 1 });
+                }}
+              >
                 <InlineStack gap="200" blockAlign="end">
                   <div style={{ flexGrow: 1 }}>
-                    <SearchField defaultValue={search} />
+                    <TextField label="Search by name or e-mail" value={search} onChange={setSearch} autoComplete="off" />
                   </div>
-                  <Button submit loading={navigation.state === "loading"}>
+                  <Button submit loading={list.state !== "idle"}>
                     Search
                   </Button>
                 </InlineStack>
-              </Form>
+              </form>
               <Table
                 label="Customers of this campaign"
                 headings={["Customer", "Group", "State", "Why they left", "Entered", "Revenue"]}
                 numeric={[5]}
-                rows={customers.rows.map((row) => [
+                rows={rows.map((row) => [
                   row.email ? `${row.name} <${row.email}>` : row.name,
                   row.holdout ? "Holdout" : "Contacted",
                   enrollmentStateLabel(row.status, row.holdout, row.lastStepSent),
@@ -212,18 +220,18 @@ export default function ResultsPage() {
                   row.revenue === null ? "" : money(row.revenue),
                 ])}
               />
-              {customers.rows.length === 0 ? (
+              {rows.length === 0 ? (
                 <Text as="p" tone="subdued">
-                  {search ? "No customer of this campaign matches." : "No customer has entered yet."}
+                  {listed ? "No customer of this campaign matches." : "No customer has entered yet."}
                 </Text>
               ) : null}
               <InlineStack align="center" gap="300" blockAlign="center">
                 {/* Buttons, not Polaris's Pagination: its disabled link carries an aria-label links may not have. */}
-                <Button disabled={page <= 1} onClick={() => navigate(`?${new URLSearchParams({ q: search, page: String(page - 1) })}`)}>
+                <Button disabled={page <= 1} onClick={() => showPage({ search: listed, page: page - 1 })}>
                   Previous page
                 </Button>
                 <Text as="span">{`Page ${page}`}</Text>
-                <Button disabled={!customers.hasNext} onClick={() => navigate(`?${new URLSearchParams({ q: search, page: String(page + 1) })}`)}>
+                <Button disabled={!hasNext} onClick={() => showPage({ search: listed, page: page + 1 })}>
                   Next page
                 </Button>
               </InlineStack>
@@ -233,9 +241,4 @@ export default function ResultsPage() {
       </Layout>
     </Page>
   );
-}
-
-function SearchField({ defaultValue }: { defaultValue: string }) {
-  const [value, setValue] = useState(defaultValue);
-  return <TextField label="Search by name or e-mail" name="q" value={value} onChange={setValue} autoComplete="off" />;
 }

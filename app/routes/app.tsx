@@ -9,6 +9,8 @@ import { authenticate } from "../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
+export { skipAfterReadOnlyActions as shouldRevalidate } from "../components/revalidation";
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   return { apiKey: env.SHOPIFY_API_KEY };

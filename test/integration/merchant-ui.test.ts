@@ -215,7 +215,7 @@ describe("pre-launch check and status", () => {
     await addCustomers(shopId, 40);
     const params = { id: String(campaignId) };
 
-    const { check } = await (await get("alpha", `/app/campaigns/${campaignId}/check`, CHECK, params)).json();
+    const { check, campaign: checked } = await (await get("alpha", `/app/campaigns/${campaignId}/check`, CHECK, params)).json();
     expect(check.entrants).toBe(40);
     expect(check.contacted + check.holdout).toBe(40);
     expect(check.holdout).toBeGreaterThan(0);
@@ -228,13 +228,18 @@ describe("pre-launch check and status", () => {
     expect(check.canGoLive).toBe(false);
     expect(check.problems[0]).toMatchObject({ severity: "blocking", message: expect.stringContaining("postal address") });
 
-    const refused = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, {}, params);
+    const refused = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, { version: checked.version }, params);
     expect(refused.status).toBe(409);
     expect((await getCampaign(shopId, campaignId))!.status).toBe("draft");
     expect(await prisma.enrollment.count()).toBe(0);
 
     await prisma.shop.update({ where: { id: shopId }, data: { postalAddress: ADDRESS } });
-    const launched = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, {}, params);
+    // Settings saved after the check (another tab): Go Live asks for the check again.
+    await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "save", settings: edited((draft) => (draft.holdoutPercent = 20)), email: {} }, params);
+    const stale = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, { version: checked.version }, params);
+    expect(await stale.json()).toEqual({ refused: expect.stringContaining("changed after this check") });
+    const { campaign: rechecked } = await (await get("alpha", `/app/campaigns/${campaignId}/check`, CHECK, params)).json();
+    const launched = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, { version: rechecked.version }, params);
     expect(launched.status).toBe(302);
     expect(launched.headers.get("location")).toBe(`/app/campaigns/${campaignId}/results`);
     expect((await getCampaign(shopId, campaignId))!.status).toBe("live");
@@ -277,11 +282,12 @@ describe("results", () => {
     expect(first.results.lift).toMatchObject({ enoughData: false });
     expect(first.customers.rows).toHaveLength(25);
     expect(first.customers.hasNext).toBe(true);
-    const second = await (await get("alpha", `/app/campaigns/${campaignId}/results?page=2`, "/app/campaigns/$id_/results", params)).json();
-    expect(second.customers.rows.map((row: { customerId: string }) => row.customerId)).toHaveLength(5);
-
-    const found = await (await get("alpha", `/app/campaigns/${campaignId}/results?q=customer12%40`, "/app/campaigns/$id_/results", params)).json();
-    expect(found.customers.rows).toEqual([expect.objectContaining({ customerId: "12", name: "Name12 Family", status: "exited", exitReason: "ordered_on_their_own" })]);
+    const list = async (body: unknown) => (await post("alpha", `/app/campaigns/${campaignId}/customers`, "/app/campaigns/$id_/customers", body, params)).json();
+    const second = await list({ search: "", page: 2 });
+    expect(second).toMatchObject({ page: 2, hasNext: false });
+    expect(second.rows).toHaveLength(5);
+    const found = await list({ search: "customer12@", page: 1 });
+    expect(found.rows).toEqual([expect.objectContaining({ customerId: "12", name: "Name12 Family", status: "exited", exitReason: "ordered_on_their_own" })]);
 
     const csv = await get("alpha", `/app/campaigns/${campaignId}/export`, "/app/campaigns/$id_/export", params);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
@@ -313,6 +319,7 @@ describe("tenant isolation", () => {
       [EDITOR, "/app/campaigns/ID", { intent: "delete" }],
       ["/app/campaigns/$id_/preview", "/app/campaigns/ID/preview", { intent: "preview", steps: defaultCampaignSettings().steps, stepIndex: 0, customerId: null }],
       ["/app/campaigns/$id_/audience", "/app/campaigns/ID/audience", { audience: defaultCampaignSettings().audience }],
+      ["/app/campaigns/$id_/customers", "/app/campaigns/ID/customers", { search: "", page: 1 }],
     ];
     for (const [route, path, body] of actions) expect((await post("beta", path.replace("ID", id), route, body, { id })).status, path).toBe(404);
     expect((await postForm("beta", `/app/campaigns/${id}/check`, CHECK, {}, { id })).status).toBe(404);
@@ -328,9 +335,16 @@ describe("tenant isolation", () => {
       "INSERT INTO customers (shop_id, id, email, first_name, orders_count, last_order_at, order_hours) VALUES ($1, 9, 'b@beta.example', 'Bea', 1, now() - interval '1 day' * 200, '{}')",
       [beta.shopId],
     );
-    const { customers } = await (await get("beta", "/app/customers?q=", "/app/customers")).json();
-    expect(customers).toEqual([{ id: "9", name: "Bea", email: "b@beta.example" }]);
-    const none = await (await get("beta", "/app/customers?q=Name1", "/app/customers")).json();
-    expect(none.customers).toEqual([]);
+    const search = async (q: string) => (await post("beta", "/app/customers", "/app/customers", { q })).json();
+    expect((await search("")).customers).toEqual([{ id: "9", name: "Bea", email: "b@beta.example" }]);
+    expect((await search("Name1")).customers).toEqual([]);
+
+    // Nor can shop B preview or test-send with shop A's customer through its own campaign.
+    const steps = defaultCampaignSettings().steps;
+    const preview = (intent: string) =>
+      post("beta", `/app/campaigns/${beta.campaignId}/preview`, "/app/campaigns/$id_/preview", { intent, steps, stepIndex: 0, customerId: "1" }, { id: String(beta.campaignId) });
+    expect(await (await preview("preview")).json()).toEqual({ ok: false, reason: "No such customer" });
+    expect(await (await preview("test")).json()).toEqual({ ok: false, reason: "Choose a customer to send the test with" });
+    expect(sink.received).toHaveLength(0);
   });
 });

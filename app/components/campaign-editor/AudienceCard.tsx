@@ -1,15 +1,12 @@
 import { BlockStack, Card, ChoiceList, FormLayout, RadioButton, Spinner, Text } from "@shopify/polaris";
 import type { AudienceRules } from "../../domain/audience";
+import { RFM_PRESETS, SHOPIFY_RFM_GROUPS, shopifyGroupLabel, type RfmPreset } from "../../domain/rfm";
 import { NumberField, type FieldErrors } from "./fields";
 
-// Client-side copy of the group list (app/domain/rfm.ts keeps the schema's).
-const SHOPIFY_GROUPS = ["AT_RISK", "ALMOST_LOST", "DORMANT", "PREVIOUSLY_LOYAL", "NEEDS_ATTENTION", "LOYAL", "CHAMPIONS", "ACTIVE", "PROMISING", "NEW", "PROSPECTS"];
-const groupLabel = (group: string) => group.charAt(0) + group.slice(1).toLowerCase().replaceAll("_", " ");
-
-const PRESETS: { value: "at_risk" | "cant_lose" | "all_lapsed"; label: string; help: string }[] = [
+const PRESETS: { value: RfmPreset; label: string; help: string }[] = [
   { value: "all_lapsed", label: "All lapsed subscribed customers", help: "Everyone who matches the trigger." },
-  { value: "at_risk", label: "At risk", help: "Bought often and spent much (frequency and value 4–5 of 5), but not recently (recency 1–2)." },
-  { value: "cant_lose", label: "Can't lose", help: "Your very best customers (frequency and value 5 of 5) who have gone quiet longest (recency 1)." },
+  { value: "at_risk", label: RFM_PRESETS.at_risk.label, help: "Bought often and spent much (frequency and value 4–5 of 5), but not recently (recency 1–2)." },
+  { value: "cant_lose", label: RFM_PRESETS.cant_lose.label, help: "Your very best customers (frequency and value 5 of 5) who have gone quiet longest (recency 1)." },
 ];
 
 /** Who the campaign is for: the trigger (when someone counts as lapsed) and the segment, with the live count. */
@@ -101,7 +98,7 @@ export function AudienceCard(props: {
           <ChoiceList
             title="Shopify RFM groups"
             allowMultiple
-            choices={SHOPIFY_GROUPS.map((group) => ({ label: groupLabel(group), value: group }))}
+            choices={SHOPIFY_RFM_GROUPS.map((group) => ({ label: shopifyGroupLabel(group), value: group }))}
             selected={segment.groups}
             onChange={(groups) => onChange({ ...audience, segment: { kind: "shopify_rfm_groups", groups: groups as typeof segment.groups } })}
             error={error("segment.groups")}

@@ -3,16 +3,9 @@ import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, ButtonGroup, Card, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import type { EditorStep } from "./types";
 
-interface PreviewCustomer {
-  id: string;
-  name: string;
-  email: string | null;
-}
+import type { PreviewCustomer, PreviewResult, TestSendResult } from "../../models/email-preview.server";
 
-type PreviewAnswer =
-  | { ok: true; subject: string; preheader: string; html: string; customer: PreviewCustomer; code: string | null }
-  | { ok: true; to: string }
-  | { ok: false; reason?: string; fieldErrors?: Record<string, string> };
+type PreviewAnswer = PreviewResult | TestSendResult;
 
 const WIDTHS = { desktop: 640, mobile: 375 } as const;
 
@@ -40,7 +33,7 @@ export function EmailPreview({ campaignId, steps, stepIndex, onStepChange }: { c
   }, [content]);
 
   useEffect(() => {
-    const timer = setTimeout(() => search.load(`/app/customers?q=${encodeURIComponent(query)}`), 300);
+    const timer = setTimeout(() => search.submit({ q: query }, { method: "post", action: "/app/customers", encType: "application/json" }), 300);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [query]);
@@ -96,13 +89,13 @@ export function EmailPreview({ campaignId, steps, stepIndex, onStepChange }: { c
             <Banner tone="success" title={`Test e-mail sent to ${tested.to}`} />
           ) : !tested.ok ? (
             <Banner tone="critical" title="The test was not sent">
-              <p>{tested.reason ?? "Fix the step's fields first."}</p>
+              <p>{"reason" in tested ? tested.reason : "Fix the step's fields first."}</p>
             </Banner>
           ) : null
         ) : null}
         {failure ? (
           <Banner tone="warning" title="No preview">
-            <p>{failure.reason ?? Object.values(failure.fieldErrors ?? {})[0] ?? "Fix the step's fields first."}</p>
+            <p>{"reason" in failure ? failure.reason : (Object.values(failure.fieldErrors)[0] ?? "Fix the step's fields first.")}</p>
           </Banner>
         ) : null}
         {shown ? (

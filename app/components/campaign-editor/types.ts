@@ -6,7 +6,7 @@ export type EditorSettings = CampaignSettings;
 export type EditorStep = CampaignSettings["steps"][number];
 export type { Offer, StepContent, StepOffer };
 
-export const MAX_STEPS = 3;
+export { MAX_STEPS } from "../../domain/campaign-limits";
 
 export interface EmailSettingsDraft {
   senderName: string;
