@@ -3,6 +3,7 @@ import { Form, Link, redirect, useActionData, useLoaderData, useNavigation } fro
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { Fact } from "../components/Fact";
+import { SectionCard } from "../components/SectionCard";
 import { formatCount, formatDateTime, formatMoney, formatPoints } from "../components/format";
 import { createCampaign, listCampaigns } from "../models/campaigns.server";
 import { getDashboard } from "../models/dashboard.server";
@@ -128,61 +129,51 @@ export default function Home() {
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Today's audience
+          <SectionCard title="Today's audience">
+            {audience === null ? (
+              <Text as="p" tone="subdued">
+                Counted once your customers and orders are read from Shopify.
               </Text>
-              {audience === null ? (
-                <Text as="p" tone="subdued">
-                  Counted once your customers and orders are read from Shopify.
-                </Text>
-              ) : (
-                <>
-                  <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
-                    <Fact label={`Lapsed (no order for ${audience.lapsedDays}+ days)`} value={`${formatCount(audience.lapsed)} of ${formatCount(audience.buyers)} buyers`} />
-                    <Fact label="Of them subscribed to e-mail" value={formatCount(audience.subscribed)} />
-                    <Fact label="Counted" value={formatDateTime(audience.takenAt, timezone)} />
-                  </InlineGrid>
-                  <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-                    <DataTable
-                      columnContentTypes={["text", "numeric", "numeric"]}
-                      headings={["Our RFM segment", "Lapsed", "Subscribed"]}
-                      rows={audience.bySegment.map((row) => [row.label, formatCount(row.customers), formatCount(row.subscribed)])}
-                    />
-                    <DataTable
-                      columnContentTypes={["text", "numeric", "numeric"]}
-                      headings={["Shopify RFM group", "Lapsed", "Subscribed"]}
-                      rows={audience.byShopifyGroup.map((row) => [shopifyGroupLabel(row.group), formatCount(row.customers), formatCount(row.subscribed)])}
-                    />
-                  </InlineGrid>
-                </>
-              )}
-            </BlockStack>
-          </Card>
+            ) : (
+              <>
+                <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+                  <Fact label={`Lapsed (no order for ${audience.lapsedDays}+ days)`} value={`${formatCount(audience.lapsed)} of ${formatCount(audience.buyers)} buyers`} />
+                  <Fact label="Of them subscribed to e-mail" value={formatCount(audience.subscribed)} />
+                  <Fact label="Counted" value={formatDateTime(audience.takenAt, timezone)} />
+                </InlineGrid>
+                <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric"]}
+                    headings={["Our RFM segment", "Lapsed", "Subscribed"]}
+                    rows={audience.bySegment.map((row) => [row.label, formatCount(row.customers), formatCount(row.subscribed)])}
+                  />
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric"]}
+                    headings={["Shopify RFM group", "Lapsed", "Subscribed"]}
+                    rows={audience.byShopifyGroup.map((row) => [shopifyGroupLabel(row.group), formatCount(row.customers), formatCount(row.subscribed)])}
+                  />
+                </InlineGrid>
+              </>
+            )}
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Store
-              </Text>
-              <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">
-                <Fact label="Name" value={overview.name ?? "—"} />
-                <Fact label="Shopify domain" value={overview.domain} />
-                <Fact label="Currency" value={overview.currencyCode ?? "—"} />
-                <Fact label="Timezone" value={overview.ianaTimezone ?? "—"} />
-                <Fact label="Postal address" value={overview.postalAddress ?? "Not set"} />
-                <Fact label="Installed" value={formatDateTime(overview.installedAt, timezone)} />
-              </InlineGrid>
-              <Text as="p" tone="subdued" variant="bodySm">
-                {overview.detailsSyncedAt
-                  ? `Details last read from Shopify ${formatDateTime(overview.detailsSyncedAt, timezone)}.`
-                  : "Details not read from Shopify yet."}
-              </Text>
-            </BlockStack>
-          </Card>
+          <SectionCard title="Store">
+            <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">
+              <Fact label="Name" value={overview.name ?? "—"} />
+              <Fact label="Shopify domain" value={overview.domain} />
+              <Fact label="Currency" value={overview.currencyCode ?? "—"} />
+              <Fact label="Timezone" value={overview.ianaTimezone ?? "—"} />
+              <Fact label="Postal address" value={overview.postalAddress ?? "Not set"} />
+              <Fact label="Installed" value={formatDateTime(overview.installedAt, timezone)} />
+            </InlineGrid>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {overview.detailsSyncedAt
+                ? `Details last read from Shopify ${formatDateTime(overview.detailsSyncedAt, timezone)}.`
+                : "Details not read from Shopify yet."}
+            </Text>
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>
@@ -223,32 +214,27 @@ export default function Home() {
         </Layout.Section>
 
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Shopify events
-              </Text>
-              <Fact label="Received in the last 24 hours" value={String(overview.webhooks.receivedLastDay)} />
-              <Fact label="Being applied (queued or retrying)" value={String(overview.webhooks.pending)} />
-              {overview.webhooks.failed.length === 0 ? (
-                <InlineStack gap="200">
-                  <Badge tone="success">None failed</Badge>
-                </InlineStack>
-              ) : (
-                <BlockStack gap="100">
-                  <Text as="p" tone="critical">
-                    Failed after every retry (kept for inspection; applied again if Shopify resends them):
-                  </Text>
-                  {overview.webhooks.failed.map((failure) => (
-                    <InlineStack key={failure.topic} gap="200">
-                      <Badge tone="critical">{String(failure.count)}</Badge>
-                      <Text as="span">{failure.topic}</Text>
-                    </InlineStack>
-                  ))}
-                </BlockStack>
-              )}
-            </BlockStack>
-          </Card>
+          <SectionCard title="Shopify events">
+            <Fact label="Received in the last 24 hours" value={String(overview.webhooks.receivedLastDay)} />
+            <Fact label="Being applied (queued or retrying)" value={String(overview.webhooks.pending)} />
+            {overview.webhooks.failed.length === 0 ? (
+              <InlineStack gap="200">
+                <Badge tone="success">None failed</Badge>
+              </InlineStack>
+            ) : (
+              <BlockStack gap="100">
+                <Text as="p" tone="critical">
+                  Failed after every retry (kept for inspection; applied again if Shopify resends them):
+                </Text>
+                {overview.webhooks.failed.map((failure) => (
+                  <InlineStack key={failure.topic} gap="200">
+                    <Badge tone="critical">{String(failure.count)}</Badge>
+                    <Text as="span">{failure.topic}</Text>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            )}
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

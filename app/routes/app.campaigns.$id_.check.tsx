@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, redirect, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, Button, DataTable, InlineGrid, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { Fact } from "../components/Fact";
+import { SectionCard } from "../components/SectionCard";
 import { Table } from "../components/Table";
 import { formatCount, formatMoney } from "../components/format";
 import { changeCampaignStatus } from "../models/campaigns.server";
@@ -75,76 +76,56 @@ export default function LaunchCheckPage() {
         ) : null}
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Who enters when you go Live
-              </Text>
-              <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
-                <Fact label="Qualify today" value={formatCount(check.entrants)} />
-                <Fact label="Will be e-mailed" value={formatCount(check.contacted)} />
-                <Fact label={`Holdout (${check.holdoutPercent}%, never e-mailed)`} value={formatCount(check.holdout)} />
-              </InlineGrid>
-              <Text as="p" tone="subdued">
-                Customers keep entering as they lapse; the enrollment runs every hour while the campaign is Live.
-              </Text>
-            </BlockStack>
-          </Card>
+          <SectionCard title="Who enters when you go Live">
+            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+              <Fact label="Qualify today" value={formatCount(check.entrants)} />
+              <Fact label="Will be e-mailed" value={formatCount(check.contacted)} />
+              <Fact label={`Holdout (${check.holdoutPercent}%, never e-mailed)`} value={formatCount(check.holdout)} />
+            </InlineGrid>
+            <Text as="p" tone="subdued">
+              Customers keep entering as they lapse; the enrollment runs every hour while the campaign is Live.
+            </Text>
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {`${check.samples.length} of those to be e-mailed, and why they qualify`}
-              </Text>
-              {check.samples.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  Nobody qualifies today.
-                </Text>
-              ) : (
-                <Table label="Sample recipients" headings={["Customer", "E-mail", "Why they qualify"]} rows={check.samples.map((sample) => [sample.name, sample.email, sample.reason])} />
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-
-        <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                First e-mails per hour
-              </Text>
-              <Text as="p">
-                {check.contacted === 0
-                  ? "No first e-mails to spread."
-                  : `At most ${formatCount(check.ramp.perHour)} an hour, starting ${check.ramp.startsAfterHours === 0 ? "right away" : `${check.ramp.startsAfterHours} hours after going Live`}; ${check.ramp.totalHours} hour${check.ramp.totalHours === 1 ? "" : "s"} in all. Quiet hours and each customer's usual ordering hour can move an e-mail later.`}
-              </Text>
-              {check.ramp.hours.length > 0 ? (
-                <DataTable
-                  columnContentTypes={["text", "numeric"]}
-                  headings={["Hour", "First e-mails"]}
-                  rows={check.ramp.hours.map((sends, offset) => [hour(offset), formatCount(sends)])}
-                />
-              ) : null}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-
-        <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Codes and their cost
-              </Text>
-              <Fact label="Personal codes at most" value={`${formatCount(check.codes)} (${check.stepsWithNewCode} step${check.stepsWithNewCode === 1 ? "" : "s"} with a new code)`} />
-              <Fact label="Worst-case discount cost" value={formatMoney(check.worstCaseDiscount, check.currencyCode)} />
+          <SectionCard title={`${check.samples.length} of those to be e-mailed, and why they qualify`}>
+            {check.samples.length === 0 ? (
               <Text as="p" tone="subdued">
-                If every e-mailed customer used their biggest code on an order of their usual size. Each customer can use one code once;
-                free shipping is not counted; a margin floor can only lower this.
+                Nobody qualifies today.
               </Text>
-            </BlockStack>
-          </Card>
+            ) : (
+              <Table label="Sample recipients" headings={["Customer", "E-mail", "Why they qualify"]} rows={check.samples.map((sample) => [sample.name, sample.email, sample.reason])} />
+            )}
+          </SectionCard>
+        </Layout.Section>
+
+        <Layout.Section variant="oneHalf">
+          <SectionCard title="First e-mails per hour">
+            <Text as="p">
+              {check.contacted === 0
+                ? "No first e-mails to spread."
+                : `At most ${formatCount(check.ramp.perHour)} an hour, starting ${check.ramp.startsAfterHours === 0 ? "right away" : `${check.ramp.startsAfterHours} hours after going Live`}; ${check.ramp.totalHours} hour${check.ramp.totalHours === 1 ? "" : "s"} in all. Quiet hours and each customer's usual ordering hour can move an e-mail later.`}
+            </Text>
+            {check.ramp.hours.length > 0 ? (
+              <DataTable
+                columnContentTypes={["text", "numeric"]}
+                headings={["Hour", "First e-mails"]}
+                rows={check.ramp.hours.map((sends, offset) => [hour(offset), formatCount(sends)])}
+              />
+            ) : null}
+          </SectionCard>
+        </Layout.Section>
+
+        <Layout.Section variant="oneHalf">
+          <SectionCard title="Codes and their cost">
+            <Fact label="Personal codes at most" value={`${formatCount(check.codes)} (${check.stepsWithNewCode} step${check.stepsWithNewCode === 1 ? "" : "s"} with a new code)`} />
+            <Fact label="Worst-case discount cost" value={formatMoney(check.worstCaseDiscount, check.currencyCode)} />
+            <Text as="p" tone="subdued">
+              If every e-mailed customer used their biggest code on an order of their usual size. Each customer can use one code once;
+              free shipping is not counted; a margin floor can only lower this.
+            </Text>
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>

@@ -6,6 +6,7 @@ import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { skipAfterReadOnlyActions } from "../components/revalidation";
 import { DailyColumns, fillDays, HorizontalBars } from "../components/charts";
 import { Fact } from "../components/Fact";
+import { SectionCard } from "../components/SectionCard";
 import { Table } from "../components/Table";
 import { formatCount, formatDate, formatMoney, formatPercent, formatPoints } from "../components/format";
 import { enrollmentStateLabel, exitReasonLabel } from "../domain/enrollment-state";
@@ -97,22 +98,17 @@ export default function ResultsPage() {
           </Layout.Section>
         ) : null}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Revenue
-              </Text>
-              <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
-                <Fact label="Last-click and code revenue" value={money(results.revenue)} />
-                <Fact label="Discounts given" value={money(results.discountCost)} />
-                <Fact label="Conversions" value={formatCount(results.conversions.contacted)} />
-              </InlineGrid>
-              <Text as="p" tone="subdued">
-                {`Orders with the customer's code, or within ${campaign.attributionWindowDays} days of a click; refunds deducted, cancelled orders count nothing.`}
-              </Text>
-              <DailyColumns title="Conversion revenue per day" days={days} emptyText="No conversions yet." />
-            </BlockStack>
-          </Card>
+          <SectionCard title="Revenue">
+            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+              <Fact label="Last-click and code revenue" value={money(results.revenue)} />
+              <Fact label="Discounts given" value={money(results.discountCost)} />
+              <Fact label="Conversions" value={formatCount(results.conversions.contacted)} />
+            </InlineGrid>
+            <Text as="p" tone="subdued">
+              {`Orders with the customer's code, or within ${campaign.attributionWindowDays} days of a click; refunds deducted, cancelled orders count nothing.`}
+            </Text>
+            <DailyColumns title="Conversion revenue per day" days={days} emptyText="No conversions yet." />
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>
@@ -149,94 +145,79 @@ export default function ResultsPage() {
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Funnel
-              </Text>
-              <HorizontalBars title="Funnel from entered to converted" bars={funnel} />
-              <Text as="p" tone="subdued">
-                Opens are approximate: some mail apps load images without a reader.
-              </Text>
-            </BlockStack>
-          </Card>
+          <SectionCard title="Funnel">
+            <HorizontalBars title="Funnel from entered to converted" bars={funnel} />
+            <Text as="p" tone="subdued">
+              Opens are approximate: some mail apps load images without a reader.
+            </Text>
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Per step
-              </Text>
-              <Table
-                label="Performance per step"
-                headings={["Step", "Sent", "Opened", "Clicked", "Unsubscribed", "Conversions", "Revenue"]}
-                numeric={[1, 2, 3, 4, 5, 6]}
-                rows={results.steps.map((step) => [
-                  `Step ${step.step}`,
-                  formatCount(step.sent),
-                  `${formatCount(step.opened)}${share(step.opened, step.sent)}`,
-                  `${formatCount(step.clicked)}${share(step.clicked, step.sent)}`,
-                  formatCount(step.unsubscribed),
-                  formatCount(step.conversions),
-                  money(step.revenue),
-                ])}
-              />
-            </BlockStack>
-          </Card>
+          <SectionCard title="Per step">
+            <Table
+              label="Performance per step"
+              headings={["Step", "Sent", "Opened", "Clicked", "Unsubscribed", "Conversions", "Revenue"]}
+              numeric={[1, 2, 3, 4, 5, 6]}
+              rows={results.steps.map((step) => [
+                `Step ${step.step}`,
+                formatCount(step.sent),
+                `${formatCount(step.opened)}${share(step.opened, step.sent)}`,
+                `${formatCount(step.clicked)}${share(step.clicked, step.sent)}`,
+                formatCount(step.unsubscribed),
+                formatCount(step.conversions),
+                money(step.revenue),
+              ])}
+            />
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Customers
-              </Text>
-              <form
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  showPage({ search, page: 1 });
-                }}
-              >
-                <InlineStack gap="200" blockAlign="end">
-                  <div style={{ flexGrow: 1 }}>
-                    <TextField label="Search by name or e-mail" value={search} onChange={setSearch} autoComplete="off" />
-                  </div>
-                  <Button submit loading={list.state !== "idle"}>
-                    Search
-                  </Button>
-                </InlineStack>
-              </form>
-              <Table
-                label="Customers of this campaign"
-                headings={["Customer", "Group", "State", "Why they left", "Entered", "Revenue"]}
-                numeric={[5]}
-                rows={rows.map((row) => [
-                  row.email ? `${row.name} <${row.email}>` : row.name,
-                  row.holdout ? "Holdout" : "Contacted",
-                  enrollmentStateLabel(row.status, row.holdout, row.lastStepSent),
-                  exitReasonLabel(row.exitReason) ?? "",
-                  formatDate(row.enteredAt, timezone),
-                  row.revenue === null ? "" : money(row.revenue),
-                ])}
-              />
-              {rows.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  {listed ? "No customer of this campaign matches." : "No customer has entered yet."}
-                </Text>
-              ) : null}
-              <InlineStack align="center" gap="300" blockAlign="center">
-                {/* Buttons, not Polaris's Pagination: its disabled link carries an aria-label links may not have. */}
-                <Button disabled={page <= 1} onClick={() => showPage({ search: listed, page: page - 1 })}>
-                  Previous page
-                </Button>
-                <Text as="span">{`Page ${page}`}</Text>
-                <Button disabled={!hasNext} onClick={() => showPage({ search: listed, page: page + 1 })}>
-                  Next page
+          <SectionCard title="Customers">
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                showPage({ search, page: 1 });
+              }}
+            >
+              <InlineStack gap="200" blockAlign="end">
+                <div style={{ flexGrow: 1 }}>
+                  <TextField label="Search by name or e-mail" value={search} onChange={setSearch} autoComplete="off" />
+                </div>
+                <Button submit loading={list.state !== "idle"}>
+                  Search
                 </Button>
               </InlineStack>
-            </BlockStack>
-          </Card>
+            </form>
+            <Table
+              label="Customers of this campaign"
+              headings={["Customer", "Group", "State", "Why they left", "Entered", "Revenue"]}
+              numeric={[5]}
+              rows={rows.map((row) => [
+                row.email ? `${row.name} <${row.email}>` : row.name,
+                row.holdout ? "Holdout" : "Contacted",
+                enrollmentStateLabel(row.status, row.holdout, row.lastStepSent),
+                exitReasonLabel(row.exitReason) ?? "",
+                formatDate(row.enteredAt, timezone),
+                row.revenue === null ? "" : money(row.revenue),
+              ])}
+            />
+            {rows.length === 0 ? (
+              <Text as="p" tone="subdued">
+                {listed ? "No customer of this campaign matches." : "No customer has entered yet."}
+              </Text>
+            ) : null}
+            <InlineStack align="center" gap="300" blockAlign="center">
+              {/* Buttons, not Polaris's Pagination: its disabled link carries an aria-label links may not have. */}
+              <Button disabled={page <= 1} onClick={() => showPage({ search: listed, page: page - 1 })}>
+                Previous page
+              </Button>
+              <Text as="span">{`Page ${page}`}</Text>
+              <Button disabled={!hasNext} onClick={() => showPage({ search: listed, page: page + 1 })}>
+                Next page
+              </Button>
+            </InlineStack>
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>
