@@ -122,6 +122,14 @@ const variables = {
       .optional(),
     expected: "the PEM private key of the selector (newlines may be written as \\n), with DKIM_DOMAIN and DKIM_SELECTOR",
   },
+  DEMO_TIME_SCALE: {
+    schema: integer(1, 10_000_000).optional(),
+    expected: "demo only: seconds of engine time per real second, e.g. 43200 (1 day = 2 s); with DEMO_EPOCH; never in production",
+  },
+  DEMO_EPOCH: {
+    schema: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
+    expected: "demo only: the instant from which DEMO_TIME_SCALE speeds engine time up, e.g. 2026-11-23T10:00:00Z",
+  },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     expected: "one of fatal, error, warn, info, debug, trace, silent",
@@ -156,6 +164,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (dkimSet.length > 0 && dkimSet.length < dkim.length) {
     problems.push(`${dkim.filter((name) => !dkimSet.includes(name)).join(" and ")} missing; DKIM needs ${dkim.join(", ")} together.`);
   }
+  if ((parsed.DEMO_TIME_SCALE === undefined) !== (parsed.DEMO_EPOCH === undefined)) problems.push("DEMO_TIME_SCALE and DEMO_EPOCH go together.");
+  if (parsed.DEMO_TIME_SCALE !== undefined && parsed.NODE_ENV === "production") problems.push("DEMO_TIME_SCALE is for the demo; it is refused in production.");
   if (problems.length > 0) throw new EnvError(problems);
   return parsed as Env;
 }

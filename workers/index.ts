@@ -73,7 +73,14 @@ export async function ensureSchedules(onlyMissing = false): Promise<void> {
   };
   await schedule("maintenance", "maintenance-sweep", MAINTENANCE_EVERY_MS, "maintenanceSweep");
   await schedule("maintenance", "score-all-shops", SCORING_EVERY_MS, "scoreAllShops");
-  await schedule("engine", "dispatch-steps", DISPATCH_EVERY_MS, "dispatchSteps");
+  if (env.DEMO_TIME_SCALE === undefined) {
+    await schedule("engine", "dispatch-steps", DISPATCH_EVERY_MS, "dispatchSteps");
+  } else {
+    // `npm run demo` dispatches itself, once the previous steps are done: at its speed a step job
+    // outlasts the dispatcher's lease (minutes of engine time), and an overlapping dispatch would
+    // take the same steps again.
+    await getQueue("engine").removeJobScheduler("dispatch-steps");
+  }
   await schedule("engine", "delete-ended-codes", CODE_CLEANUP_EVERY_MS, "deleteEndedCodes");
   await schedule("engine", "enroll-live-campaigns", ENROLL_EVERY_MS, "enrollLiveCampaigns");
 }

@@ -5,14 +5,18 @@ import { deleteEndedCodes, shopsWithEndedCodes } from "../../app/models/discount
 import { enrollEligible, type EnrollmentRun } from "../../app/models/enrollments.server";
 import type { AdminQuery } from "../../app/models/shopify-admin.server";
 import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
+import { env } from "../../app/env.server";
+import { scaledClock } from "../../app/utils/engine-clock";
 import { enqueue, type JobPayload } from "../queues";
+
+const engineNow = scaledClock(env.DEMO_TIME_SCALE, env.DEMO_EPOCH);
 
 /** The engine's jobs: enrollment, step dispatch, steps (README "Win-back engine"). */
 
 export async function enrollCampaignJob({ shopId, campaignId }: JobPayload<"enrollCampaign">): Promise<EnrollmentRun | string> {
   const campaign = await prisma.campaign.findFirst({ where: { id: campaignId, shopId, status: "live", shop: { uninstalledAt: null } } });
   if (!campaign) return "not live";
-  return enrollEligible(shopId, campaignId, campaignSettingsSchema.parse(campaign.settings));
+  return enrollEligible(shopId, campaignId, campaignSettingsSchema.parse(campaign.settings), engineNow());
 }
 
 export async function enrollLiveCampaignsJob(): Promise<number> {
@@ -24,13 +28,14 @@ export async function enrollLiveCampaignsJob(): Promise<number> {
 const DISPATCH_LIMIT = 5_000;
 
 export async function dispatchStepsJob(): Promise<{ jobs: number; completed: number }> {
-  const jobs = await dispatchDueSteps(DISPATCH_LIMIT);
+  const now = engineNow();
+  const jobs = await dispatchDueSteps(DISPATCH_LIMIT, now);
   for (const job of jobs) await enqueue("runSteps", { shopId: job.shopId, enrollmentIds: job.enrollmentIds.map(String) });
-  return { jobs: jobs.length, completed: await completeFinishedEnrollments() };
+  return { jobs: jobs.length, completed: await completeFinishedEnrollments(now) };
 }
 
 export async function runStepsJob({ shopId, enrollmentIds }: JobPayload<"runSteps">, deps: { admin: AdminQuery; transport: MailTransport }) {
-  const run = await runSteps(shopId, enrollmentIds.map(BigInt), deps);
+  const run = await runSteps(shopId, enrollmentIds.map(BigInt), deps, engineNow());
   return { sent: run.sent, postponed: run.postponed, exited: run.exited, notSent: run.notSent.size };
 }
 
