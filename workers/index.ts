@@ -9,7 +9,7 @@ import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/model
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
 import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
 import { sendEmailJob, sendEmailsJob, syncUnsubscribeJob } from "./processors/email";
-import { deleteEndedCodesJob, dispatchStepsJob, enrollCampaignJob, enrollLiveCampaignsJob, runStepsJob } from "./processors/engine";
+import { deleteEndedCodesJob, dispatchStepsJob, enrollCampaignJob, enrollLiveCampaignsJob, fireFlowTriggersJob, runStepsJob } from "./processors/engine";
 import { maintenanceSweep } from "./processors/maintenance-sweep";
 import { syncShopDetails } from "./processors/sync-shop-details";
 import { processWebhookEvent } from "./processors/webhook-event";
@@ -42,6 +42,7 @@ export const defaultHandlers: JobHandlers = {
   dispatchSteps: () => dispatchStepsJob(),
   runSteps: (payload) => runStepsJob(payload, { admin: adminQuery, transport: mailTransport() }),
   deleteEndedCodes: () => deleteEndedCodesJob({ admin: adminQuery }),
+  fireFlowTriggers: () => fireFlowTriggersJob({ admin: adminQuery }),
   scoreAllShops: () => scoreAllShops(),
   maintenanceSweep: () => maintenanceSweep(),
 };
@@ -51,6 +52,7 @@ const SCORING_EVERY_MS = 24 * 3600 * 1000;
 const DISPATCH_EVERY_MS = 60_000;
 const ENROLL_EVERY_MS = 3600 * 1000;
 const CODE_CLEANUP_EVERY_MS = 15 * 60 * 1000;
+const FLOW_TRIGGERS_EVERY_MS = 60_000;
 const SCHEDULE_CHECK_MS = 5 * 60 * 1000;
 
 export interface RunningWorkers {
@@ -82,6 +84,7 @@ export async function ensureSchedules(onlyMissing = false): Promise<void> {
     await getQueue("engine").removeJobScheduler("dispatch-steps");
   }
   await schedule("engine", "delete-ended-codes", CODE_CLEANUP_EVERY_MS, "deleteEndedCodes");
+  await schedule("engine", "fire-flow-triggers", FLOW_TRIGGERS_EVERY_MS, "fireFlowTriggers");
   await schedule("engine", "enroll-live-campaigns", ENROLL_EVERY_MS, "enrollLiveCampaigns");
 }
 

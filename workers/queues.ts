@@ -114,6 +114,13 @@ export const jobKinds = {
     payload: z.object({}),
     options: (): JobsOptions => ({}),
   },
+  /** Every minute: record and fire the Shopify Flow trigger events of shops that turned them on. */
+  fireFlowTriggers: {
+    queue: "engine",
+    name: "fire-flow-triggers",
+    payload: z.object({}),
+    options: (): JobsOptions => ({}),
+  },
   /** Re-derive work Redis may have lost and purge expired records (workers/processors/maintenance-sweep.ts). */
   maintenanceSweep: {
     queue: "maintenance",

@@ -2,6 +2,7 @@ import prisma from "../db.server";
 import type { CampaignStatus } from "../domain/campaign";
 import { breakdownOf, type AudienceBreakdown } from "./audience-summary.server";
 import { listCampaigns, problemsOf } from "./campaigns.server";
+import { flowSettingsOf } from "./flow-triggers.server";
 import { campaignHeadline } from "./results.server";
 import { getShopOverview, type ShopOverview } from "./shop.server";
 
@@ -28,6 +29,8 @@ export interface DashboardCampaign {
 
 export interface Dashboard {
   overview: ShopOverview;
+  /** Shopify Flow triggers turned on (events from then on are sent). */
+  flowTriggers: boolean;
   audience: AudienceBreakdown | null;
   campaigns: DashboardCampaign[];
   totals: { entered: number; conversions: number; revenue: number };
@@ -35,7 +38,10 @@ export interface Dashboard {
 
 export async function getDashboard(shopDomain: string, now: Date = new Date()): Promise<Dashboard> {
   const overview = await getShopOverview(shopDomain);
-  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true, audienceSummary: true, audienceSummaryAt: true } });
+  const shop = await prisma.shop.findUniqueOrThrow({
+    where: { domain: shopDomain },
+    select: { id: true, audienceSummary: true, audienceSummaryAt: true, settings: true },
+  });
   const campaigns = await Promise.all(
     (await listCampaigns(shop.id)).map(async (campaign): Promise<DashboardCampaign> => {
       const [problems, results] = await Promise.all([problemsOf(shop.id, campaign, now, { eligibleToday: null }), campaignHeadline(shop.id, campaign.id)]);
@@ -65,6 +71,7 @@ export async function getDashboard(shopDomain: string, now: Date = new Date()): 
   const sum = (key: "entered" | "conversions" | "revenue") => campaigns.reduce((total, campaign) => total + campaign[key], 0);
   return {
     overview,
+    flowTriggers: flowSettingsOf(shop.settings).enabled,
     audience: breakdownOf(shop.audienceSummary, shop.audienceSummaryAt),
     campaigns,
     totals: { entered: sum("entered"), conversions: sum("conversions"), revenue: sum("revenue") },

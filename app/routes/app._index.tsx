@@ -7,6 +7,7 @@ import { SectionCard } from "../components/SectionCard";
 import { formatCount, formatDateTime, formatMoney, formatPoints } from "../components/format";
 import { createCampaign, listCampaigns } from "../models/campaigns.server";
 import { getDashboard } from "../models/dashboard.server";
+import { setFlowTriggers } from "../models/flow-triggers.server";
 import { resyncShop } from "../models/shop.server";
 import { defaultCampaignSettings } from "../domain/campaign";
 import { shopifyGroupLabel } from "../domain/rfm";
@@ -28,6 +29,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (!created.ok) throw new Error("the default settings failed validation");
     return redirect(`/app/campaigns/${created.campaign.id}`);
   }
+  if (intent === "flow_on" || intent === "flow_off") {
+    await setFlowTriggers(await requireShopId(session.shop), intent === "flow_on");
+    return { flowTriggers: intent === "flow_on" };
+  }
   return { resyncStarted: await resyncShop(session.shop) };
 };
 
@@ -40,7 +45,7 @@ const SYNC_STATES: Record<string, { label: string; tone: "success" | "info" | "a
 };
 
 export default function Home() {
-  const { overview, audience, campaigns, totals } = useLoaderData<typeof loader>();
+  const { overview, audience, campaigns, totals, flowTriggers } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submitting = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
@@ -211,6 +216,24 @@ export default function Home() {
               {actionData?.resyncStarted ? <Banner tone="info" title="Reading your store again from Shopify" /> : null}
             </BlockStack>
           </Card>
+        </Layout.Section>
+
+        <Layout.Section variant="oneThird">
+          <SectionCard title="Shopify Flow">
+            <Text as="p">
+              Start your own Flow workflows when a customer enters a campaign, converts, or leaves it (with the reason): for example, tag them
+              or notify your team.
+            </Text>
+            <InlineStack gap="200" blockAlign="center">
+              <Badge tone={flowTriggers ? "success" : undefined}>{flowTriggers ? "Triggers on" : "Triggers off"}</Badge>
+              <Form method="post">
+                <input type="hidden" name="intent" value={flowTriggers ? "flow_off" : "flow_on"} />
+                <Button submit loading={submitting(flowTriggers ? "flow_off" : "flow_on")}>
+                  {flowTriggers ? "Turn off" : "Turn on"}
+                </Button>
+              </Form>
+            </InlineStack>
+          </SectionCard>
         </Layout.Section>
 
         <Layout.Section variant="oneThird">

@@ -72,6 +72,14 @@ export type DeleteEndedCodesMutationVariables = AdminTypes.Exact<{
 
 export type DeleteEndedCodesMutation = { discountCodeBulkDelete?: AdminTypes.Maybe<{ job?: AdminTypes.Maybe<Pick<AdminTypes.Job, 'id'>>, userErrors: Array<Pick<AdminTypes.DiscountUserError, 'field' | 'message' | 'code'>> }> };
 
+export type FireFlowTriggerMutationVariables = AdminTypes.Exact<{
+  handle: AdminTypes.Scalars['String']['input'];
+  payload: AdminTypes.Scalars['JSON']['input'];
+}>;
+
+
+export type FireFlowTriggerMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
   input: AdminTypes.CustomerEmailMarketingConsentUpdateInput;
 }>;
@@ -101,6 +109,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation CreatePersonalCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalCodeMutation, variables: CreatePersonalCodeMutationVariables},
   "#graphql\n  mutation CreatePersonalFreeShipping($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalFreeShippingMutation, variables: CreatePersonalFreeShippingMutationVariables},
   "#graphql\n  mutation DeleteEndedCodes($ids: [ID!]!) {\n    discountCodeBulkDelete(ids: $ids) {\n      job { id }\n      userErrors { field message code }\n    }\n  }": {return: DeleteEndedCodesMutation, variables: DeleteEndedCodesMutationVariables},
+  "#graphql\n  mutation FireFlowTrigger($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors { field message }\n    }\n  }": {return: FireFlowTriggerMutation, variables: FireFlowTriggerMutationVariables},
   "#graphql\n  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {\n    customerEmailMarketingConsentUpdate(input: $input) {\n      customer { id }\n      userErrors { field message code }\n    }\n  }": {return: ReportUnsubscribeMutation, variables: ReportUnsubscribeMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

@@ -124,6 +124,22 @@ describe("dashboard", () => {
   });
 });
 
+describe("Shopify Flow setting", () => {
+  it("turns the triggers on and off for the shop, from now on", async () => {
+    const { shopId } = await installShop("alpha");
+    expect((await (await get("alpha", "/app", "/app._index")).json()).flowTriggers).toBe(false);
+
+    const before = Date.now();
+    expect(await (await postForm("alpha", "/app?index", "/app._index", { intent: "flow_on" })).json()).toEqual({ flowTriggers: true });
+    const { settings } = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    expect(Date.parse((settings as { flow: { since: string } }).flow.since)).toBeGreaterThanOrEqual(before);
+    expect((await (await get("alpha", "/app", "/app._index")).json()).flowTriggers).toBe(true);
+
+    await postForm("alpha", "/app?index", "/app._index", { intent: "flow_off" });
+    expect((await (await get("alpha", "/app", "/app._index")).json()).flowTriggers).toBe(false);
+  });
+});
+
 describe("campaign editor", () => {
   it("refuses a save with every field error at its field, and saves nothing", async () => {
     const { shopId, campaignId } = await installShop("alpha");

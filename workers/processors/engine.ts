@@ -2,6 +2,7 @@ import prisma from "../../app/db.server";
 import { campaignSettingsSchema } from "../../app/domain/campaign";
 import type { MailTransport } from "../../app/email/transport.server";
 import { deleteEndedCodes, shopsWithEndedCodes } from "../../app/models/discount-codes.server";
+import { fireFlowEvents, recordFlowEvents, shopsWithFlowTriggers } from "../../app/models/flow-triggers.server";
 import { enrollEligible, type EnrollmentRun } from "../../app/models/enrollments.server";
 import type { AdminQuery } from "../../app/models/shopify-admin.server";
 import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
@@ -52,4 +53,27 @@ export async function deleteEndedCodesJob(deps: { admin: AdminQuery }): Promise<
   }
   if (failures.length > 0) throw new Error(`${deleted} codes deleted; ${failures.join("; ")}`);
   return deleted;
+}
+
+/** Records each opted-in shop's new Flow events and fires them, 50 a call, until none is pending. */
+export async function fireFlowTriggersJob(deps: { admin: AdminQuery }): Promise<{ recorded: number; sent: number; refused: number }> {
+  const total = { recorded: 0, sent: 0, refused: 0 };
+  let firstError: unknown = null;
+  for (const shop of await shopsWithFlowTriggers()) {
+    // One shop's trouble (a throttle, an outage) does not hold the others' events back.
+    try {
+      total.recorded += await recordFlowEvents(shop.id);
+      for (;;) {
+        const fired = await fireFlowEvents(deps.admin, shop);
+        total.sent += fired.sent;
+        total.refused += fired.refused;
+        if (fired.sent + fired.refused === 0) break;
+      }
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  // Thrown after the others are done, so the job is retried (or delayed for the throttle) for what is left.
+  if (firstError) throw firstError;
+  return total;
 }

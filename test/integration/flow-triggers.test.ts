@@ -1,0 +1,108 @@
+import { readdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import prisma, { pool } from "../../app/db.server";
+import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
+import { setFlowTriggers } from "../../app/models/flow-triggers.server";
+import { adminQuery, type AdminQuery } from "../../app/models/shopify-admin.server";
+import { fireFlowTriggersJob } from "../../workers/processors/engine";
+import { installApp, type ShopState } from "../support/shopify-emulator";
+
+// Flow triggers against the emulator, which checks each call against the 2026-10 schema and the
+// handles the app's extensions declare: fired once per event, also when a job is retried, and only
+// for shops that turned them on.
+const { emulator } = await vi.hoisted(async () => {
+  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
+  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
+  const { readdirSync: list } = await import("node:fs");
+  const handles = list("extensions", { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, flowTriggerHandles: handles });
+  process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
+  return { emulator: started };
+});
+
+let on: { state: ShopState; shopId: number; campaignId: number };
+let off: { state: ShopState; shopId: number; campaignId: number };
+
+async function shopWithEnrollments(name: string) {
+  const state = emulator.addShop({ seed: name, customers: 3, shopName: name });
+  const { shopId } = await installApp(emulator, state.domain);
+  const campaignId = await ensureReadyMadeCampaign(shopId);
+  const entered = new Date(Date.now() - 3 * 86_400_000);
+  // Customer 1 entered and is waiting; 2 converted with their code; 3 ordered on their own.
+  const { rows } = await pool.query<{ id: string; customer_id: string }>(
+    `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, status, exit_reason, entered_at, last_step_sent,
+                              converted_at, conversion_order_id, ended_at, updated_at)
+     VALUES ($1, $2, 1, 1, false, 'active', NULL, $3, 1, NULL, NULL, NULL, now()),
+            ($1, $2, 2, 1, false, 'converted', NULL, $3, 2, now(), 9002, now(), now()),
+            ($1, $2, 3, 1, true, 'exited', 'ordered_on_their_own', $3, 0, NULL, NULL, now(), now())
+     RETURNING id, customer_id`,
+    [shopId, campaignId, entered],
+  );
+  const converted = rows.find((row) => row.customer_id === "2")!;
+  await pool.query(
+    `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes)
+     VALUES ($1, 9002, 2, now(), 80.00, 10.00, 'EUR', ARRAY['wb-flow0000000000001'])`,
+    [shopId],
+  );
+  await prisma.discountCode.create({
+    data: { shopId, enrollmentId: BigInt(converted.id), step: 2, code: "WB-FLOW0000000000001", offer: { kind: "percentage", value: 10 }, endsAt: new Date(Date.now() + 86_400_000), status: "created" },
+  });
+  return { state, shopId, campaignId };
+}
+
+beforeAll(async () => {
+  on = await shopWithEnrollments("flow-on");
+  off = await shopWithEnrollments("flow-off");
+  await setFlowTriggers(on.shopId, true, new Date(Date.now() - 7 * 86_400_000));
+}, 60_000);
+
+afterAll(() => emulator.close());
+
+describe("Shopify Flow triggers", () => {
+  it("fire once per entry, conversion and exit, with the declared fields, only for a shop that turned them on", async () => {
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 5, sent: 5, refused: 0 });
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+
+    const fired = on.state.flowTriggers.map(({ handle, payload }) => ({ handle, payload }));
+    expect(fired).toHaveLength(5);
+    expect(fired).toEqual(
+      expect.arrayContaining([
+        { handle: "winback-customer-entered", payload: { customer_id: 1, "Campaign name": "Win-Back", "In holdout group": false } },
+        { handle: "winback-customer-entered", payload: { customer_id: 3, "Campaign name": "Win-Back", "In holdout group": true } },
+        {
+          handle: "winback-customer-converted",
+          payload: { customer_id: 2, order_id: 9002, "Campaign name": "Win-Back", Step: 2, "Discount code": "WB-FLOW0000000000001", "Order revenue": 70 },
+        },
+        { handle: "winback-customer-exited", payload: { customer_id: 3, "Campaign name": "Win-Back", Step: 0, "Exit reason": "ordered on their own" } },
+      ]),
+    );
+    expect(off.state.flowTriggers).toEqual([]);
+    expect(await prisma.flowEvent.count({ where: { shopId: off.shopId } })).toBe(0);
+  });
+
+  it("fire each event once when a job fails half-way and is retried", async () => {
+    // A later conversion of customer 1, then Shopify fails on the first call of the job.
+    await pool.query("UPDATE enrollments SET status = 'exited', exit_reason = 'unsubscribed', ended_at = now() WHERE shop_id = $1 AND customer_id = 1", [
+      on.shopId,
+    ]);
+    let calls = 0;
+    const flaky: AdminQuery = async (shop, query, variables) => {
+      if (calls++ === 0) throw new Error("connection reset");
+      return adminQuery(shop, query, variables);
+    };
+    const before = on.state.flowTriggers.length;
+    await expect(fireFlowTriggersJob({ admin: flaky })).rejects.toThrow("connection reset");
+    expect(on.state.flowTriggers).toHaveLength(before);
+    expect(await fireFlowTriggersJob({ admin: flaky })).toEqual({ recorded: 0, sent: 1, refused: 0 });
+    expect(await fireFlowTriggersJob({ admin: flaky })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+    expect(on.state.flowTriggers.slice(before)).toEqual([
+      expect.objectContaining({ handle: "winback-customer-exited", payload: expect.objectContaining({ customer_id: 1, "Exit reason": "unsubscribed" }) }),
+    ]);
+  });
+
+  it("record nothing from before the shop turned them on", async () => {
+    await setFlowTriggers(off.shopId, true, new Date());
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+    expect(readdirSync("extensions")).toHaveLength(3);
+  });
+});
