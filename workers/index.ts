@@ -9,7 +9,16 @@ import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/model
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
 import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
 import { sendEmailJob, sendEmailsJob, syncUnsubscribeJob } from "./processors/email";
-import { deleteEndedCodesJob, dispatchStepsJob, enrollCampaignJob, enrollLiveCampaignsJob, fireFlowTriggersJob, runStepsJob } from "./processors/engine";
+import {
+  deleteEndedCodesJob,
+  dispatchStepsJob,
+  enrollCampaignJob,
+  enrollLiveCampaignsJob,
+  fireFlowTriggersJob,
+  reportMarketingJob,
+  runStepsJob,
+  syncMarketingActivityJob,
+} from "./processors/engine";
 import { maintenanceSweep } from "./processors/maintenance-sweep";
 import { syncShopDetails } from "./processors/sync-shop-details";
 import { processWebhookEvent } from "./processors/webhook-event";
@@ -43,6 +52,8 @@ export const defaultHandlers: JobHandlers = {
   runSteps: (payload) => runStepsJob(payload, { admin: adminQuery, transport: mailTransport() }),
   deleteEndedCodes: () => deleteEndedCodesJob({ admin: adminQuery }),
   fireFlowTriggers: () => fireFlowTriggersJob({ admin: adminQuery }),
+  syncMarketingActivity: (payload) => syncMarketingActivityJob(payload, { admin: adminQuery }),
+  reportMarketing: () => reportMarketingJob({ admin: adminQuery }),
   scoreAllShops: () => scoreAllShops(),
   maintenanceSweep: () => maintenanceSweep(),
 };
@@ -53,6 +64,7 @@ const DISPATCH_EVERY_MS = 60_000;
 const ENROLL_EVERY_MS = 3600 * 1000;
 const CODE_CLEANUP_EVERY_MS = 15 * 60 * 1000;
 const FLOW_TRIGGERS_EVERY_MS = 60_000;
+const MARKETING_EVERY_MS = 3600 * 1000;
 const SCHEDULE_CHECK_MS = 5 * 60 * 1000;
 
 export interface RunningWorkers {
@@ -85,6 +97,7 @@ export async function ensureSchedules(onlyMissing = false): Promise<void> {
   }
   await schedule("engine", "delete-ended-codes", CODE_CLEANUP_EVERY_MS, "deleteEndedCodes");
   await schedule("engine", "fire-flow-triggers", FLOW_TRIGGERS_EVERY_MS, "fireFlowTriggers");
+  await schedule("engine", "report-marketing", MARKETING_EVERY_MS, "reportMarketing");
   await schedule("engine", "enroll-live-campaigns", ENROLL_EVERY_MS, "enrollLiveCampaigns");
 }
 

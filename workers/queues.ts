@@ -114,6 +114,20 @@ export const jobKinds = {
     payload: z.object({}),
     options: (): JobsOptions => ({}),
   },
+  /** Register a campaign with Shopify Marketing, or update its status (Live, Paused, deleted). */
+  syncMarketingActivity: {
+    queue: "engine",
+    name: "sync-marketing-activity",
+    payload: z.object({ shopId: z.number().int().positive(), campaignId: z.number().int().positive() }),
+    options: (): JobsOptions => ({}),
+  },
+  /** Hourly: every registered campaign's status synced and its finished days reported to Shopify Marketing. */
+  reportMarketing: {
+    queue: "engine",
+    name: "report-marketing",
+    payload: z.object({}),
+    options: (): JobsOptions => ({}),
+  },
   /** Every minute: record and fire the Shopify Flow trigger events of shops that turned them on. */
   fireFlowTriggers: {
     queue: "engine",

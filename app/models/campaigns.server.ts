@@ -117,7 +117,7 @@ export async function getCampaign(shopId: number, campaignId: number): Promise<C
  * codes are deleted from Shopify by the next clean-up. The rows stay for the shop's results.
  */
 export async function deleteCampaign(shopId: number, campaignId: number, now: Date = new Date()): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
+  const deleted = await prisma.$transaction(async (tx) => {
     const { count } = await tx.campaign.updateMany({ where: { id: campaignId, shopId, status: { not: "deleted" } }, data: { status: "deleted" } });
     if (count === 0) return false;
     await tx.enrollment.updateMany({
@@ -126,6 +126,15 @@ export async function deleteCampaign(shopId: number, campaignId: number, now: Da
     });
     return true;
   });
+  if (deleted) await queueMarketingSync(shopId, campaignId);
+  return deleted;
+}
+
+/** Shopify Marketing learns the new status (the hourly marketing job catches up should Redis be away). */
+async function queueMarketingSync(shopId: number, campaignId: number): Promise<void> {
+  await enqueue("syncMarketingActivity", { shopId, campaignId }).catch((error: Error) =>
+    logger.warn({ shopId, campaignId, err: error.message }, "could not queue the marketing activity's update; the hourly run will"),
+  );
 }
 
 export type SaveResult = { ok: true; campaign: CampaignView } | { ok: false; fieldErrors: FieldErrors } | { ok: false; notFound: true };
@@ -199,6 +208,7 @@ export async function changeCampaignStatus(
       logger.warn({ shopId, campaignId, err: error.message }, "could not queue the first enrollment; the hourly run will"),
     );
   }
+  await queueMarketingSync(shopId, campaignId);
   return { ok: true, campaign: (await getCampaign(shopId, campaignId))! };
 }
 

@@ -80,6 +80,21 @@ export type FireFlowTriggerMutationVariables = AdminTypes.Exact<{
 
 export type FireFlowTriggerMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
 
+export type UpsertCampaignActivityMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.MarketingActivityUpsertExternalInput;
+}>;
+
+
+export type UpsertCampaignActivityMutation = { marketingActivityUpsertExternal?: AdminTypes.Maybe<{ marketingActivity?: AdminTypes.Maybe<Pick<AdminTypes.MarketingActivity, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.MarketingActivityUserError, 'field' | 'message' | 'code'>> }> };
+
+export type ReportCampaignEngagementMutationVariables = AdminTypes.Exact<{
+  marketingActivityId: AdminTypes.Scalars['ID']['input'];
+  engagement: AdminTypes.MarketingEngagementInput;
+}>;
+
+
+export type ReportCampaignEngagementMutation = { marketingEngagementCreate?: AdminTypes.Maybe<{ marketingEngagement?: AdminTypes.Maybe<Pick<AdminTypes.MarketingEngagement, 'occurredOn'>>, userErrors: Array<Pick<AdminTypes.MarketingActivityUserError, 'field' | 'message' | 'code'>> }> };
+
 export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
   input: AdminTypes.CustomerEmailMarketingConsentUpdateInput;
 }>;
@@ -110,6 +125,8 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation CreatePersonalFreeShipping($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalFreeShippingMutation, variables: CreatePersonalFreeShippingMutationVariables},
   "#graphql\n  mutation DeleteEndedCodes($ids: [ID!]!) {\n    discountCodeBulkDelete(ids: $ids) {\n      job { id }\n      userErrors { field message code }\n    }\n  }": {return: DeleteEndedCodesMutation, variables: DeleteEndedCodesMutationVariables},
   "#graphql\n  mutation FireFlowTrigger($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors { field message }\n    }\n  }": {return: FireFlowTriggerMutation, variables: FireFlowTriggerMutationVariables},
+  "#graphql\n  mutation UpsertCampaignActivity($input: MarketingActivityUpsertExternalInput!) {\n    marketingActivityUpsertExternal(input: $input) {\n      marketingActivity { id status }\n      userErrors { field message code }\n    }\n  }": {return: UpsertCampaignActivityMutation, variables: UpsertCampaignActivityMutationVariables},
+  "#graphql\n  mutation ReportCampaignEngagement($marketingActivityId: ID!, $engagement: MarketingEngagementInput!) {\n    marketingEngagementCreate(marketingActivityId: $marketingActivityId, marketingEngagement: $engagement) {\n      marketingEngagement { occurredOn }\n      userErrors { field message code }\n    }\n  }": {return: ReportCampaignEngagementMutation, variables: ReportCampaignEngagementMutationVariables},
   "#graphql\n  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {\n    customerEmailMarketingConsentUpdate(input: $input) {\n      customer { id }\n      userErrors { field message code }\n    }\n  }": {return: ReportUnsubscribeMutation, variables: ReportUnsubscribeMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

@@ -3,6 +3,7 @@ import { campaignSettingsSchema } from "../../app/domain/campaign";
 import type { MailTransport } from "../../app/email/transport.server";
 import { deleteEndedCodes, shopsWithEndedCodes } from "../../app/models/discount-codes.server";
 import { fireFlowEvents, recordFlowEvents, shopsWithFlowTriggers } from "../../app/models/flow-triggers.server";
+import { registeredCampaigns, reportEngagement, syncMarketingActivity } from "../../app/models/marketing.server";
 import { enrollEligible, type EnrollmentRun } from "../../app/models/enrollments.server";
 import type { AdminQuery } from "../../app/models/shopify-admin.server";
 import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
@@ -76,4 +77,27 @@ export async function fireFlowTriggersJob(deps: { admin: AdminQuery }): Promise<
   // Thrown after the others are done, so the job is retried (or delayed for the throttle) for what is left.
   if (firstError) throw firstError;
   return total;
+}
+
+export async function syncMarketingActivityJob({ shopId, campaignId }: JobPayload<"syncMarketingActivity">, deps: { admin: AdminQuery }) {
+  const shop = await prisma.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true, domain: true } });
+  return shop ? syncMarketingActivity(deps.admin, shop, campaignId) : "not installed";
+}
+
+/** Each registered campaign: its status synced (should a sync job have been lost), then its finished days reported. */
+export async function reportMarketingJob(deps: { admin: AdminQuery }): Promise<{ campaigns: number; days: number }> {
+  let days = 0;
+  let firstError: unknown = null;
+  const campaigns = await registeredCampaigns();
+  for (const { shopId, domain, campaignId } of campaigns) {
+    try {
+      const shop = { id: shopId, domain };
+      await syncMarketingActivity(deps.admin, shop, campaignId);
+      days += await reportEngagement(deps.admin, shop, campaignId);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (firstError) throw firstError;
+  return { campaigns: campaigns.length, days };
 }

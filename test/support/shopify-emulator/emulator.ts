@@ -641,6 +641,7 @@ const MUTATION_SCOPES: Record<string, string> = {
   customerEmailMarketingConsentUpdate: "write_customers",
   marketingActivityCreateExternal: "write_marketing_events",
   marketingActivityUpdateExternal: "write_marketing_events",
+  marketingActivityUpsertExternal: "write_marketing_events",
   marketingEngagementCreate: "write_marketing_events",
 };
 

@@ -353,6 +353,30 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
     });
     return { marketingActivity: marketingActivityView(record), userErrors: [] };
   },
+  marketingActivityUpsertExternal: ({ input }, context) => {
+    const activity = input as MarketingActivityInput & { remoteId: string };
+    const existing = findActivity(context, { remoteId: activity.remoteId });
+    const userErrors: { field: string[]; message: string; code: string }[] = [];
+    if (!activity.title?.trim()) userErrors.push({ field: ["input", "title"], message: "Title can't be blank", code: "INVALID" });
+    const sameUtm = activity.utm ? findActivity(context, { utm: activity.utm }) : undefined;
+    if (sameUtm && sameUtm !== existing) userErrors.push({ field: ["input", "utm"], message: "UTM parameters have already been taken", code: "INVALID" });
+    if (userErrors.length) return { marketingActivity: null, userErrors };
+    if (existing) {
+      Object.assign(existing, { title: activity.title!.trim(), status: activity.status!, tactic: activity.tactic!, remoteUrl: activity.remoteUrl!, utm: activity.utm ?? existing.utm });
+      existing.updatedAt = context.state.now().toISOString();
+      return { marketingActivity: marketingActivityView(existing), userErrors: [] };
+    }
+    const record = context.state.addMarketingActivity({
+      remoteId: activity.remoteId,
+      title: activity.title!.trim(),
+      status: activity.status!,
+      tactic: activity.tactic!,
+      marketingChannelType: activity.marketingChannelType!,
+      remoteUrl: activity.remoteUrl!,
+      utm: activity.utm ?? null,
+    });
+    return { marketingActivity: marketingActivityView(record), userErrors: [] };
+  },
   marketingActivityUpdateExternal: ({ input, marketingActivityId, remoteId, utm }, context) => {
     const record = findActivity(context, { marketingActivityId: marketingActivityId as string, remoteId: remoteId as string, utm: utm as MarketingActivityInput["utm"] });
     if (!record) return { marketingActivity: null, userErrors: [{ field: ["marketingActivityId"], message: "Marketing activity does not exist", code: "MARKETING_ACTIVITY_DOES_NOT_EXIST" }] };

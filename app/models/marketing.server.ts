@@ -1,0 +1,165 @@
+import { pool } from "../db.server";
+import { env } from "../env.server";
+import { ORDER_REVENUE } from "./results.server";
+import type { AdminQuery } from "./shopify-admin.server";
+
+/**
+ * Shopify Marketing: a campaign that goes Live is registered as an external marketing activity,
+ * with the UTM parameters its e-mails' links carry (app/models/email-tracking.server.ts), so
+ * Shopify's Marketing reports attribute the sessions and orders. Pausing, resuming and deleting
+ * update its status; each finished day's sends, opens, clicks, unsubscribes, conversions and
+ * revenue are reported once (marketing_engagements). The activity is upserted by a remote id
+ * stable per campaign: a retry after a lost answer updates it instead of registering it twice.
+ */
+
+export const UTM_SOURCE = "win-back";
+export const UTM_MEDIUM = "email";
+/** Days reported per run at most (catching up after an outage). */
+const DAYS_PER_RUN = 30;
+
+type ExternalStatus = "ACTIVE" | "PAUSED" | "DELETED_EXTERNALLY";
+
+/** What Shopify is told about a campaign in each of our statuses (a Draft is not registered). */
+export function externalStatusOf(status: string): ExternalStatus | null {
+  return status === "live" ? "ACTIVE" : status === "paused" ? "PAUSED" : status === "deleted" ? "DELETED_EXTERNALLY" : null;
+}
+
+const UPSERT = `#graphql
+  mutation UpsertCampaignActivity($input: MarketingActivityUpsertExternalInput!) {
+    marketingActivityUpsertExternal(input: $input) {
+      marketingActivity { id status }
+      userErrors { field message code }
+    }
+  }`;
+
+const ENGAGEMENT = `#graphql
+  mutation ReportCampaignEngagement($marketingActivityId: ID!, $engagement: MarketingEngagementInput!) {
+    marketingEngagementCreate(marketingActivityId: $marketingActivityId, marketingEngagement: $engagement) {
+      marketingEngagement { occurredOn }
+      userErrors { field message code }
+    }
+  }`;
+
+interface UserError {
+  field: string[] | null;
+  message: string;
+  code: string | null;
+}
+type ActivityAnswer = { marketingActivity: { id: string; status: string } | null; userErrors: UserError[] };
+
+const remoteIdOf = (campaignId: number) => `winback-campaign-${campaignId}`;
+
+/** Brings the campaign's marketing activity in line with its status; returns what Shopify now has (null: nothing to register). */
+export async function syncMarketingActivity(admin: AdminQuery, shop: { id: number; domain: string }, campaignId: number): Promise<{ id: string; status: string } | null> {
+  const { rows } = await pool.query<{ handle: string; name: string; status: string; marketing_activity_id: string | null; marketing_status: string | null; live_since: Date | null }>(
+    `SELECT handle, settings->>'name' AS name, status, marketing_activity_id, marketing_status, live_since FROM campaigns WHERE shop_id = $1 AND id = $2`,
+    [shop.id, campaignId],
+  );
+  const campaign = rows[0];
+  const status = campaign ? externalStatusOf(campaign.status) : null;
+  if (!campaign || !status) return null;
+  if (campaign.marketing_activity_id && campaign.marketing_status === status) return { id: campaign.marketing_activity_id, status };
+
+  // An upsert by our remote id: a retry after a lost answer updates the same activity.
+  const answer = await admin<{ marketingActivityUpsertExternal: ActivityAnswer }>(shop.domain, UPSERT, {
+    input: {
+      title: `Win-back: ${campaign.name}`,
+      remoteId: remoteIdOf(campaignId),
+      remoteUrl: `${env.SHOPIFY_APP_URL.replace(/\/$/, "")}/app/campaigns/${campaignId}/results`,
+      status,
+      tactic: "MESSAGE",
+      marketingChannelType: "EMAIL",
+      start: campaign.live_since?.toISOString(),
+      utm: { campaign: campaign.handle, source: UTM_SOURCE, medium: UTM_MEDIUM },
+    },
+  });
+  const activity = answer.marketingActivityUpsertExternal.marketingActivity;
+  if (!activity) throw new Error(`Shopify refused the marketing activity: ${answer.marketingActivityUpsertExternal.userErrors.map((e) => e.message).join("; ")}`);
+  await pool.query("UPDATE campaigns SET marketing_activity_id = $3, marketing_status = $4 WHERE shop_id = $1 AND id = $2", [shop.id, campaignId, activity.id, status]);
+  return { id: activity.id, status };
+}
+
+/** Campaigns Shopify Marketing should know about, for the hourly job: Live and paused ones, and deleted ones not yet reported as such. */
+export async function registeredCampaigns(): Promise<{ shopId: number; domain: string; campaignId: number }[]> {
+  const { rows } = await pool.query<{ shop_id: number; domain: string; id: number }>(
+    `SELECT c.shop_id, s.domain, c.id FROM campaigns c JOIN shops s ON s.id = c.shop_id
+     WHERE s.uninstalled_at IS NULL
+       AND (c.status IN ('live', 'paused') OR (c.status = 'deleted' AND c.marketing_activity_id IS NOT NULL AND c.marketing_status IS DISTINCT FROM 'DELETED_EXTERNALLY'))
+     ORDER BY c.id`,
+  );
+  return rows.map((row) => ({ shopId: row.shop_id, domain: row.domain, campaignId: row.id }));
+}
+
+interface DayFigures {
+  day: string;
+  sends: string;
+  opens: string;
+  clicks: string;
+  unsubscribes: string;
+  orders: string;
+  sales: string;
+}
+
+/** Reports each finished UTC day since the campaign went Live that is not reported yet; returns how many. */
+export async function reportEngagement(admin: AdminQuery, shop: { id: number; domain: string }, campaignId: number, now: Date = new Date()): Promise<number> {
+  const { rows: campaigns } = await pool.query<{ marketing_activity_id: string | null; first_day: string | null; currency: string | null }>(
+    `SELECT c.marketing_activity_id, to_char((c.live_since AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS first_day, s.currency_code AS currency
+     FROM campaigns c JOIN shops s ON s.id = c.shop_id WHERE c.shop_id = $1 AND c.id = $2`,
+    [shop.id, campaignId],
+  );
+  const campaign = campaigns[0];
+  if (!campaign?.marketing_activity_id || !campaign.first_day) return 0;
+  // The days to report: from going Live to yesterday, minus those reported, oldest first.
+  const { rows: days } = await pool.query<DayFigures>(
+    `WITH days AS (
+       SELECT d::date AS day FROM generate_series($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - 1, interval '1 day') AS d
+       WHERE NOT EXISTS (SELECT 1 FROM marketing_engagements m WHERE m.campaign_id = $2 AND m.day = d::date)
+       ORDER BY 1 LIMIT $5
+     ), bounds AS (SELECT day, (day::timestamp AT TIME ZONE 'UTC') AS from_at, ((day + 1)::timestamp AT TIME ZONE 'UTC') AS to_at FROM days)
+     SELECT to_char(b.day, 'YYYY-MM-DD') AS day,
+            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
+             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.sent_at >= b.from_at AND s.sent_at < b.to_at) AS sends,
+            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
+             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.opened_at >= b.from_at AND s.opened_at < b.to_at) AS opens,
+            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
+             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.first_clicked_at >= b.from_at AND s.first_clicked_at < b.to_at) AS clicks,
+            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
+             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.unsubscribed_at >= b.from_at AND s.unsubscribed_at < b.to_at) AS unsubscribes,
+            (SELECT count(*) FROM enrollments e
+             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at) AS orders,
+            (SELECT coalesce(sum(${ORDER_REVENUE}), 0) FROM enrollments e JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
+             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at) AS sales
+     FROM bounds b ORDER BY b.day`,
+    [shop.id, campaignId, campaign.first_day, now, DAYS_PER_RUN],
+  );
+  let reported = 0;
+  for (const figures of days) {
+    // The claim: a day another run is reporting (or reported) is skipped.
+    const claim = await pool.query("INSERT INTO marketing_engagements (campaign_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING", [campaignId, figures.day]);
+    if (claim.rowCount === 0) continue;
+    try {
+      const answer = await admin<{ marketingEngagementCreate: { userErrors: UserError[] } }>(shop.domain, ENGAGEMENT, {
+        marketingActivityId: campaign.marketing_activity_id,
+        engagement: {
+          occurredOn: figures.day,
+          utcOffset: "+00:00",
+          isCumulative: false,
+          sendsCount: Number(figures.sends),
+          viewsCount: Number(figures.opens),
+          clicksCount: Number(figures.clicks),
+          unsubscribesCount: Number(figures.unsubscribes),
+          orders: figures.orders,
+          sales: { amount: Number(figures.sales).toFixed(2), currencyCode: campaign.currency ?? "USD" },
+        },
+      });
+      const errors = answer.marketingEngagementCreate.userErrors;
+      if (errors.length > 0) throw new Error(`Shopify refused the engagement of ${figures.day}: ${errors.map((error) => error.message).join("; ")}`);
+    } catch (error) {
+      await pool.query("DELETE FROM marketing_engagements WHERE campaign_id = $1 AND day = $2::date AND status = 'sending'", [campaignId, figures.day]);
+      throw error;
+    }
+    await pool.query("UPDATE marketing_engagements SET status = 'sent', sent_at = now() WHERE campaign_id = $1 AND day = $2::date", [campaignId, figures.day]);
+    reported++;
+  }
+  return reported;
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import prisma, { pool } from "../../app/db.server";
+import { changeCampaignStatus, ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
+import { reportEngagement, syncMarketingActivity } from "../../app/models/marketing.server";
+import { adminQuery, type AdminQuery } from "../../app/models/shopify-admin.server";
+import { getQueue } from "../../workers/queues";
+import { installApp, type ShopState } from "../support/shopify-emulator";
+
+// Shopify Marketing against the emulator (every call checked against the 2026-10 schema): the
+// campaign registered once with its e-mails' UTM parameters, its status kept in line, and each
+// finished day's engagement reported once, also across a lost answer and a failed call.
+const { emulator } = await vi.hoisted(async () => {
+  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
+  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
+  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY });
+  process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
+  return { emulator: started };
+});
+
+const DAY = 86_400_000;
+const NOW = new Date("2026-11-20T12:00:00Z");
+let state: ShopState;
+let shop: { id: number; domain: string };
+let campaignId: number;
+
+beforeAll(async () => {
+  state = emulator.addShop({ seed: "marketing", customers: 3, shopName: "marketing-shop" });
+  const { shopId } = await installApp(emulator, state.domain);
+  shop = { id: shopId, domain: state.domain };
+  campaignId = await ensureReadyMadeCampaign(shopId);
+  await pool.query("UPDATE campaigns SET status = 'live', live_since = $2 WHERE id = $1", [campaignId, new Date(NOW.getTime() - 3 * DAY)]);
+  await pool.query("UPDATE shops SET currency_code = 'EUR' WHERE id = $1", [shopId]);
+}, 60_000);
+
+afterAll(() => emulator.close());
+
+describe("Shopify Marketing", () => {
+  it("registers a Live campaign once, with the UTM parameters its e-mails carry, and follows its status", async () => {
+    const activity = await syncMarketingActivity(adminQuery, shop, campaignId);
+    expect(activity).toMatchObject({ id: expect.stringMatching(/^gid:\/\/shopify\/MarketingActivity\//), status: "ACTIVE" });
+    const [registered, ...more] = [...state.marketingActivities.values()];
+    expect(more).toEqual([]);
+    expect(registered).toMatchObject({
+      title: "Win-back: Win-Back",
+      status: "ACTIVE",
+      tactic: "MESSAGE",
+      marketingChannelType: "EMAIL",
+      utm: { campaign: "win-back", source: "win-back", medium: "email" },
+      remoteId: `winback-campaign-${campaignId}`,
+    });
+
+    // Its answer lost (nothing stored): the retry finds the activity instead of registering another.
+    await pool.query("UPDATE campaigns SET marketing_activity_id = NULL, marketing_status = NULL WHERE id = $1", [campaignId]);
+    expect(await syncMarketingActivity(adminQuery, shop, campaignId)).toEqual(activity);
+    expect(state.marketingActivities.size).toBe(1);
+
+    expect(await changeCampaignStatus(shop.id, campaignId, "pause")).toMatchObject({ ok: true });
+    const jobs = await getQueue("engine").getJobs(["waiting"]);
+    expect(jobs.map((job) => [job.name, job.data])).toContainEqual(["sync-marketing-activity", { shopId: shop.id, campaignId }]);
+    await syncMarketingActivity(adminQuery, shop, campaignId);
+    expect(registered!.status).toBe("PAUSED");
+    await pool.query("UPDATE campaigns SET status = 'live' WHERE id = $1", [campaignId]);
+    await syncMarketingActivity(adminQuery, shop, campaignId);
+    expect(registered!.status).toBe("ACTIVE");
+  });
+
+  it("reports each finished day once: sends, opens, clicks, unsubscribes, conversions and revenue", async () => {
+    const day = (n: number) => new Date(NOW.getTime() - n * DAY);
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, status, entered_at, last_step_sent, converted_at, conversion_order_id, updated_at)
+       VALUES ($1, $2, 1, 1, false, 'converted', $3, 1, $4, 7001, now()), ($1, $2, 2, 1, false, 'active', $3, 1, NULL, NULL, now()),
+              ($1, $2, 3, 1, true, 'converted', $3, 0, $4, 7003, now())
+       RETURNING id`,
+      [shop.id, campaignId, day(3), day(1)],
+    );
+    const template = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).templateIds[0]!;
+    await pool.query(
+      `INSERT INTO email_sends (shop_id, customer_id, template_id, campaign, step, status, enrollment_id, sent_at, opened_at, first_clicked_at, unsubscribed_at)
+       VALUES ($1, 1, $2, 'win-back', 1, 'sent', $3, $5, $6, $6, NULL), ($1, 2, $2, 'win-back', 1, 'sent', $4, $5, NULL, NULL, $6)`,
+      [shop.id, template, rows[0]!.id, rows[1]!.id, day(2.9), day(1.2)],
+    );
+    await pool.query(
+      `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes)
+       VALUES ($1, 7001, 1, $2, 50.00, 5.00, 'EUR', '{}'), ($1, 7003, 3, $2, 99.00, 0, 'EUR', '{}')`,
+      [shop.id, day(1)],
+    );
+
+    // The first call fails half-way: what was reported stays reported, the rest comes next time.
+    let calls = 0;
+    const flaky: AdminQuery = async (domain, query, variables) => {
+      if (/ReportCampaignEngagement/.test(query) && calls++ === 1) throw new Error("connection reset");
+      return adminQuery(domain, query, variables);
+    };
+    await expect(reportEngagement(flaky, shop, campaignId, NOW)).rejects.toThrow("connection reset");
+    expect(await reportEngagement(flaky, shop, campaignId, NOW)).toBe(2);
+    expect(await reportEngagement(flaky, shop, campaignId, NOW)).toBe(0);
+
+    const reported = state.marketingEngagements.map((engagement) => engagement.input);
+    expect(reported.map((engagement) => engagement.occurredOn)).toEqual(["2026-11-17", "2026-11-18", "2026-11-19"]);
+    expect(reported[0]).toMatchObject({ sendsCount: 2, viewsCount: 0, clicksCount: 0, unsubscribesCount: 0, isCumulative: false, utcOffset: "+00:00" });
+    // The holdout's order is not the campaign's: one conversion, 45.00 after the refund.
+    expect(reported[2]).toMatchObject({ sendsCount: 0, viewsCount: 1, clicksCount: 1, unsubscribesCount: 1, orders: "1", sales: { amount: "45.00", currencyCode: "EUR" } });
+  });
+});
