@@ -33,7 +33,7 @@ export function HorizontalBars({ title, bars }: { title: string; bars: Bar[] }) 
   const chartWidth = 600;
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${chartWidth} ${bars.length * rowHeight}`} width="100%" role="img" aria-label={title}>
+      <svg viewBox={`0 0 ${chartWidth} ${bars.length * rowHeight}`} width="100%" style={{ maxWidth: chartWidth }} role="img" aria-label={title}>
         {bars.map((bar, index) => {
           const width = ((chartWidth - labelWidth - 130) * bar.value) / max;
           const y = index * rowHeight;
@@ -70,7 +70,7 @@ export function DailyColumns({ title, days, emptyText }: { title: string; days: 
   const column = width / days.length;
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${width} ${height + 20}`} width="100%" role="img" aria-label={title}>
+      <svg viewBox={`0 0 ${width} ${height + 20}`} width="100%" style={{ maxWidth: width * 1.5 }} role="img" aria-label={title}>
         <line x1={0} y1={height} x2={width} y2={height} stroke="#8a8a8a" />
         {days.map((day, index) => {
           const barHeight = (height - 10) * (day.value / max);

@@ -66,7 +66,7 @@ describe("the merchant's journey", () => {
     await openApp(page, SHOP_NAME, "/app");
     await page.getByRole("heading", { name: "Today's audience" }).waitFor();
     await page.getByText(/buyers$/).first().waitFor();
-    await screenshot(page, "dashboard");
+    await screenshot(page, "journey-dashboard");
     await expectNoSeriousA11yViolations(page);
 
     // The editor: a lapse below the minimum is refused at its field, and nothing is lost.
