@@ -1,3 +1,5 @@
+import { exitReasonLabel } from "./enrollment-state";
+
 /**
  * The app's Shopify Flow triggers: what each declares (extensions/<handle>/shopify.extension.toml,
  * checked against this by a test) and the payload the engine sends with `flowTriggerReceive`.
@@ -7,7 +9,8 @@
 
 export type FlowTriggerKind = "entered" | "converted" | "exited";
 
-export type FlowFieldType = "customer_reference" | "order_reference" | "single_line_text_field" | "number_integer" | "number_decimal" | "boolean";
+/** The types Shopify accepts in a trigger (the CLI refuses others, e.g. number_integer). */
+export type FlowFieldType = "customer_reference" | "order_reference" | "single_line_text_field" | "number_decimal" | "boolean";
 
 export interface FlowField {
   type: FlowFieldType;
@@ -38,7 +41,7 @@ export const FLOW_TRIGGERS: Record<FlowTriggerKind, { handle: string; name: stri
       { type: "customer_reference" },
       { type: "order_reference" },
       { type: "single_line_text_field", key: "Campaign name" },
-      { type: "number_integer", key: "Step", description: "The last e-mail step the customer received (0 for the holdout group)." },
+      { type: "number_decimal", key: "Step", description: "The last e-mail step the customer received (0 for the holdout group)." },
       { type: "single_line_text_field", key: "Discount code", description: "The customer's code used in the order; empty when none was used." },
       { type: "number_decimal", key: "Order revenue", description: "The order's total after refunds, in the shop's currency." },
     ],
@@ -50,7 +53,7 @@ export const FLOW_TRIGGERS: Record<FlowTriggerKind, { handle: string; name: stri
     fields: [
       { type: "customer_reference" },
       { type: "single_line_text_field", key: "Campaign name" },
-      { type: "number_integer", key: "Step", description: "The last e-mail step the customer received." },
+      { type: "number_decimal", key: "Step", description: "The last e-mail step the customer received." },
       { type: "single_line_text_field", key: "Exit reason" },
     ],
   },
@@ -82,6 +85,6 @@ export function flowPayload(kind: FlowTriggerKind, facts: FlowEventFacts): Recor
         "Order revenue": Math.round((facts.orderRevenue ?? 0) * 100) / 100,
       };
     case "exited":
-      return { ...base, Step: facts.lastStepSent, "Exit reason": (facts.exitReason ?? "").replaceAll("_", " ") };
+      return { ...base, Step: facts.lastStepSent, "Exit reason": exitReasonLabel(facts.exitReason) ?? "" };
   }
 }

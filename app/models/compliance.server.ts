@@ -2,6 +2,7 @@ import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { exitEnrollments } from "./conversions.server";
 import { blockSendsOfCustomer } from "./email-sends.server";
+import { cancelFlowEventsOf } from "./flow-triggers.server";
 import { forgetCustomer } from "./live-sync.server";
 
 /**
@@ -41,7 +42,7 @@ export async function exportCustomerData(
 
 /**
  * customers/redact: the customer's row, their orders (and any order Shopify lists), and exports
- * made for them, in this shop only; their pending e-mails are blocked, and the id is remembered
+ * made for them, in this shop only; their pending e-mails and Flow events are dropped, and the id is remembered
  * so that nothing brings them back.
  * (Pending webhook bodies are cleared by the webhook processor.)
  */
@@ -51,6 +52,7 @@ export async function redactCustomer(shopId: number, customerId: number, orderId
     await client.query("BEGIN");
     await forgetCustomer(client, shopId, customerId);
     await blockSendsOfCustomer(client, shopId, customerId);
+    await cancelFlowEventsOf(client, shopId, customerId);
     await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true, db: client });
     await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [shopId, customerId, orderIds]);
     await client.query("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId]);

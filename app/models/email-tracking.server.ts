@@ -5,6 +5,7 @@ import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { enqueue } from "../../workers/queues";
 import { suppressAddress } from "./suppressions.server";
+import { UTM_MEDIUM, UTM_SOURCE } from "./marketing.server";
 
 /**
  * What the links in an e-mail do: unsubscribe (u), click (c) and open (o). A link acts only
@@ -111,8 +112,8 @@ export async function open(raw: string, now: Date = new Date()): Promise<{ ok: t
 export function withUtm(destination: string, campaign: string, step: number): string {
   if (!URL.canParse(destination)) return destination;
   const url = new URL(destination);
-  url.searchParams.set("utm_source", "win-back");
-  url.searchParams.set("utm_medium", "email");
+  url.searchParams.set("utm_source", UTM_SOURCE);
+  url.searchParams.set("utm_medium", UTM_MEDIUM);
   url.searchParams.set("utm_campaign", campaign);
   url.searchParams.set("utm_content", `step-${step}`);
   return url.toString();

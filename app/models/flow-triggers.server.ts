@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { pool } from "../db.server";
 import { FLOW_TRIGGERS, flowPayload, type FlowTriggerKind } from "../domain/flow-triggers";
-import type { AdminQuery } from "./shopify-admin.server";
+import { ORDER_REVENUE } from "./results.server";
+import { ShopifyThrottledError, type AdminQuery } from "./shopify-admin.server";
 
 /**
  * Shopify Flow triggers (extensions/winback-customer-*): for a shop that turned them on, every
- * enrollment's entry, conversion and exit since then becomes one `flow_events` row, fired once
- * with `flowTriggerReceive`. Rows are claimed (pending → sending) before the call: a retried job
- * fires what is still pending, never a row twice; a worker that dies mid-call leaves its row
- * `sending` (at most once, as for e-mails).
+ * enrollment's entry, conversion and exit since then becomes one `flow_events` row, fired at most
+ * once with `flowTriggerReceive` (as e-mails: a call whose outcome is unknown is not repeated).
+ * Exits of customers who are gone (deleted, redacted) and of a deleted campaign fire nothing.
  */
 
 const flowSettingsSchema = z.object({ enabled: z.boolean(), since: z.iso.datetime({ offset: true }) });
@@ -19,7 +19,9 @@ export function flowSettingsOf(settings: unknown): { enabled: boolean; since: Da
   return parsed.success && parsed.data.enabled ? { enabled: true, since: new Date(parsed.data.since) } : { enabled: false, since: null };
 }
 
+/** Turns the shop's Flow triggers on (events from now on) or off (pending ones are dropped, not sent later). */
 export async function setFlowTriggers(shopId: number, enabled: boolean, now: Date = new Date()): Promise<void> {
+  if (!enabled) await pool.query("UPDATE flow_events SET status = 'cancelled' WHERE shop_id = $1 AND status = 'pending'", [shopId]);
   await pool.query(
     `UPDATE shops SET settings = jsonb_set(settings, '{flow}', $2::jsonb), updated_at = now()
      WHERE id = $1 AND (settings->'flow'->>'enabled')::boolean IS DISTINCT FROM $3`,
@@ -46,6 +48,7 @@ export async function recordFlowEvents(shopId: number): Promise<number> {
                                 ('converted', CASE WHEN e.status = 'converted' THEN e.converted_at END),
                                 ('exited', CASE WHEN e.status = 'exited' THEN e.ended_at END)) AS t(kind, at)
      WHERE s.id = $1 AND (s.settings->'flow'->>'enabled')::boolean AND t.at >= (s.settings->'flow'->>'since')::timestamptz
+       AND NOT (t.kind = 'exited' AND e.exit_reason IN ('redacted', 'customer_deleted', 'campaign_deleted'))
      ON CONFLICT (enrollment_id, kind) DO NOTHING`,
     [shopId],
   );
@@ -59,8 +62,7 @@ const FIRE = `#graphql
     }
   }`;
 
-interface ClaimedEvent {
-  id: string;
+interface EventFacts {
   kind: FlowTriggerKind;
   customer_id: string;
   campaign_name: string;
@@ -72,29 +74,43 @@ interface ClaimedEvent {
   revenue: string | null;
 }
 
-/** Fires up to `limit` pending events of the shop; a throttled or failed call puts its event back and throws (the job retries). */
+/**
+ * Fires up to `limit` pending events of the shop, each claimed (pending → sending) right before
+ * its call, so at most one is ever in doubt. A throttle (raised before anything reached Shopify)
+ * puts it back and ends the run; any other failure may have reached Shopify, so the event is
+ * marked failed with the reason rather than fired again.
+ */
 export async function fireFlowEvents(admin: AdminQuery, shop: { id: number; domain: string }, limit = 50): Promise<{ sent: number; refused: number }> {
-  const { rows } = await pool.query<ClaimedEvent>(
-    `WITH claimed AS (
-       UPDATE flow_events f SET status = 'sending', attempts = attempts + 1
-       WHERE f.id IN (SELECT id FROM flow_events WHERE shop_id = $1 AND status = 'pending' ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING f.id, f.kind, f.enrollment_id
-     )
-     SELECT c.id, c.kind, e.customer_id, ca.settings->>'name' AS campaign_name, e.holdout, e.last_step_sent, e.conversion_order_id, e.exit_reason,
-            used.code, CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END AS revenue
-     FROM claimed c
-     JOIN enrollments e ON e.id = c.enrollment_id AND e.shop_id = $1
-     JOIN campaigns ca ON ca.id = e.campaign_id
-     LEFT JOIN orders o ON c.kind = 'converted' AND o.shop_id = e.shop_id AND o.id = e.conversion_order_id
-     LEFT JOIN LATERAL (
-       SELECT d.code FROM discount_codes d WHERE d.enrollment_id = e.id AND d.code = ANY(SELECT upper(v) FROM unnest(o.discount_codes) v) LIMIT 1
-     ) used ON true
-     ORDER BY c.id`,
-    [shop.id, limit],
-  );
+  const { rows: pending } = await pool.query<{ id: string }>("SELECT id FROM flow_events WHERE shop_id = $1 AND status = 'pending' ORDER BY id LIMIT $2", [
+    shop.id,
+    limit,
+  ]);
   let sent = 0;
   let refused = 0;
-  for (const [index, event] of rows.entries()) {
+  for (const { id } of pending) {
+    const { rows } = await pool.query<EventFacts>(
+      `WITH claimed AS (
+         UPDATE flow_events SET status = 'sending', attempts = attempts + 1 WHERE shop_id = $1 AND id = $2 AND status = 'pending'
+         RETURNING kind, enrollment_id
+       )
+       SELECT c.kind, e.customer_id, ca.settings->>'name' AS campaign_name, e.holdout, e.last_step_sent, e.conversion_order_id, e.exit_reason,
+              used.code, CASE WHEN o.id IS NOT NULL THEN ${ORDER_REVENUE} END AS revenue
+       FROM claimed c
+       JOIN enrollments e ON e.id = c.enrollment_id AND e.shop_id = $1
+       JOIN campaigns ca ON ca.id = e.campaign_id AND ca.shop_id = $1
+       LEFT JOIN orders o ON c.kind = 'converted' AND o.shop_id = $1 AND o.id = e.conversion_order_id
+       LEFT JOIN LATERAL (
+         SELECT d.code FROM discount_codes d
+         WHERE d.shop_id = $1 AND d.enrollment_id = e.id AND d.code = ANY(SELECT upper(v) FROM unnest(o.discount_codes) v) LIMIT 1
+       ) used ON true`,
+      [shop.id, id],
+    );
+    const event = rows[0];
+    if (!event) {
+      // Another run took it, or its enrollment is gone (then it can never be sent).
+      await pool.query("UPDATE flow_events SET status = 'failed', error = 'the enrollment no longer exists' WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shop.id, id]);
+      continue;
+    }
     const payload = flowPayload(event.kind, {
       customerId: BigInt(event.customer_id),
       campaignName: event.campaign_name,
@@ -105,27 +121,34 @@ export async function fireFlowEvents(admin: AdminQuery, shop: { id: number; doma
       orderRevenue: event.revenue === null ? null : Number(event.revenue),
       exitReason: event.exit_reason,
     });
-    let errors: { message: string }[];
+    let errors: string[];
     try {
       const answer = await admin<{ flowTriggerReceive: { userErrors: { message: string }[] } }>(shop.domain, FIRE, { handle: FLOW_TRIGGERS[event.kind].handle, payload });
-      errors = answer.flowTriggerReceive.userErrors;
+      errors = answer.flowTriggerReceive.userErrors.map((error) => error.message);
     } catch (error) {
-      // Not fired: this one and the rest go back to pending for the retry.
-      await pool.query("UPDATE flow_events SET status = 'pending' WHERE shop_id = $1 AND id = ANY($2::bigint[]) AND status = 'sending'", [
-        shop.id,
-        rows.slice(index).map((row) => row.id),
-      ]);
-      throw error;
+      if (error instanceof ShopifyThrottledError) {
+        await pool.query("UPDATE flow_events SET status = 'pending' WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shop.id, id]);
+        throw error;
+      }
+      errors = [`not confirmed by Shopify, not fired again: ${(error as Error).message}`];
     }
-    const failed = errors.length > 0;
     await pool.query("UPDATE flow_events SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() END, error = $4 WHERE shop_id = $1 AND id = $2", [
       shop.id,
-      event.id,
-      failed ? "failed" : "sent",
-      failed ? errors.map((error) => error.message).join("; ").slice(0, 500) : null,
+      id,
+      errors.length > 0 ? "failed" : "sent",
+      errors.length > 0 ? errors.join("; ").slice(0, 500) : null,
     ]);
-    if (failed) refused++;
+    if (errors.length > 0) refused++;
     else sent++;
   }
   return { sent, refused };
+}
+
+/** A redacted customer's pending events are dropped: their data must not reach Flow any more. */
+export async function cancelFlowEventsOf(db: Pick<typeof pool, "query">, shopId: number, customerId: number): Promise<void> {
+  await db.query(
+    `UPDATE flow_events f SET status = 'cancelled' FROM enrollments e
+     WHERE f.shop_id = $1 AND f.status = 'pending' AND e.id = f.enrollment_id AND e.shop_id = $1 AND e.customer_id = $2`,
+    [shopId, customerId],
+  );
 }

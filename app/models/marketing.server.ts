@@ -57,7 +57,8 @@ export async function syncMarketingActivity(admin: AdminQuery, shop: { id: numbe
   );
   const campaign = rows[0];
   const status = campaign ? externalStatusOf(campaign.status) : null;
-  if (!campaign || !status) return null;
+  // A Draft deleted before it ever went Live was never registered: nothing to tell Shopify.
+  if (!campaign || !status || (status === "DELETED_EXTERNALLY" && !campaign.marketing_activity_id)) return null;
   if (campaign.marketing_activity_id && campaign.marketing_status === status) return { id: campaign.marketing_activity_id, status };
 
   // An upsert by our remote id: a retry after a lost answer updates the same activity.
@@ -103,16 +104,20 @@ interface DayFigures {
 /** Reports each finished UTC day since the campaign went Live that is not reported yet; returns how many. */
 export async function reportEngagement(admin: AdminQuery, shop: { id: number; domain: string }, campaignId: number, now: Date = new Date()): Promise<number> {
   const { rows: campaigns } = await pool.query<{ marketing_activity_id: string | null; first_day: string | null; currency: string | null }>(
-    `SELECT c.marketing_activity_id, to_char((c.live_since AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS first_day, s.currency_code AS currency
+    // From the first day it ran (a resume moves live_since, not the first entries).
+    `SELECT c.marketing_activity_id, s.currency_code AS currency,
+            to_char((least(c.live_since, (SELECT min(e.entered_at) FROM enrollments e WHERE e.shop_id = $1 AND e.campaign_id = c.id)) AT TIME ZONE 'UTC')::date,
+                    'YYYY-MM-DD') AS first_day
      FROM campaigns c JOIN shops s ON s.id = c.shop_id WHERE c.shop_id = $1 AND c.id = $2`,
     [shop.id, campaignId],
   );
   const campaign = campaigns[0];
   if (!campaign?.marketing_activity_id || !campaign.first_day) return 0;
-  // The days to report: from going Live to yesterday, minus those reported, oldest first.
+  // The days to report: from the first to the day before yesterday (a day's late orders and
+  // refunds arrive within a day), minus those reported, oldest first.
   const { rows: days } = await pool.query<DayFigures>(
     `WITH days AS (
-       SELECT d::date AS day FROM generate_series($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - 1, interval '1 day') AS d
+       SELECT d::date AS day FROM generate_series($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - 2, interval '1 day') AS d
        WHERE NOT EXISTS (SELECT 1 FROM marketing_engagements m WHERE m.campaign_id = $2 AND m.day = d::date)
        ORDER BY 1 LIMIT $5
      ), bounds AS (SELECT day, (day::timestamp AT TIME ZONE 'UTC') AS from_at, ((day + 1)::timestamp AT TIME ZONE 'UTC') AS to_at FROM days)
@@ -153,8 +158,18 @@ export async function reportEngagement(admin: AdminQuery, shop: { id: number; do
         },
       });
       const errors = answer.marketingEngagementCreate.userErrors;
-      if (errors.length > 0) throw new Error(`Shopify refused the engagement of ${figures.day}: ${errors.map((error) => error.message).join("; ")}`);
+      if (errors.length > 0) {
+        // Refused for good: kept as failed so the later days still go. An activity deleted in
+        // Shopify is registered again by the next sync.
+        await pool.query("UPDATE marketing_engagements SET status = 'failed' WHERE campaign_id = $1 AND day = $2::date", [campaignId, figures.day]);
+        if (errors.some((error) => error.code === "MARKETING_ACTIVITY_DOES_NOT_EXIST")) {
+          await pool.query("UPDATE campaigns SET marketing_activity_id = NULL, marketing_status = NULL WHERE shop_id = $1 AND id = $2", [shop.id, campaignId]);
+          return reported;
+        }
+        continue;
+      }
     } catch (error) {
+      // Not reported (a throttle, an outage): the next run claims the day again.
       await pool.query("DELETE FROM marketing_engagements WHERE campaign_id = $1 AND day = $2::date AND status = 'sending'", [campaignId, figures.day]);
       throw error;
     }

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Lift } from "../../app/domain/lift";
+import { scaledClock } from "../../app/utils/engine-clock";
 import { buildApp, startBuiltApp, type RunningApp } from "../support/built-app";
 import { eventually } from "../support/processes";
 import type { ShopifyEmulator } from "../support/shopify-emulator/emulator";
@@ -64,9 +65,10 @@ type Action = { at: number; kind: "order_with_code" | "own_order" | "unsubscribe
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const scale = Math.round(86_400 / options.secondsPerDay);
-  // Real time until the campaign goes Live (the back-fill), compressed from then on.
+  // Real time until the campaign goes Live (the back-fill), then the worker's scaled clock.
   let epoch: Date | null = null;
-  const clock = () => (epoch ? new Date(epoch.getTime() + (Date.now() - epoch.getTime()) * scale) : new Date());
+  let scaled: (() => Date) | null = null;
+  const clock = () => (scaled ? scaled() : new Date());
   const day = () => (epoch ? (clock().getTime() - epoch.getTime()) / DAY_MS : 0);
   const children: ChildProcess[] = [];
   let server: RunningApp | undefined;
@@ -129,6 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // The worker again, now with the demo's clock: from here a day takes `secondsPerDay`.
     await stopProcess(worker);
     epoch = new Date();
+    scaled = scaledClock(scale, epoch);
     worker = startWorker({ DEMO_TIME_SCALE: String(scale), DEMO_EPOCH: epoch.toISOString() });
     const campaignId = await ensureReadyMadeCampaign(shopId);
     const live = await changeCampaignStatus(shopId, campaignId, "go_live", clock());
@@ -249,16 +252,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
-/** SIGTERM to the process group (npm and what it started); resolves once it exited. */
+/** SIGTERM to the process group (npm and what it started), SIGKILL if it is still there after 10 s. */
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid!, "SIGTERM");
-  } catch {
-    return; // already gone
-  }
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+      return true;
+    } catch {
+      return false; // already gone
+    }
+  };
+  if (!signal("SIGTERM")) return;
+  const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+  if (!stopped) signal("SIGKILL");
 }
 
 function apiCredentials() {

@@ -27,8 +27,10 @@ function ensureServices(): void {
 const started = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 const abort = new AbortController();
+// Every Ctrl-C is ours (a second one must not kill this process before its children are stopped).
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (abort.signal.aborted) return log("Still stopping the demo's processes…");
     log("Stopping…");
     abort.abort(new Error("stopped"));
   });

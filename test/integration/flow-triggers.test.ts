@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { pool } from "../../app/db.server";
 import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { setFlowTriggers } from "../../app/models/flow-triggers.server";
-import { adminQuery, type AdminQuery } from "../../app/models/shopify-admin.server";
+import { adminQuery, ShopifyThrottledError, type AdminQuery } from "../../app/models/shopify-admin.server";
 import { fireFlowTriggersJob } from "../../workers/processors/engine";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
@@ -72,31 +72,57 @@ describe("Shopify Flow triggers", () => {
           handle: "winback-customer-converted",
           payload: { customer_id: 2, order_id: 9002, "Campaign name": "Win-Back", Step: 2, "Discount code": "WB-FLOW0000000000001", "Order revenue": 70 },
         },
-        { handle: "winback-customer-exited", payload: { customer_id: 3, "Campaign name": "Win-Back", Step: 0, "Exit reason": "ordered on their own" } },
+        { handle: "winback-customer-exited", payload: { customer_id: 3, "Campaign name": "Win-Back", Step: 0, "Exit reason": "Ordered on their own" } },
       ]),
     );
     expect(off.state.flowTriggers).toEqual([]);
     expect(await prisma.flowEvent.count({ where: { shopId: off.shopId } })).toBe(0);
   });
 
-  it("fire each event once when a job fails half-way and is retried", async () => {
-    // A later conversion of customer 1, then Shopify fails on the first call of the job.
+  it("fire each event once when Shopify throttles the job and it is retried; an unconfirmed call is not repeated", async () => {
+    // Customer 1 unsubscribes; the first job is throttled before its call reaches Shopify.
     await pool.query("UPDATE enrollments SET status = 'exited', exit_reason = 'unsubscribed', ended_at = now() WHERE shop_id = $1 AND customer_id = 1", [
       on.shopId,
     ]);
     let calls = 0;
-    const flaky: AdminQuery = async (shop, query, variables) => {
-      if (calls++ === 0) throw new Error("connection reset");
+    const throttled: AdminQuery = async (shop, query, variables) => {
+      if (calls++ === 0) throw new ShopifyThrottledError(1_000);
       return adminQuery(shop, query, variables);
     };
     const before = on.state.flowTriggers.length;
-    await expect(fireFlowTriggersJob({ admin: flaky })).rejects.toThrow("connection reset");
+    await expect(fireFlowTriggersJob({ admin: throttled })).rejects.toThrow(ShopifyThrottledError);
     expect(on.state.flowTriggers).toHaveLength(before);
-    expect(await fireFlowTriggersJob({ admin: flaky })).toEqual({ recorded: 0, sent: 1, refused: 0 });
-    expect(await fireFlowTriggersJob({ admin: flaky })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+    expect(await fireFlowTriggersJob({ admin: throttled })).toEqual({ recorded: 0, sent: 1, refused: 0 });
+    expect(await fireFlowTriggersJob({ admin: throttled })).toEqual({ recorded: 0, sent: 0, refused: 0 });
     expect(on.state.flowTriggers.slice(before)).toEqual([
-      expect.objectContaining({ handle: "winback-customer-exited", payload: expect.objectContaining({ customer_id: 1, "Exit reason": "unsubscribed" }) }),
+      expect.objectContaining({ handle: "winback-customer-exited", payload: expect.objectContaining({ customer_id: 1, "Exit reason": "Unsubscribed" }) }),
     ]);
+
+    // A connection lost mid-call may have started the workflows: kept as failed, never fired again.
+    await pool.query("UPDATE enrollments SET status = 'converted', converted_at = now(), conversion_order_id = 9002 WHERE shop_id = $1 AND customer_id = 3", [on.shopId]);
+    const broken: AdminQuery = async () => {
+      throw new Error("socket hang up");
+    };
+    expect(await fireFlowTriggersJob({ admin: broken })).toEqual({ recorded: 1, sent: 0, refused: 1 });
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+    expect(await prisma.flowEvent.findFirstOrThrow({ where: { shopId: on.shopId, kind: "converted", status: "failed" } })).toMatchObject({
+      error: expect.stringContaining("socket hang up"),
+    });
+  });
+
+  it("send nothing for a redacted customer, and drop what is pending when turned off", async () => {
+    await pool.query("UPDATE enrollments SET status = 'exited', exit_reason = 'redacted', ended_at = now() WHERE shop_id = $1 AND customer_id = 2", [on.shopId]);
+    const before = on.state.flowTriggers.length;
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+    expect(on.state.flowTriggers).toHaveLength(before);
+
+    // An event still pending when the merchant turns Flow off is dropped, not sent when it is turned on again.
+    const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { shopId: on.shopId, customerId: 1n } });
+    await prisma.flowEvent.create({ data: { shopId: on.shopId, enrollmentId: enrollment.id, kind: "converted" } });
+    await setFlowTriggers(on.shopId, false);
+    await setFlowTriggers(on.shopId, true, new Date(Date.now() - 7 * 86_400_000));
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+    expect(await prisma.flowEvent.findFirstOrThrow({ where: { enrollmentId: enrollment.id, kind: "converted" } })).toMatchObject({ status: "cancelled" });
   });
 
   it("record nothing from before the shop turned them on", async () => {

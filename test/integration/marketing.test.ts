@@ -91,14 +91,26 @@ describe("Shopify Marketing", () => {
       if (/ReportCampaignEngagement/.test(query) && calls++ === 1) throw new Error("connection reset");
       return adminQuery(domain, query, variables);
     };
-    await expect(reportEngagement(flaky, shop, campaignId, NOW)).rejects.toThrow("connection reset");
-    expect(await reportEngagement(flaky, shop, campaignId, NOW)).toBe(2);
-    expect(await reportEngagement(flaky, shop, campaignId, NOW)).toBe(0);
+    // A day is reported once the day after it is over too (late orders and refunds): on the 21st, up to the 19th.
+    const reportedOn = new Date(NOW.getTime() + DAY);
+    await expect(reportEngagement(flaky, shop, campaignId, reportedOn)).rejects.toThrow("connection reset");
+    expect(await reportEngagement(flaky, shop, campaignId, reportedOn)).toBe(2);
+    expect(await reportEngagement(flaky, shop, campaignId, reportedOn)).toBe(0);
 
     const reported = state.marketingEngagements.map((engagement) => engagement.input);
     expect(reported.map((engagement) => engagement.occurredOn)).toEqual(["2026-11-17", "2026-11-18", "2026-11-19"]);
     expect(reported[0]).toMatchObject({ sendsCount: 2, viewsCount: 0, clicksCount: 0, unsubscribesCount: 0, isCumulative: false, utcOffset: "+00:00" });
     // The holdout's order is not the campaign's: one conversion, 45.00 after the refund.
     expect(reported[2]).toMatchObject({ sendsCount: 0, viewsCount: 1, clicksCount: 1, unsubscribesCount: 1, orders: "1", sales: { amount: "45.00", currencyCode: "EUR" } });
+  });
+
+  it("does not register a Draft that is deleted before it ever went Live", async () => {
+    const other = await pool.query<{ id: number }>(
+      "INSERT INTO campaigns (shop_id, handle, status, settings, template_ids, updated_at) SELECT shop_id, 'campaign-9', 'deleted', settings, template_ids, now() FROM campaigns WHERE id = $1 RETURNING id",
+      [campaignId],
+    );
+    const activities = state.marketingActivities.size;
+    expect(await syncMarketingActivity(adminQuery, shop, other.rows[0]!.id)).toBeNull();
+    expect(state.marketingActivities.size).toBe(activities);
   });
 });
