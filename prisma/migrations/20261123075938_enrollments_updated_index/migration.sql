@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "enrollments_shop_id_updated_at_idx" ON "enrollments"("shop_id", "updated_at");
+
