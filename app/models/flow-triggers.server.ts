@@ -37,22 +37,42 @@ export async function shopsWithFlowTriggers(): Promise<{ id: number; domain: str
   return rows;
 }
 
-/** One row per transition since the shop turned Flow on that has none yet (one statement). */
+/**
+ * Less than this before the last look is looked at again: an enrollment updated by a transaction
+ * that was still open at the last look has an earlier updated_at than the look itself.
+ */
+const LOOK_BACK = "10 minutes";
+
+/**
+ * One row per transition since the shop turned Flow on that has none yet, in one statement. Only
+ * enrollments updated since the last look (`flow.recordedUntil`, by index) are read, so the cost
+ * follows the changes, not the shop's size; the look's time is stored in the same statement.
+ */
 export async function recordFlowEvents(shopId: number): Promise<number> {
-  const { rowCount } = await pool.query(
-    `INSERT INTO flow_events (shop_id, enrollment_id, kind)
-     SELECT e.shop_id, e.id, t.kind
-     FROM shops s
-     JOIN enrollments e ON e.shop_id = s.id
-     CROSS JOIN LATERAL (VALUES ('entered', e.entered_at),
-                                ('converted', CASE WHEN e.status = 'converted' THEN e.converted_at END),
-                                ('exited', CASE WHEN e.status = 'exited' THEN e.ended_at END)) AS t(kind, at)
-     WHERE s.id = $1 AND (s.settings->'flow'->>'enabled')::boolean AND t.at >= (s.settings->'flow'->>'since')::timestamptz
-       AND NOT (t.kind = 'exited' AND e.exit_reason IN ('redacted', 'customer_deleted', 'campaign_deleted'))
-     ON CONFLICT (enrollment_id, kind) DO NOTHING`,
+  const { rows } = await pool.query<{ recorded: string }>(
+    `WITH shop AS (
+       SELECT s.id, (s.settings->'flow'->>'since')::timestamptz AS since,
+              coalesce((s.settings->'flow'->>'recordedUntil')::timestamptz - interval '${LOOK_BACK}', '-infinity') AS changed_after
+       FROM shops s WHERE s.id = $1 AND (s.settings->'flow'->>'enabled')::boolean
+     ), recorded AS (
+       INSERT INTO flow_events (shop_id, enrollment_id, kind)
+       SELECT e.shop_id, e.id, t.kind
+       FROM shop
+       JOIN enrollments e ON e.shop_id = shop.id AND e.updated_at >= shop.changed_after
+       CROSS JOIN LATERAL (VALUES ('entered', e.entered_at),
+                                  ('converted', CASE WHEN e.status = 'converted' THEN e.converted_at END),
+                                  ('exited', CASE WHEN e.status = 'exited' THEN e.ended_at END)) AS t(kind, at)
+       WHERE t.at >= shop.since AND NOT (t.kind = 'exited' AND e.exit_reason IN ('redacted', 'customer_deleted', 'campaign_deleted'))
+       ON CONFLICT (enrollment_id, kind) DO NOTHING
+       RETURNING 1
+     ), looked AS (
+       UPDATE shops s SET settings = jsonb_set(s.settings, '{flow,recordedUntil}', to_jsonb(now()))
+       FROM shop WHERE s.id = shop.id
+     )
+     SELECT count(*) AS recorded FROM recorded`,
     [shopId],
   );
-  return rowCount ?? 0;
+  return Number(rows[0]!.recorded);
 }
 
 const FIRE = `#graphql

@@ -125,8 +125,18 @@ describe("Shopify Flow triggers", () => {
     expect(await prisma.flowEvent.findFirstOrThrow({ where: { enrollmentId: enrollment.id, kind: "converted" } })).toMatchObject({ status: "cancelled" });
   });
 
-  it("record nothing from before the shop turned them on", async () => {
+  it("record nothing from before the shop turned them on, and read only enrollments changed since the last look", async () => {
     await setFlowTriggers(off.shopId, true, new Date());
     expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+
+    // Every engine update sets updated_at; a row untouched since well before the last look is not read again.
+    await pool.query(
+      "UPDATE enrollments SET status = 'exited', exit_reason = 'unsubscribed', ended_at = now(), updated_at = now() - interval '1 hour' WHERE shop_id = $1 AND customer_id = 1",
+      [off.shopId],
+    );
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
+    await pool.query("UPDATE enrollments SET updated_at = now() WHERE shop_id = $1 AND customer_id = 1", [off.shopId]);
+    expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 1, sent: 1, refused: 0 });
+    expect(off.state.flowTriggers.map((trigger) => trigger.handle)).toEqual(["winback-customer-exited"]);
   });
 });
