@@ -14,7 +14,7 @@ import {
   type StatusChange,
 } from "../domain/campaign";
 import { missingAddressParts, postalAddressSchema } from "../domain/shop-details";
-import { editableEmailSettingsSchema } from "../email/settings";
+import { editableEmailSettingsSchema, emailSettingsOf } from "../email/settings";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { countEligible } from "./audience.server";
@@ -100,6 +100,14 @@ export async function createCampaign(shopId: number, input: unknown): Promise<Sa
     });
     if (created[0]) return { ok: true, campaign: viewOf(created[0]) };
   }
+}
+
+/** "Create campaign" on the home page: a Draft with the ready-made settings, named "Win-Back <n>". */
+export async function createDefaultCampaign(shopId: number): Promise<CampaignView> {
+  const count = await prisma.campaign.count({ where: { shopId, status: { not: "deleted" } } });
+  const created = await createCampaign(shopId, { ...defaultCampaignSettings(), name: `Win-Back ${count + 1}` });
+  if (!created.ok) throw new Error("the ready-made settings failed their own validation");
+  return created.campaign;
 }
 
 export async function listCampaigns(shopId: number): Promise<CampaignView[]> {
@@ -225,6 +233,13 @@ export async function saveFromEditor(shopId: number, campaignId: number, input: 
   const saved = await saveCampaignSettings(shopId, campaignId, settings.settings);
   if (saved.ok) await saveShopEmailSettings(shopId, email.data);
   return saved;
+}
+
+/** The sender settings as the editor shows them (empty: the shop's name and contact e-mail are used). */
+export async function editorEmailSettings(shopId: number): Promise<{ senderName: string; replyTo: string }> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
+  const email = emailSettingsOf(shop.settings);
+  return { senderName: email.senderName ?? "", replyTo: email.replyTo ?? "" };
 }
 
 async function saveShopEmailSettings(shopId: number, edited: { senderName?: string; replyTo?: string }): Promise<void> {

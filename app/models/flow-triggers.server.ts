@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { pool } from "../db.server";
 import { FLOW_TRIGGERS, flowPayload, type FlowTriggerKind } from "../domain/flow-triggers";
-import { ORDER_REVENUE } from "./results.server";
+import { ORDER_REVENUE, USED_CODE_JOIN } from "./results.server";
 import { ShopifyThrottledError, type AdminQuery } from "./shopify-admin.server";
 
 /**
@@ -119,10 +119,7 @@ export async function fireFlowEvents(admin: AdminQuery, shop: { id: number; doma
        JOIN enrollments e ON e.id = c.enrollment_id AND e.shop_id = $1
        JOIN campaigns ca ON ca.id = e.campaign_id AND ca.shop_id = $1
        LEFT JOIN orders o ON c.kind = 'converted' AND o.shop_id = $1 AND o.id = e.conversion_order_id
-       LEFT JOIN LATERAL (
-         SELECT d.code FROM discount_codes d
-         WHERE d.shop_id = $1 AND d.enrollment_id = e.id AND d.code = ANY(SELECT upper(v) FROM unnest(o.discount_codes) v) LIMIT 1
-       ) used ON true`,
+       ${USED_CODE_JOIN}`,
       [shop.id, id],
     );
     const event = rows[0];

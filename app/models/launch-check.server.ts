@@ -1,5 +1,5 @@
 import { evaluateAudience } from "../domain/audience";
-import type { CampaignProblem } from "../domain/campaign";
+import { nextStatus, type CampaignProblem } from "../domain/campaign";
 import { displayName } from "../domain/customer-name";
 import prisma from "../db.server";
 import { problemsOf, type CampaignView } from "./campaigns.server";
@@ -66,7 +66,7 @@ export async function launchCheck(shopId: number, campaign: CampaignView, now: D
   const stepsWithNewCode = settings.steps.filter((step) => step.offer.use === "new").length;
   return {
     problems,
-    canGoLive: campaign.status === "draft" && !problems.some((problem) => problem.severity === "blocking"),
+    canGoLive: "status" in nextStatus(campaign.status, "go_live", problems),
     entrants: forecast.contacted + forecast.holdout,
     contacted: forecast.contacted,
     holdout: forecast.holdout,

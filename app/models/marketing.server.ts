@@ -121,20 +121,22 @@ export async function reportEngagement(admin: AdminQuery, shop: { id: number; do
        WHERE NOT EXISTS (SELECT 1 FROM marketing_engagements m WHERE m.campaign_id = $2 AND m.day = d::date)
        ORDER BY 1 LIMIT $5
      ), bounds AS (SELECT day, (day::timestamp AT TIME ZONE 'UTC') AS from_at, ((day + 1)::timestamp AT TIME ZONE 'UTC') AS to_at FROM days)
-     SELECT to_char(b.day, 'YYYY-MM-DD') AS day,
-            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
-             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.sent_at >= b.from_at AND s.sent_at < b.to_at) AS sends,
-            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
-             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.opened_at >= b.from_at AND s.opened_at < b.to_at) AS opens,
-            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
-             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.first_clicked_at >= b.from_at AND s.first_clicked_at < b.to_at) AS clicks,
-            (SELECT count(*) FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
-             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.unsubscribed_at >= b.from_at AND s.unsubscribed_at < b.to_at) AS unsubscribes,
-            (SELECT count(*) FROM enrollments e
-             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at) AS orders,
-            (SELECT coalesce(sum(${ORDER_REVENUE}), 0) FROM enrollments e JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
-             WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at) AS sales
-     FROM bounds b ORDER BY b.day`,
+     SELECT to_char(b.day, 'YYYY-MM-DD') AS day, m.sends, m.opens, m.clicks, m.unsubscribes, c.orders, c.sales
+     FROM bounds b
+     CROSS JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE s.sent_at >= b.from_at AND s.sent_at < b.to_at) AS sends,
+              count(*) FILTER (WHERE s.opened_at >= b.from_at AND s.opened_at < b.to_at) AS opens,
+              count(*) FILTER (WHERE s.first_clicked_at >= b.from_at AND s.first_clicked_at < b.to_at) AS clicks,
+              count(*) FILTER (WHERE s.unsubscribed_at >= b.from_at AND s.unsubscribed_at < b.to_at) AS unsubscribes
+       FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
+       WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.shop_id = $1
+     ) m
+     CROSS JOIN LATERAL (
+       SELECT count(*) AS orders, coalesce(sum(${ORDER_REVENUE}), 0) AS sales
+       FROM enrollments e JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
+       WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at
+     ) c
+     ORDER BY b.day`,
     [shop.id, campaignId, campaign.first_day, now, DAYS_PER_RUN],
   );
   let reported = 0;

@@ -40,6 +40,12 @@ export interface CampaignResults {
 /** What an order `o` brought in: its total after refunds; a cancelled order nothing. */
 export const ORDER_REVENUE = "CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END";
 
+/** `used`: the code of enrollment `e` that order `o` used (codes are compared in upper case), if any. */
+export const USED_CODE_JOIN = `LEFT JOIN LATERAL (
+         SELECT d.code, d.offer FROM discount_codes d
+         WHERE d.shop_id = e.shop_id AND d.enrollment_id = e.id AND d.code = ANY(SELECT upper(v) FROM unnest(o.discount_codes) v) LIMIT 1
+       ) used ON true`;
+
 const FUNNEL = `SELECT count(*) AS entered,
               count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout,
               count(*) FILTER (WHERE status = 'active') AS active, count(*) FILTER (WHERE status = 'completed') AS completed,
@@ -63,10 +69,7 @@ const MONEY = `SELECT e.holdout, e.last_step_sent AS step, count(*) AS conversio
                                 ELSE 0 END), 0) AS discount
        FROM enrollments e
        JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
-       LEFT JOIN LATERAL (
-         SELECT d.offer FROM discount_codes d, unnest(o.discount_codes) AS code(value)
-         WHERE d.enrollment_id = e.id AND upper(code.value) = d.code LIMIT 1
-       ) used ON true
+       ${USED_CODE_JOIN}
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND e.status = 'converted'
        GROUP BY e.holdout, e.last_step_sent`;
 

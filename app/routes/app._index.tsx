@@ -5,11 +5,10 @@ import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { Fact } from "../components/Fact";
 import { SectionCard } from "../components/SectionCard";
 import { formatCount, formatDateTime, formatMoney, formatPoints } from "../components/format";
-import { createCampaign, listCampaigns } from "../models/campaigns.server";
+import { createDefaultCampaign } from "../models/campaigns.server";
 import { getDashboard } from "../models/dashboard.server";
 import { setFlowTriggers } from "../models/flow-triggers.server";
 import { resyncShop } from "../models/shop.server";
-import { defaultCampaignSettings } from "../domain/campaign";
 import { shopifyGroupLabel } from "../domain/rfm";
 import { authenticate } from "../shopify.server";
 import { requireShopId } from "../utils/route-guards.server";
@@ -23,11 +22,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const intent = (await request.formData()).get("intent");
   if (intent === "create_campaign") {
-    const shopId = await requireShopId(session.shop);
-    const count = (await listCampaigns(shopId)).length;
-    const created = await createCampaign(shopId, { ...defaultCampaignSettings(), name: `Win-Back ${count + 1}` });
-    if (!created.ok) throw new Error("the default settings failed validation");
-    return redirect(`/app/campaigns/${created.campaign.id}`);
+    const created = await createDefaultCampaign(await requireShopId(session.shop));
+    return redirect(`/app/campaigns/${created.id}`);
   }
   if (intent === "flow_on" || intent === "flow_off") {
     await setFlowTriggers(await requireShopId(session.shop), intent === "flow_on");

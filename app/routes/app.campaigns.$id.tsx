@@ -10,26 +10,23 @@ import { StepCard } from "../components/campaign-editor/StepCard";
 import { MAX_STEPS, type EditorSettings, type EmailSettingsDraft } from "../components/campaign-editor/types";
 import { CampaignStatusBadge } from "../components/CampaignStatusBadge";
 import { skipAfterReadOnlyActions } from "../components/revalidation";
-import { emailSettingsOf } from "../email/settings";
-import { changeCampaignStatus, deleteCampaign, problemsOf, saveFromEditor } from "../models/campaigns.server";
+import { changeCampaignStatus, deleteCampaign, editorEmailSettings, problemsOf, saveFromEditor } from "../models/campaigns.server";
 import { getShopOverview } from "../models/shop.server";
-import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
 import { requireCampaign } from "../utils/route-guards.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
-  const [overview, problems, shop] = await Promise.all([
+  const [overview, problems, email] = await Promise.all([
     getShopOverview(session.shop),
     problemsOf(shopId, campaign, new Date(), { eligibleToday: null }),
-    prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
+    editorEmailSettings(shopId),
   ]);
-  const email = emailSettingsOf(shop.settings);
   return {
     campaign: { id: campaign.id, handle: campaign.handle, status: campaign.status, settings: campaign.settings },
     problems,
-    email: { senderName: email.senderName ?? "", replyTo: email.replyTo ?? "" },
+    email,
     shop: {
       name: overview.name ?? overview.domain,
       contactEmail: overview.contactEmail,

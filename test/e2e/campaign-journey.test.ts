@@ -1,12 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { pool } from "../../app/db.server";
-import { mailTransport } from "../../app/email/mailer.server";
 import { ensureReadyMadeCampaign, getCampaign } from "../../app/models/campaigns.server";
-import { adminQuery } from "../../app/models/shopify-admin.server";
-import { dispatchDueSteps, runSteps } from "../../app/models/steps.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { startAppServer } from "../support/app-server";
+import { runDueSteps } from "../support/due-steps";
 import { eventually } from "../support/processes";
 import { installApp } from "../support/shopify-emulator";
 import { shopDomain } from "../support/shopify";
@@ -54,11 +52,7 @@ afterAll(async () => {
   await sink.close();
 });
 
-/** Moves time to `at` and runs whatever is due then, as the dispatcher's jobs would. */
-async function runDue(at: Date): Promise<void> {
-  clock.now = at;
-  for (const job of await dispatchDueSteps(10_000, at)) await runSteps(job.shopId, job.enrollmentIds, { admin: adminQuery, transport: mailTransport() }, at);
-}
+const runDue = (at: Date) => runDueSteps(at, clock);
 
 describe("the merchant's journey", () => {
   it("edits the campaign, fixes a field error, previews and tests the e-mail, checks, goes Live and sees the results", async () => {

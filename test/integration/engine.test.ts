@@ -7,9 +7,10 @@ import { deleteEndedCodes } from "../../app/models/discount-codes.server";
 import { enrollEligible } from "../../app/models/enrollments.server";
 import { campaignResults } from "../../app/models/results.server";
 import { adminQuery } from "../../app/models/shopify-admin.server";
-import { completeFinishedEnrollments, dispatchDueSteps, runSteps } from "../../app/models/steps.server";
+import { completeFinishedEnrollments, runSteps } from "../../app/models/steps.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { startAppServer } from "../support/app-server";
+import { runDueSteps } from "../support/due-steps";
 import { eventually } from "../support/processes";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
@@ -62,11 +63,7 @@ afterAll(async () => {
   await sink.close();
 });
 
-/** Moves time to `at` and runs whatever is due then, as the dispatcher's jobs would. */
-async function runDue(at: Date): Promise<void> {
-  clock.now = at;
-  for (const job of await dispatchDueSteps(10_000, at)) await runSteps(job.shopId, job.enrollmentIds, { admin: adminQuery, transport: mailTransport() }, at);
-}
+const runDue = (at: Date) => runDueSteps(at, clock);
 
 const enrollments = () => prisma.enrollment.findMany({ where: { campaignId }, orderBy: { id: "asc" } });
 const mailTo = (email: string) => sink.received.filter((mail) => mail.envelope.to.includes(email));

@@ -56,26 +56,35 @@ export async function deleteEndedCodesJob(deps: { admin: AdminQuery }): Promise<
   return deleted;
 }
 
-/** Records each opted-in shop's new Flow events and fires them, 50 a call, until none is pending. */
-export async function fireFlowTriggersJob(deps: { admin: AdminQuery }): Promise<{ recorded: number; sent: number; refused: number }> {
-  const total = { recorded: 0, sent: 0, refused: 0 };
+/**
+ * Runs `work` for each item; one item's trouble (a throttle, an outage) does not hold the others
+ * back. The first error is thrown after all, so the job is retried (or delayed, for a throttle)
+ * for what is left.
+ */
+async function eachIsolated<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let firstError: unknown = null;
-  for (const shop of await shopsWithFlowTriggers()) {
-    // One shop's trouble (a throttle, an outage) does not hold the others' events back.
+  for (const item of items) {
     try {
-      total.recorded += await recordFlowEvents(shop.id);
-      for (;;) {
-        const fired = await fireFlowEvents(deps.admin, shop);
-        total.sent += fired.sent;
-        total.refused += fired.refused;
-        if (fired.sent + fired.refused === 0) break;
-      }
+      await work(item);
     } catch (error) {
       firstError ??= error;
     }
   }
-  // Thrown after the others are done, so the job is retried (or delayed for the throttle) for what is left.
   if (firstError) throw firstError;
+}
+
+/** Records each opted-in shop's new Flow events and fires them, 50 a call, until none is pending. */
+export async function fireFlowTriggersJob(deps: { admin: AdminQuery }): Promise<{ recorded: number; sent: number; refused: number }> {
+  const total = { recorded: 0, sent: 0, refused: 0 };
+  await eachIsolated(await shopsWithFlowTriggers(), async (shop) => {
+    total.recorded += await recordFlowEvents(shop.id);
+    for (;;) {
+      const fired = await fireFlowEvents(deps.admin, shop);
+      total.sent += fired.sent;
+      total.refused += fired.refused;
+      if (fired.sent + fired.refused === 0) break;
+    }
+  });
   return total;
 }
 
@@ -87,17 +96,11 @@ export async function syncMarketingActivityJob({ shopId, campaignId }: JobPayloa
 /** Each registered campaign: its status synced (should a sync job have been lost), then its finished days reported. */
 export async function reportMarketingJob(deps: { admin: AdminQuery }): Promise<{ campaigns: number; days: number }> {
   let days = 0;
-  let firstError: unknown = null;
   const campaigns = await registeredCampaigns();
-  for (const { shopId, domain, campaignId } of campaigns) {
-    try {
-      const shop = { id: shopId, domain };
-      await syncMarketingActivity(deps.admin, shop, campaignId);
-      days += await reportEngagement(deps.admin, shop, campaignId);
-    } catch (error) {
-      firstError ??= error;
-    }
-  }
-  if (firstError) throw firstError;
+  await eachIsolated(campaigns, async ({ shopId, domain, campaignId }) => {
+    const shop = { id: shopId, domain };
+    await syncMarketingActivity(deps.admin, shop, campaignId);
+    days += await reportEngagement(deps.admin, shop, campaignId);
+  });
   return { campaigns: campaigns.length, days };
 }

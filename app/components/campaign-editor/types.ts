@@ -1,7 +1,10 @@
 import type { CampaignSettings, Offer, StepOffer } from "../../domain/campaign";
 import type { StepContent } from "../../email/template";
 
-/** The editor's working copy: the settings' shape, where a number being typed may be null. */
+/**
+ * The editor's working copy, in the settings' shape. A number field being emptied holds null
+ * (NumberField) until the save, where the schema refuses it with the field's own message.
+ */
 export type EditorSettings = CampaignSettings;
 export type EditorStep = CampaignSettings["steps"][number];
 export type { Offer, StepContent, StepOffer };
