@@ -6,8 +6,7 @@ import { z } from "zod";
  * is expected; nothing else in the code reads `process.env`.
  */
 
-const DEFAULT_SCOPES =
-  "write_customers,read_orders,read_all_orders,write_discounts,read_products,write_marketing_events";
+const DEFAULT_SCOPES = "write_customers,read_orders,read_all_orders,write_discounts,read_products,write_marketing_events";
 
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
@@ -18,12 +17,7 @@ const url = (protocols: string[]) =>
     }
   });
 
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+const integer = (min: number, max: number) => z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
 /** Each variable: its schema and, for the error message, what a valid value looks like. */
 const variables = {
@@ -86,7 +80,8 @@ const variables = {
   },
   SMTP_URL: {
     schema: url(["smtp:", "smtps:"]).optional(),
-    expected: "an SMTP URL with its credentials, e.g. smtps://user:password@smtp.example.com:465 (unset: e-mails are written to EMAIL_OUTBOX_DIR)",
+    expected:
+      "an SMTP URL with its credentials, e.g. smtps://user:password@smtp.example.com:465 (unset: e-mails are written to EMAIL_OUTBOX_DIR)",
   },
   SMTP_POOL_SIZE: {
     schema: integer(1, 50).default(5),
@@ -127,7 +122,10 @@ const variables = {
     expected: "demo only: seconds of engine time per real second, e.g. 43200 (1 day = 2 s); with DEMO_EPOCH; never in production",
   },
   DEMO_EPOCH: {
-    schema: z.iso.datetime({ offset: true }).transform((value) => new Date(value)).optional(),
+    schema: z.iso
+      .datetime({ offset: true })
+      .transform((value) => new Date(value))
+      .optional(),
     expected: "demo only: the instant from which DEMO_TIME_SCALE speeds engine time up, e.g. 2026-11-23T10:00:00Z",
   },
   LOG_LEVEL: {
@@ -164,7 +162,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (dkimSet.length > 0 && dkimSet.length < dkim.length) {
     problems.push(`${dkim.filter((name) => !dkimSet.includes(name)).join(" and ")} missing; DKIM needs ${dkim.join(", ")} together.`);
   }
-  if ((parsed.DEMO_TIME_SCALE === undefined) !== (parsed.DEMO_EPOCH === undefined)) problems.push("DEMO_TIME_SCALE and DEMO_EPOCH go together.");
+  if ((parsed.DEMO_TIME_SCALE === undefined) !== (parsed.DEMO_EPOCH === undefined))
+    problems.push("DEMO_TIME_SCALE and DEMO_EPOCH go together.");
   // The demo runs against the local emulator: a worker that talks to Shopify never speeds its clock up.
   if (parsed.DEMO_TIME_SCALE !== undefined && (parsed.NODE_ENV === "production" || parsed.SHOPIFY_ADMIN_API_ORIGIN === undefined)) {
     problems.push("DEMO_TIME_SCALE is for the demo against the local emulator (SHOPIFY_ADMIN_API_ORIGIN); it is refused in production.");

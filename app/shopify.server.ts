@@ -20,7 +20,12 @@ const librarySeverity: Record<string, LogSeverity> = {
   silent: LogSeverity.Error,
 };
 const libraryLogger = logger.child({ source: "shopify" });
-const logMethod = { [LogSeverity.Error]: "error", [LogSeverity.Warning]: "warn", [LogSeverity.Info]: "info", [LogSeverity.Debug]: "debug" } as const;
+const logMethod = {
+  [LogSeverity.Error]: "error",
+  [LogSeverity.Warning]: "warn",
+  [LogSeverity.Info]: "info",
+  [LogSeverity.Debug]: "debug",
+} as const;
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,

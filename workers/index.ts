@@ -119,9 +119,7 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers, opti
     throw error;
   }
 
-  const kindByName = new Map<string, JobKind>(
-    Object.entries(jobKinds).map(([kind, spec]) => [spec.name, kind as JobKind]),
-  );
+  const kindByName = new Map<string, JobKind>(Object.entries(jobKinds).map(([kind, spec]) => [spec.name, kind as JobKind]));
   const run = async (job: Job, token?: string) => {
     const kind = kindByName.get(job.name);
     if (!kind) throw new UnrecoverableError(`unknown job ${job.name}`);
@@ -164,7 +162,8 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers, opti
   if (scheduling) await ensureSchedules();
   // Redis keeps nothing on disk: after a restart the schedules are gone with everything else.
   // They are set again on every reconnection and, should a flush go unnoticed, every so often.
-  const reschedule = () => ensureSchedules(true).catch((error: Error) => logger.warn({ err: error.message }, "could not set the schedules; will retry"));
+  const reschedule = () =>
+    ensureSchedules(true).catch((error: Error) => logger.warn({ err: error.message }, "could not set the schedules; will retry"));
   if (scheduling) connection.on("ready", reschedule);
   const timer = setInterval(() => scheduling && reschedule(), options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
   timer.unref();

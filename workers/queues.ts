@@ -63,7 +63,9 @@ export const jobKinds = {
     queue: "email",
     name: "send-emails",
     payload: z.object({ shopId: z.number().int().positive(), sendIds: z.array(id).min(1).max(100) }),
-    options: (p: { shopId: number; sendIds: string[] }): JobsOptions => ({ jobId: `sends-${p.shopId}-${p.sendIds[0]}-${p.sendIds.length}` }),
+    options: (p: { shopId: number; sendIds: string[] }): JobsOptions => ({
+      jobId: `sends-${p.shopId}-${p.sendIds[0]}-${p.sendIds.length}`,
+    }),
   },
   /** Report an unsubscribe to Shopify (a consent_updates row). */
   syncUnsubscribe: {
@@ -105,7 +107,9 @@ export const jobKinds = {
     queue: "engine",
     name: "run-steps",
     payload: z.object({ shopId: z.number().int().positive(), enrollmentIds: z.array(id).min(1).max(100) }),
-    options: (p: { shopId: number; enrollmentIds: string[] }): JobsOptions => ({ deduplication: { id: `steps-${p.shopId}-${p.enrollmentIds[0]}-${p.enrollmentIds.length}` } }),
+    options: (p: { shopId: number; enrollmentIds: string[] }): JobsOptions => ({
+      deduplication: { id: `steps-${p.shopId}-${p.enrollmentIds[0]}-${p.enrollmentIds.length}` },
+    }),
   },
   /** Every 15 minutes: delete from Shopify the codes nobody can use any more, shop by shop. */
   deleteEndedCodes: {
@@ -224,7 +228,10 @@ export async function reviveJob<K extends JobKind>(kind: K, payload: JobPayload<
  */
 export class RetryLater extends Error {
   override name = "RetryLater";
-  constructor(readonly delayMs: number, reason: string) {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
     super(reason);
   }
 }

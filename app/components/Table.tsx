@@ -5,8 +5,22 @@ import { Text } from "@shopify/polaris";
  * scrolls sideways in a container keyboard users cannot reach; this one's scrolling region is a
  * labelled, focusable region (WCAG 2.1.1), and the table itself is a native, captioned table.
  */
-export function Table({ label, headings, rows, numeric = [] }: { label: string; headings: string[]; rows: (string | number)[][]; numeric?: number[] }) {
-  const cell = (index: number) => ({ padding: "8px 12px", textAlign: numeric.includes(index) ? ("right" as const) : ("left" as const), verticalAlign: "top" as const });
+export function Table({
+  label,
+  headings,
+  rows,
+  numeric = [],
+}: {
+  label: string;
+  headings: string[];
+  rows: (string | number)[][];
+  numeric?: number[];
+}) {
+  const cell = (index: number) => ({
+    padding: "8px 12px",
+    textAlign: numeric.includes(index) ? ("right" as const) : ("left" as const),
+    verticalAlign: "top" as const,
+  });
   return (
     <div role="region" aria-label={label} tabIndex={0} style={{ overflowX: "auto" }}>
       <table style={{ width: "100%", borderCollapse: "collapse" }}>

@@ -33,7 +33,13 @@ export function HorizontalBars({ title, bars }: { title: string; bars: Bar[] }) 
   const chartWidth = 600;
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${chartWidth} ${bars.length * rowHeight}`} width="100%" style={{ maxWidth: chartWidth }} role="img" aria-label={title}>
+      <svg
+        viewBox={`0 0 ${chartWidth} ${bars.length * rowHeight}`}
+        width="100%"
+        style={{ maxWidth: chartWidth }}
+        role="img"
+        aria-label={title}
+      >
         {bars.map((bar, index) => {
           const width = ((chartWidth - labelWidth - 130) * bar.value) / max;
           const y = index * rowHeight;
@@ -75,7 +81,14 @@ export function DailyColumns({ title, days, emptyText }: { title: string; days: 
         {days.map((day, index) => {
           const barHeight = (height - 10) * (day.value / max);
           return (
-            <rect key={day.label} x={index * column + column * 0.15} y={height - barHeight} width={column * 0.7} height={barHeight} fill="#2c6ecb">
+            <rect
+              key={day.label}
+              x={index * column + column * 0.15}
+              y={height - barHeight}
+              width={column * 0.7}
+              height={barHeight}
+              fill="#2c6ecb"
+            >
               <title>{`${day.label}: ${day.display}`}</title>
             </rect>
           );

@@ -45,7 +45,11 @@ export const audienceRulesSchema = z.object({
     z.object({ kind: z.literal("shopify_rfm_groups"), groups: z.array(z.enum(SHOPIFY_RFM_GROUPS)).min(1, "Choose at least one group") }),
   ]),
   /** No checkout started in the last X hours. */
-  checkoutQuietHours: z.number({ error: "Enter the hours" }).int("Use whole hours").min(0, "Use 0 to 720 hours").max(720, "Use 0 to 720 hours"),
+  checkoutQuietHours: z
+    .number({ error: "Enter the hours" })
+    .int("Use whole hours")
+    .min(0, "Use 0 to 720 hours")
+    .max(720, "Use 0 to 720 hours"),
   /** Not contacted by a win-back message in the last X days. */
   cooldownDays: z.number({ error: "Enter the days" }).int("Use whole days").min(0, "Use 0 to 3,650 days").max(3650, "Use 0 to 3,650 days"),
 });
@@ -83,7 +87,8 @@ const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
 /** The lapse threshold for this customer in days, and how it was set. */
 export function lapseThresholdDays(rules: AudienceRules, medianGapDays: number | null): { days: number; byCadence: boolean } {
   const lapse = rules.lapse;
-  if (lapse.kind === "cadence" && medianGapDays !== null) return { days: Math.max(lapse.multiplier * medianGapDays, MIN_LAPSE_DAYS), byCadence: true };
+  if (lapse.kind === "cadence" && medianGapDays !== null)
+    return { days: Math.max(lapse.multiplier * medianGapDays, MIN_LAPSE_DAYS), byCadence: true };
   return { days: lapse.kind === "cadence" ? lapse.fallbackDays : lapse.days, byCadence: false };
 }
 
@@ -146,7 +151,9 @@ export function evaluateAudience(candidate: AudienceCandidate, rules: AudienceRu
     blockers.push(`started a checkout ${plural(Math.floor(since(candidate.lastCheckoutAt) / HOUR_MS), "hour")} ago`);
   }
   if (candidate.lastContactedAt && since(candidate.lastContactedAt) < rules.cooldownDays * DAY_MS) {
-    blockers.push(`contacted ${plural(days(since(candidate.lastContactedAt)), "day")} ago (cool-down ${plural(rules.cooldownDays, "day")})`);
+    blockers.push(
+      `contacted ${plural(days(since(candidate.lastContactedAt)), "day")} ago (cool-down ${plural(rules.cooldownDays, "day")})`,
+    );
   }
 
   const qualifies = blockers.length === 0;
@@ -154,6 +161,8 @@ export function evaluateAudience(candidate: AudienceCandidate, rules: AudienceRu
     qualifies,
     facts,
     blockers,
-    text: qualifies ? `Qualifies: ${facts.join("; ")}.` : `Does not qualify: ${blockers.join("; ")}.${facts.length ? ` (${facts.join("; ")})` : ""}`,
+    text: qualifies
+      ? `Qualifies: ${facts.join("; ")}.`
+      : `Does not qualify: ${blockers.join("; ")}.${facts.length ? ` (${facts.join("; ")})` : ""}`,
   };
 }

@@ -32,14 +32,26 @@ export const combinesWithSchema = z.object({
 /** A discount a step can give: the value, and the code's conditions. */
 export const offerSchema = z
   .discriminatedUnion("kind", [
-    z.object({ kind: z.literal("percentage"), value: z.number({ error: "Enter the percentage" }).int("Use a whole percentage").min(1, "The percentage must be 1 to 100").max(100, "The percentage must be 1 to 100") }),
+    z.object({
+      kind: z.literal("percentage"),
+      value: z
+        .number({ error: "Enter the percentage" })
+        .int("Use a whole percentage")
+        .min(1, "The percentage must be 1 to 100")
+        .max(100, "The percentage must be 1 to 100"),
+    }),
     z.object({ kind: z.literal("fixed_amount"), value: money("the amount") }),
     z.object({ kind: z.literal("free_shipping") }),
   ])
   .and(
     z.object({
       /** The code stops working this many days after the e-mail is sent. */
-      expiresInDays: z.number({ error: "Enter the number of days" }).int("Use whole days").min(1, "The code must last 1 to 365 days").max(365, "The code must last 1 to 365 days").default(14),
+      expiresInDays: z
+        .number({ error: "Enter the number of days" })
+        .int("Use whole days")
+        .min(1, "The code must last 1 to 365 days")
+        .max(365, "The code must last 1 to 365 days")
+        .default(14),
       minimumSubtotal: money("the minimum subtotal").nullable().default(null),
       combinesWith: combinesWithSchema.default({ orderDiscounts: false, productDiscounts: false, shippingDiscounts: false }),
     }),
@@ -73,19 +85,40 @@ export const campaignSettingsSchema = z
     name: z.string().trim().min(1, "Enter a name").max(80, "Use at most 80 characters"),
     audience: audienceRulesSchema,
     /** Share of entering customers kept as the holdout (never contacted, measured). */
-    holdoutPercent: z.number({ error: "Enter a percentage" }).int("Use a whole percentage").min(0, "The holdout must be 0 to 50%").max(50, "The holdout must be 0 to 50%"),
+    holdoutPercent: z
+      .number({ error: "Enter a percentage" })
+      .int("Use a whole percentage")
+      .min(0, "The holdout must be 0 to 50%")
+      .max(50, "The holdout must be 0 to 50%"),
     /** No more than one win-back e-mail per customer within this many hours (0: no cap). */
-    frequencyCapHours: z.number({ error: "Enter the hours (0: no cap)" }).int("Use whole hours").min(0, "The cap cannot be negative").max(720, "The cap must be at most 720 hours"),
+    frequencyCapHours: z
+      .number({ error: "Enter the hours (0: no cap)" })
+      .int("Use whole hours")
+      .min(0, "The cap cannot be negative")
+      .max(720, "The cap must be at most 720 hours"),
     /** No e-mail between `start` and `end` (shop's timezone, hours; equal: no quiet hours). */
     quietHours: z.object({ start: hour, end: hour }),
     /** When a customer's history shows no usual ordering hour (shop's timezone). */
     defaultSendHour: hour,
     /** An order this many days after a click counts as a conversion (a used code always does). */
-    attributionWindowDays: z.number({ error: "Enter the number of days" }).int("Use whole days").min(1, "The window must be 1 to 30 days").max(30, "The window must be 1 to 30 days"),
+    attributionWindowDays: z
+      .number({ error: "Enter the number of days" })
+      .int("Use whole days")
+      .min(1, "The window must be 1 to 30 days")
+      .max(30, "The window must be 1 to 30 days"),
     /** A discount is reduced or withheld when the customer's usual order would fall below this margin (%; null: off). */
-    marginFloorPercent: z.number().int("Use a whole percentage").min(0, "The floor must be 0 to 90%").max(90, "The floor must be 0 to 90%").nullable(),
+    marginFloorPercent: z
+      .number()
+      .int("Use a whole percentage")
+      .min(0, "The floor must be 0 to 90%")
+      .max(90, "The floor must be 0 to 90%")
+      .nullable(),
     /** When going Live on many already-lapsed customers, at most this many first e-mails per hour. */
-    rampPerHour: z.number({ error: "Enter how many per hour" }).int("Use a whole number").min(50, "Send at least 50 per hour").max(100_000, "At most 100,000 per hour"),
+    rampPerHour: z
+      .number({ error: "Enter how many per hour" })
+      .int("Use a whole number")
+      .min(50, "Send at least 50 per hour")
+      .max(100_000, "At most 100,000 per hour"),
     steps: z.array(stepSchema).min(1, "A campaign needs at least one step").max(MAX_STEPS, `At most ${MAX_STEPS} steps`),
   })
   .superRefine((settings, context) => {
@@ -104,7 +137,11 @@ export const campaignSettingsSchema = z
           context.addIssue({ code: "custom", path: [...path, "offer", "use"], message: "No earlier step has a code to send again" });
         } else if (sourceOffer.offer.expiresInDays * 24 < step.delayHours - settings.steps[source]!.delayHours + 24) {
           // The code must still have a day to run when this e-mail repeats it.
-          context.addIssue({ code: "custom", path: [...path, "offer", "use"], message: `Step ${source + 1}'s code ends before this step; make it last longer` });
+          context.addIssue({
+            code: "custom",
+            path: [...path, "offer", "use"],
+            message: `Step ${source + 1}'s code ends before this step; make it last longer`,
+          });
         }
       }
       if (step.offer.use === "none" && step.content.showOffer) {
@@ -246,16 +283,22 @@ export function campaignProblems(facts: CampaignFacts): CampaignProblem[] {
   }
   if (!facts.senderConfigured) blocking("No sending address is configured for the app (EMAIL_FROM_ADDRESS)");
   if (!facts.historySynced) blocking("The customers and orders are still being read from Shopify");
-  if (facts.eligibleToday === 0) problems.push({ severity: "warning", message: "No subscribed customer qualifies today; customers enter as they lapse" });
+  if (facts.eligibleToday === 0)
+    problems.push({ severity: "warning", message: "No subscribed customer qualifies today; customers enter as they lapse" });
   return problems;
 }
 
 export type StatusChange = "go_live" | "pause" | "resume";
 
 /** Where a status change leads, or why it cannot happen. */
-export function nextStatus(current: CampaignStatus, change: StatusChange, problems: CampaignProblem[]): { status: CampaignStatus } | { refused: string } {
+export function nextStatus(
+  current: CampaignStatus,
+  change: StatusChange,
+  problems: CampaignProblem[],
+): { status: CampaignStatus } | { refused: string } {
   if (change === "pause") return current === "live" ? { status: "paused" } : { refused: "Only a Live campaign can be paused" };
-  if (change === "go_live" && current !== "draft") return { refused: current === "live" ? "The campaign is already Live" : "Resume the paused campaign instead" };
+  if (change === "go_live" && current !== "draft")
+    return { refused: current === "live" ? "The campaign is already Live" : "Resume the paused campaign instead" };
   if (change === "resume" && current !== "paused") return { refused: "Only a paused campaign can be resumed" };
   const blocker = problems.find((problem) => problem.severity === "blocking");
   return blocker ? { refused: blocker.message } : { status: "live" };

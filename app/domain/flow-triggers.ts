@@ -42,7 +42,11 @@ export const FLOW_TRIGGERS: Record<FlowTriggerKind, { handle: string; name: stri
       { type: "order_reference" },
       { type: "single_line_text_field", key: "Campaign name" },
       { type: "number_decimal", key: "Step", description: "The last e-mail step the customer received (0 for the holdout group)." },
-      { type: "single_line_text_field", key: "Discount code", description: "The customer's code used in the order; empty when none was used." },
+      {
+        type: "single_line_text_field",
+        key: "Discount code",
+        description: "The customer's code used in the order; empty when none was used.",
+      },
       { type: "number_decimal", key: "Order revenue", description: "The order's total after refunds, in the shop's currency." },
     ],
   },

@@ -19,7 +19,13 @@ export function wilsonInterval(successes: number, trials: number, z: number = Z9
 }
 
 /** Newcombe's interval for p1 − p2 (x1/n1 − x2/n2). */
-export function differenceInterval(x1: number, n1: number, x2: number, n2: number, z: number = Z95): { difference: number; low: number; high: number } {
+export function differenceInterval(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  z: number = Z95,
+): { difference: number; low: number; high: number } {
   const p1 = x1 / n1;
   const p2 = x2 / n2;
   const a = wilsonInterval(x1, n1, z);
@@ -61,10 +67,16 @@ export type Lift =
 
 export function computeLift(contacted: GroupResult, holdout: GroupResult, discountCost: number): Lift {
   if (contacted.customers < MIN_GROUP_SIZE || holdout.customers < MIN_GROUP_SIZE) {
-    return { enoughData: false, reason: `each group needs at least ${MIN_GROUP_SIZE} customers (contacted ${contacted.customers}, holdout ${holdout.customers})` };
+    return {
+      enoughData: false,
+      reason: `each group needs at least ${MIN_GROUP_SIZE} customers (contacted ${contacted.customers}, holdout ${holdout.customers})`,
+    };
   }
   if (contacted.conversions + holdout.conversions < MIN_CONVERSIONS) {
-    return { enoughData: false, reason: `at least ${MIN_CONVERSIONS} conversions are needed (so far ${contacted.conversions + holdout.conversions})` };
+    return {
+      enoughData: false,
+      reason: `at least ${MIN_CONVERSIONS} conversions are needed (so far ${contacted.conversions + holdout.conversions})`,
+    };
   }
   const interval = differenceInterval(contacted.conversions, contacted.customers, holdout.conversions, holdout.customers);
   const revenuePerContacted = contacted.revenue / contacted.customers;

@@ -65,7 +65,14 @@ export function verifyLinkToken(key: Buffer, raw: string, kind: LinkKind, now: D
   if (payload.x * 1000 <= now.getTime()) return { ok: false, reason: "expired" };
   return {
     ok: true,
-    token: { kind: payload.k, shopId: payload.s, sendId: BigInt(payload.n), customerId: BigInt(payload.c), link: payload.l, expiresAt: new Date(payload.x * 1000) },
+    token: {
+      kind: payload.k,
+      shopId: payload.s,
+      sendId: BigInt(payload.n),
+      customerId: BigInt(payload.c),
+      link: payload.l,
+      expiresAt: new Date(payload.x * 1000),
+    },
   };
 }
 

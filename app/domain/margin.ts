@@ -19,7 +19,8 @@ export interface TypicalOrder {
 export type GuardedOffer = { offer: Offer; reduced: boolean } | { offer: null; reason: string };
 
 export function applyMarginFloor(offer: Offer, typical: TypicalOrder, floorPercent: number | null): GuardedOffer {
-  if (floorPercent === null || offer.kind === "free_shipping" || typical.costRatio === null || typical.value <= 0) return { offer, reduced: false };
+  if (floorPercent === null || offer.kind === "free_shipping" || typical.costRatio === null || typical.value <= 0)
+    return { offer, reduced: false };
   const floor = floorPercent / 100;
   const cost = typical.value * typical.costRatio;
   const maxDiscount = typical.value - cost / (1 - floor);

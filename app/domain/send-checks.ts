@@ -23,7 +23,8 @@ export function sendBlocker(facts: SendFacts): string | null {
   if (facts.test) return null;
   if (!facts.customer) return "the customer no longer exists";
   if (!facts.customer.email) return "the customer has no e-mail address";
-  if (facts.customer.consent !== "SUBSCRIBED") return `the customer is not subscribed to e-mail marketing (${facts.customer.consent ?? "unknown"})`;
+  if (facts.customer.consent !== "SUBSCRIBED")
+    return `the customer is not subscribed to e-mail marketing (${facts.customer.consent ?? "unknown"})`;
   if (facts.customer.suppressed || facts.addressSuppressed) return "the address is suppressed (unsubscribed, bounced or complained)";
   if (!facts.sequenceOpen) return "the customer left the sequence (ordered, exited) or the campaign is not Live";
   return null;

@@ -7,12 +7,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  */
 
 export const HMAC_HEADER = "x-shopify-hmac-sha256";
-export const REQUIRED_HEADERS = [
-  "x-shopify-topic",
-  "x-shopify-shop-domain",
-  "x-shopify-api-version",
-  "x-shopify-webhook-id",
-] as const;
+export const REQUIRED_HEADERS = ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"] as const;
 
 export function isValidShopifyHmac(rawBody: Uint8Array, signature: string, secret: string): boolean {
   const expected = createHmac("sha256", secret).update(rawBody).digest();

@@ -40,7 +40,9 @@ export const orderPayloadSchema = z.object({
   refunds: z
     .array(
       z.object({
-        transactions: z.array(z.object({ kind: z.string(), status: z.string().nullish(), amount: money, currency: z.string().nullish() })).default([]),
+        transactions: z
+          .array(z.object({ kind: z.string(), status: z.string().nullish(), amount: money, currency: z.string().nullish() }))
+          .default([]),
       }),
     )
     .default([]),

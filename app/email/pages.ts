@@ -44,7 +44,10 @@ export function unsubscribeConfirmPage(shopName: string): string {
 export function unsubscribedPage(shopName: string, test: boolean): string {
   const shop = escapeHtml(shopName);
   return test
-    ? page("Test e-mail", `<h1>This was a test e-mail</h1><p>Nothing changed: a test send from ${shop} only shows what customers will see.</p>`)
+    ? page(
+        "Test e-mail",
+        `<h1>This was a test e-mail</h1><p>Nothing changed: a test send from ${shop} only shows what customers will see.</p>`,
+      )
     : page("Unsubscribed", `<h1>You are unsubscribed</h1><p>${shop} will not send you marketing e-mails any more.</p>`);
 }
 

@@ -103,7 +103,9 @@ function cachedFormatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key:
 }
 
 export function formatMoney(amount: number | string, currency: string, locale: string): string {
-  return cachedFormatter(`money:${locale}:${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency })).format(Number(amount));
+  return cachedFormatter(`money:${locale}:${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency })).format(
+    Number(amount),
+  );
 }
 
 export function formatOfferValue(offer: EmailOffer, currency: string, locale: string): string {
@@ -115,7 +117,10 @@ export function formatOfferValue(offer: EmailOffer, currency: string, locale: st
 }
 
 export function formatOfferEnd(offer: EmailOffer, timezone: string, locale: string): string {
-  const formatter = cachedFormatter(`end:${locale}:${timezone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: timezone }));
+  const formatter = cachedFormatter(
+    `end:${locale}:${timezone}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: timezone }),
+  );
   return formatter.format(new Date(offer.endsAt));
 }
 
@@ -168,9 +173,15 @@ export function renderEmail(input: RenderInput): RenderedEmail {
   const bodyHtml = sanitizeBody(renderField(compiled, "body", variables), recorder.track);
 
   // The offer link applies the code at checkout through Shopify's /discount/<code> URL.
-  const shopNowUrl = recorder.track(offer && content.showOffer ? `${shop.url}/discount/${encodeURIComponent(offer.code)}?redirect=%2F` : shop.url);
+  const shopNowUrl = recorder.track(
+    offer && content.showOffer ? `${shop.url}/discount/${encodeURIComponent(offer.code)}?redirect=%2F` : shop.url,
+  );
   const shopUrl = recorder.track(shop.url);
-  const cards = products.map((product) => ({ product, url: recorder.track(productUrl(product)), price: formatMoney(product.price, shop.currencyCode, locale) }));
+  const cards = products.map((product) => ({
+    product,
+    url: recorder.track(productUrl(product)),
+    price: formatMoney(product.price, shop.currencyCode, locale),
+  }));
   const showOffer = Boolean(offer && content.showOffer);
 
   const offerLine = offer

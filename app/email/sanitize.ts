@@ -21,7 +21,15 @@ export function sanitizeBody(html: string, rewriteHref: (href: string) => string
   });
 }
 
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&nbsp;": " " };
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+  "&#x27;": "'",
+  "&nbsp;": " ",
+};
 
 /** Plain text of sanitized body HTML (only the allow-listed tags above can occur). */
 export function bodyToText(html: string): string {

@@ -138,10 +138,26 @@ export const SAMPLE_VARIABLES: TemplateVariables = {
   customer: { first_name: "Ana", last_name: "García" },
   shop: { name: "Example Shop", url: "https://shop.example.com" },
   discount: { code: "WB-7QK2M9XR4T8Z", value: "15%", ends_at: "November 30, 2026 at 11:59 PM" },
-  products: [{ title: "Linen shirt", url: "https://shop.example.com/products/linen-shirt", image: "https://cdn.example.com/linen-shirt.jpg", price: "€49.00" }],
+  products: [
+    {
+      title: "Linen shirt",
+      url: "https://shop.example.com/products/linen-shirt",
+      image: "https://cdn.example.com/linen-shirt.jpg",
+      price: "€49.00",
+    },
+  ],
   unsubscribe_url: "https://app.example.com/u/token",
   days_since_last_order: 142,
-  last_order: { products: [{ title: "Canvas tote", url: "https://shop.example.com/products/canvas-tote", image: "https://cdn.example.com/tote.jpg", price: "€19.00" }] },
+  last_order: {
+    products: [
+      {
+        title: "Canvas tote",
+        url: "https://shop.example.com/products/canvas-tote",
+        image: "https://cdn.example.com/tote.jpg",
+        price: "€19.00",
+      },
+    ],
+  },
 };
 
 const WITHOUT_PRODUCTS: TemplateVariables = { ...SAMPLE_VARIABLES, products: [], last_order: { products: [] } };

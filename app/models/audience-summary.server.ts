@@ -41,7 +41,12 @@ const segmentCase = `CASE
 
 /** Counts the shop's lapsed customers now and stores the summary on the shop. */
 export async function refreshAudienceSummary(shopId: number, now: Date = new Date()): Promise<AudienceSummary> {
-  const { rows } = await pool.query<{ segment: AudienceSummary["rows"][number]["segment"] | null; shopify_group: string | null; customers: string; subscribed: string }>(
+  const { rows } = await pool.query<{
+    segment: AudienceSummary["rows"][number]["segment"] | null;
+    shopify_group: string | null;
+    customers: string;
+    subscribed: string;
+  }>(
     `SELECT CASE WHEN c.last_order_at <= $2::timestamptz - make_interval(days => $3) THEN ${segmentCase} END AS segment,
             c.shopify_rfm_group AS shopify_group, count(*) AS customers,
             count(*) FILTER (WHERE c.email_marketing_state = 'SUBSCRIBED' AND coalesce(c.email, '') <> '' AND c.suppressed_at IS NULL) AS subscribed
@@ -54,10 +59,16 @@ export async function refreshAudienceSummary(shopId: number, now: Date = new Dat
     lapsedDays: SUMMARY_LAPSED_DAYS,
     buyers: rows.reduce((total, row) => total + Number(row.customers), 0),
     rows: rows.flatMap((row) =>
-      row.segment === null ? [] : [{ segment: row.segment, shopifyGroup: row.shopify_group, customers: Number(row.customers), subscribed: Number(row.subscribed) }],
+      row.segment === null
+        ? []
+        : [{ segment: row.segment, shopifyGroup: row.shopify_group, customers: Number(row.customers), subscribed: Number(row.subscribed) }],
     ),
   };
-  await pool.query("UPDATE shops SET audience_summary = $2, audience_summary_at = $3 WHERE id = $1", [shopId, JSON.stringify(summary), now]);
+  await pool.query("UPDATE shops SET audience_summary = $2, audience_summary_at = $3 WHERE id = $1", [
+    shopId,
+    JSON.stringify(summary),
+    now,
+  ]);
   return summary;
 }
 
@@ -93,7 +104,11 @@ export function breakdownOf(stored: unknown, takenAt: Date | null): AudienceBrea
     buyers: parsed.data.buyers,
     lapsed: total(rows).customers,
     subscribed: total(rows).subscribed,
-    bySegment: SUMMARY_SEGMENTS.map((segment) => ({ segment, label: SEGMENT_LABELS[segment], ...total(rows.filter((row) => row.segment === segment)) })),
+    bySegment: SUMMARY_SEGMENTS.map((segment) => ({
+      segment,
+      label: SEGMENT_LABELS[segment],
+      ...total(rows.filter((row) => row.segment === segment)),
+    })),
     byShopifyGroup: groups
       .map((group) => ({ group, ...total(rows.filter((row) => row.shopifyGroup === group)) }))
       .sort((a, b) => b.customers - a.customers),

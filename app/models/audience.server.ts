@@ -50,7 +50,9 @@ export function audienceFilter(shopId: number, rules: AudienceRules, now: Date):
   if (lapse.kind === "inactivity") {
     conditions.push(`c.last_order_at <= ${secondsAgo(`${param(lapse.days * 86400)}::float8`)}`);
   } else {
-    const cadence = secondsAgo(`greatest(${param(lapse.multiplier)}::float8 * c.median_gap_days, ${param(MIN_LAPSE_DAYS)}::float8) * 86400`);
+    const cadence = secondsAgo(
+      `greatest(${param(lapse.multiplier)}::float8 * c.median_gap_days, ${param(MIN_LAPSE_DAYS)}::float8) * 86400`,
+    );
     const fallback = secondsAgo(`${param(lapse.fallbackDays * 86400)}::float8`);
     conditions.push(`(CASE WHEN c.median_gap_days IS NOT NULL THEN c.last_order_at < ${cadence} ELSE c.last_order_at <= ${fallback} END)`);
   }
@@ -62,7 +64,9 @@ export function audienceFilter(shopId: number, rules: AudienceRules, now: Date):
     conditions.push(`c.shopify_rfm_group = ANY(${param(segment.groups)}::text[])`);
   }
 
-  conditions.push(`(c.last_checkout_at IS NULL OR c.last_checkout_at <= ${secondsAgo(`${param(rules.checkoutQuietHours * 3600)}::float8`)})`);
+  conditions.push(
+    `(c.last_checkout_at IS NULL OR c.last_checkout_at <= ${secondsAgo(`${param(rules.checkoutQuietHours * 3600)}::float8`)})`,
+  );
   conditions.push(`(c.last_contacted_at IS NULL OR c.last_contacted_at <= ${secondsAgo(`${param(rules.cooldownDays * 86400)}::float8`)})`);
   return { where: conditions.join("\n  AND "), params };
 }
@@ -128,7 +132,15 @@ export async function countEligible(shopId: number, rules: AudienceRules, now: D
 }
 
 /** Why one customer of the shop qualifies or not, in words for the merchant (null: no such customer). */
-export async function explainCustomer(shopId: number, customerId: bigint, rules: AudienceRules, now: Date = new Date()): Promise<AudienceVerdict | null> {
-  const { rows } = await pool.query<AudienceDbRow>(`SELECT ${AUDIENCE_COLUMNS} FROM customers c WHERE c.shop_id = $1 AND c.id = $2`, [shopId, String(customerId)]);
+export async function explainCustomer(
+  shopId: number,
+  customerId: bigint,
+  rules: AudienceRules,
+  now: Date = new Date(),
+): Promise<AudienceVerdict | null> {
+  const { rows } = await pool.query<AudienceDbRow>(`SELECT ${AUDIENCE_COLUMNS} FROM customers c WHERE c.shop_id = $1 AND c.id = $2`, [
+    shopId,
+    String(customerId),
+  ]);
   return rows[0] ? evaluateAudience(toAudienceRow(rows[0]), rules, now) : null;
 }

@@ -108,7 +108,10 @@ export interface BackfillDeps {
 
 /** Asks for a (new) back-fill unless one is running; the caller enqueues the job. */
 export async function requestBackfill(shopId: number): Promise<boolean> {
-  const { count } = await prisma.shop.updateMany({ where: { id: shopId, NOT: { syncState: "running" } }, data: { syncState: "requested", syncError: null } });
+  const { count } = await prisma.shop.updateMany({
+    where: { id: shopId, NOT: { syncState: "running" } },
+    data: { syncState: "requested", syncError: null },
+  });
   return count > 0;
 }
 
@@ -122,7 +125,10 @@ export async function shopsAwaitingBackfill(): Promise<number[]> {
 }
 
 export async function markBackfillFailed(shopId: number, message: string): Promise<void> {
-  await prisma.shop.updateMany({ where: { id: shopId, syncState: "running" }, data: { syncState: "failed", syncError: message.slice(0, 500) } });
+  await prisma.shop.updateMany({
+    where: { id: shopId, syncState: "running" },
+    data: { syncState: "failed", syncError: message.slice(0, 500) },
+  });
 }
 
 /** Advances the back-fill as far as it can; returns how long to wait when Shopify is still working. */
@@ -151,7 +157,10 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
     const phase = shop.syncPhase as BackfillPhase | "scoring";
     if (phase === "scoring") {
       await computeAggregatesAndScores(shopId);
-      await prisma.shop.update({ where: { id: shopId }, data: { syncState: "completed", syncPhase: null, syncBulkOperation: null, syncedAt: new Date() } });
+      await prisma.shop.update({
+        where: { id: shopId },
+        data: { syncState: "completed", syncPhase: null, syncBulkOperation: null, syncedAt: new Date() },
+      });
       return { state: "completed" };
     }
 
@@ -175,8 +184,13 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
     );
     if (!bulkOperation || ["FAILED", "CANCELED", "CANCELING", "EXPIRED"].includes(bulkOperation.status)) {
       // Start the phase over with a new bulk operation; the job's retries bound how often.
-      await prisma.shop.update({ where: { id: shopId }, data: { syncBulkOperation: null, syncLinesDone: 0, [IMPORTED_COUNTER[phase]]: 0 } });
-      throw new Error(`bulk operation for ${phase} ended ${bulkOperation?.status ?? "missing"}${bulkOperation?.errorCode ? ` (${bulkOperation.errorCode})` : ""}`);
+      await prisma.shop.update({
+        where: { id: shopId },
+        data: { syncBulkOperation: null, syncLinesDone: 0, [IMPORTED_COUNTER[phase]]: 0 },
+      });
+      throw new Error(
+        `bulk operation for ${phase} ended ${bulkOperation?.status ?? "missing"}${bulkOperation?.errorCode ? ` (${bulkOperation.errorCode})` : ""}`,
+      );
     }
     if (bulkOperation.status !== "COMPLETED") return { state: "waiting", waitMs: POLL_MS };
 
@@ -207,10 +221,9 @@ export async function computeAggregatesAndScores(shopId: number): Promise<void> 
  * is caught by the next run, and one that comes after the last run finds every row committed.
  */
 async function dropForgottenCustomers(shopId: number): Promise<void> {
-  await pool.query(
-    `DELETE FROM customers c USING forgotten_customers f WHERE f.shop_id = $1 AND c.shop_id = $1 AND c.id = f.customer_id`,
-    [shopId],
-  );
+  await pool.query(`DELETE FROM customers c USING forgotten_customers f WHERE f.shop_id = $1 AND c.shop_id = $1 AND c.id = f.customer_id`, [
+    shopId,
+  ]);
   await pool.query(
     `DELETE FROM orders o USING forgotten_customers f WHERE f.shop_id = $1 AND o.shop_id = $1 AND o.customer_id = f.customer_id`,
     [shopId],
@@ -241,7 +254,13 @@ async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<stri
  * Parsing the next batch overlaps with the database writing the previous one; commits stay in order
  * and at most one batch is in flight, so memory stays at two batches.
  */
-export async function importBulkResult(shopId: number, phase: BackfillPhase, url: string, startLine = 0, afterBatch?: BackfillDeps["afterBatch"]): Promise<void> {
+export async function importBulkResult(
+  shopId: number,
+  phase: BackfillPhase,
+  url: string,
+  startLine = 0,
+  afterBatch?: BackfillDeps["afterBatch"],
+): Promise<void> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`bulk result download answered ${response.status}`);
   let inFlight: Promise<void> = Promise.resolve();
@@ -320,7 +339,11 @@ class Batch {
   private *copyRows(): Generator<unknown[]> {
     for (const row of this.rows) {
       if (this.phase === "customers") {
-        const email = row.defaultEmailAddress as { emailAddress?: string; marketingState?: string; marketingUpdatedAt?: string | null } | null;
+        const email = row.defaultEmailAddress as {
+          emailAddress?: string;
+          marketingState?: string;
+          marketingUpdatedAt?: string | null;
+        } | null;
         const statistics = row.statistics as { rfmGroup?: string | null; predictedSpendTier?: string | null } | null;
         yield [
           numericId(row.id),
@@ -412,7 +435,8 @@ const TARGETS: Record<BackfillPhase, Target> = {
   },
   orders: {
     table: "orders",
-    columns: "shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at, shopify_updated_at",
+    columns:
+      "shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at, shopify_updated_at",
     onConflict: `DO UPDATE SET
       customer_id = EXCLUDED.customer_id, total = EXCLUDED.total, refunded = EXCLUDED.refunded, currency = EXCLUDED.currency,
       discount_codes = EXCLUDED.discount_codes, product_ids = EXCLUDED.product_ids, cancelled_at = EXCLUDED.cancelled_at,
@@ -422,7 +446,8 @@ const TARGETS: Record<BackfillPhase, Target> = {
   },
   products: {
     table: "products",
-    columns: "shop_id, id, title, handle, image_url, price, unit_cost, status, published, available, product_type, vendor, collections, shopify_updated_at",
+    columns:
+      "shop_id, id, title, handle, image_url, price, unit_cost, status, published, available, product_type, vendor, collections, shopify_updated_at",
     onConflict: `DO UPDATE SET
       title = EXCLUDED.title, handle = EXCLUDED.handle, image_url = EXCLUDED.image_url, price = EXCLUDED.price,
       unit_cost = EXCLUDED.unit_cost, status = EXCLUDED.status, published = EXCLUDED.published, available = EXCLUDED.available,
@@ -458,7 +483,11 @@ async function commitBatch(shopId: number, phase: BackfillPhase, copyText: strin
         `INSERT INTO ${target.table} (${target.columns}) SELECT ${target.columns} FROM ${staging} ON CONFLICT (shop_id, id) ${target.onConflict}`,
       );
     }
-    await client.query(`UPDATE shops SET sync_lines_done = $2, ${target.counter} = ${target.counter} + $3 WHERE id = $1`, [shopId, linesDone, roots]);
+    await client.query(`UPDATE shops SET sync_lines_done = $2, ${target.counter} = ${target.counter} + $3 WHERE id = $1`, [
+      shopId,
+      linesDone,
+      roots,
+    ]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});

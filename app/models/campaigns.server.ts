@@ -56,10 +56,17 @@ function viewOf(row: CampaignRow): CampaignView {
 }
 
 /** Each step's content as a template version: the current one when unchanged, else a new one. */
-async function templateIdsFor(shopId: number, settings: CampaignSettings, current: { settings: CampaignSettings; templateIds: number[] } | null): Promise<number[]> {
+async function templateIdsFor(
+  shopId: number,
+  settings: CampaignSettings,
+  current: { settings: CampaignSettings; templateIds: number[] } | null,
+): Promise<number[]> {
   const ids: number[] = [];
   for (const [index, step] of settings.steps.entries()) {
-    const unchanged = current && JSON.stringify(current.settings.steps[index]?.content) === JSON.stringify(step.content) ? current.templateIds[index] : undefined;
+    const unchanged =
+      current && JSON.stringify(current.settings.steps[index]?.content) === JSON.stringify(step.content)
+        ? current.templateIds[index]
+        : undefined;
     if (unchanged !== undefined) {
       ids.push(unchanged);
       continue;
@@ -73,7 +80,10 @@ async function templateIdsFor(shopId: number, settings: CampaignSettings, curren
 
 /** The shop's ready-made Win-Back campaign, created in Draft the first time (install). */
 export async function ensureReadyMadeCampaign(shopId: number): Promise<number> {
-  const existing = await prisma.campaign.findUnique({ where: { shopId_handle: { shopId, handle: READY_MADE_HANDLE } }, select: { id: true } });
+  const existing = await prisma.campaign.findUnique({
+    where: { shopId_handle: { shopId, handle: READY_MADE_HANDLE } },
+    select: { id: true },
+  });
   if (existing) return existing.id;
   const settings = defaultCampaignSettings();
   const templateIds = await templateIdsFor(shopId, settings, null);
@@ -126,7 +136,10 @@ export async function getCampaign(shopId: number, campaignId: number): Promise<C
  */
 export async function deleteCampaign(shopId: number, campaignId: number, now: Date = new Date()): Promise<boolean> {
   const deleted = await prisma.$transaction(async (tx) => {
-    const { count } = await tx.campaign.updateMany({ where: { id: campaignId, shopId, status: { not: "deleted" } }, data: { status: "deleted" } });
+    const { count } = await tx.campaign.updateMany({
+      where: { id: campaignId, shopId, status: { not: "deleted" } },
+      data: { status: "deleted" },
+    });
     if (count === 0) return false;
     await tx.enrollment.updateMany({
       where: { campaignId, shopId, status: "active" },
@@ -179,7 +192,12 @@ export async function problemsOf(
     missingAddressParts: missingAddressParts(postalAddressSchema.nullable().catch(null).parse(shop.postalAddress)),
     senderConfigured: Boolean(env.EMAIL_FROM_ADDRESS),
     historySynced: shop.syncedAt !== null,
-    eligibleToday: shop.syncedAt === null ? null : eligibleToday !== undefined ? eligibleToday : await countEligible(shopId, campaign.settings.audience, now),
+    eligibleToday:
+      shop.syncedAt === null
+        ? null
+        : eligibleToday !== undefined
+          ? eligibleToday
+          : await countEligible(shopId, campaign.settings.audience, now),
   });
 }
 
@@ -224,7 +242,11 @@ export async function changeCampaignStatus(
  * The editor's save: the campaign's settings and the shop's sender settings, both validated
  * first; nothing is written unless every field is valid (errors keyed "email.senderName", …).
  */
-export async function saveFromEditor(shopId: number, campaignId: number, input: { settings: unknown; email: unknown }): Promise<SaveResult> {
+export async function saveFromEditor(
+  shopId: number,
+  campaignId: number,
+  input: { settings: unknown; email: unknown },
+): Promise<SaveResult> {
   const email = editableEmailSettingsSchema.safeParse(input.email ?? {});
   const emailErrors: FieldErrors = {};
   if (!email.success) for (const issue of email.error.issues) emailErrors[`email.${issue.path.join(".")}`] ??= issue.message;

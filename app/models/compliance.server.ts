@@ -54,7 +54,11 @@ export async function redactCustomer(shopId: number, customerId: number, orderId
     await blockSendsOfCustomer(client, shopId, customerId);
     await cancelFlowEventsOf(client, shopId, customerId);
     await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true, db: client });
-    await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [shopId, customerId, orderIds]);
+    await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [
+      shopId,
+      customerId,
+      orderIds,
+    ]);
     await client.query("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId]);
     await client.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
     await client.query("COMMIT");

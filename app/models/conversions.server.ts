@@ -12,7 +12,11 @@ import type { ExitReason } from "../domain/step-decision";
  * The first qualifying order is the conversion; revenue is read from it when reported, so its
  * refunds and a cancellation count. A cancelled order decides nothing.
  */
-export async function settleOrders(shopId: number, customerIds: bigint[] | null, now: Date = new Date()): Promise<{ converted: number; exited: number }> {
+export async function settleOrders(
+  shopId: number,
+  customerIds: bigint[] | null,
+  now: Date = new Date(),
+): Promise<{ converted: number; exited: number }> {
   const { rows } = await pool.query<{ converted: string; exited: string }>(
     `WITH active AS (
        SELECT e.id, e.customer_id, e.holdout, e.entered_at, e.last_clicked_at,

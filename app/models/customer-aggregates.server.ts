@@ -7,7 +7,10 @@ import { pool } from "../db.server";
  * between consecutive orders (from 3 orders up) and how many orders fell in each UTC hour.
  */
 
-const HOURS = Array.from({ length: 24 }, (_, hour) => `count(*) FILTER (WHERE extract(hour FROM created_at AT TIME ZONE 'UTC') = ${hour})`).join(", ");
+const HOURS = Array.from(
+  { length: 24 },
+  (_, hour) => `count(*) FILTER (WHERE extract(hour FROM created_at AT TIME ZONE 'UTC') = ${hour})`,
+).join(", ");
 
 // $2 is null for the whole shop, or the customer ids to refresh. Filters apply directly to each
 // table (no id list joined against orders), so the plan stays a hash join at any size.

@@ -44,7 +44,10 @@ export async function getDashboard(shopDomain: string, now: Date = new Date()): 
   });
   const campaigns = await Promise.all(
     (await listCampaigns(shop.id)).map(async (campaign): Promise<DashboardCampaign> => {
-      const [problems, results] = await Promise.all([problemsOf(shop.id, campaign, now, { eligibleToday: null }), campaignHeadline(shop.id, campaign.id)]);
+      const [problems, results] = await Promise.all([
+        problemsOf(shop.id, campaign, now, { eligibleToday: null }),
+        campaignHeadline(shop.id, campaign.id),
+      ]);
       const blocking = problems.find((problem) => problem.severity === "blocking");
       const attention =
         campaign.status === "live" && blocking

@@ -82,11 +82,15 @@ function discountInput(personal: PersonalCode, customerId: bigint, startsAt: Dat
     usageLimit: 1,
     appliesOncePerCustomer: true,
     context: { customers: { add: [`gid://shopify/Customer/${customerId}`] } },
-    minimumRequirement: offer.minimumSubtotal === null ? null : { subtotal: { greaterThanOrEqualToSubtotal: offer.minimumSubtotal.toFixed(2) } },
+    minimumRequirement:
+      offer.minimumSubtotal === null ? null : { subtotal: { greaterThanOrEqualToSubtotal: offer.minimumSubtotal.toFixed(2) } },
     combinesWith: offer.combinesWith,
   };
   if (offer.kind === "free_shipping") return { ...common, destination: { all: true } };
-  const value = offer.kind === "percentage" ? { percentage: offer.value / 100 } : { discountAmount: { amount: offer.value.toFixed(2), appliesOnEachItem: false } };
+  const value =
+    offer.kind === "percentage"
+      ? { percentage: offer.value / 100 }
+      : { discountAmount: { amount: offer.value.toFixed(2), appliesOnEachItem: false } };
   return { ...common, customerGets: { value, items: { all: true } } };
 }
 
@@ -118,14 +122,20 @@ export async function ensurePersonalCode(
   if (reserved.status !== "reserved") return personal;
 
   const mutation = offer.kind === "free_shipping" ? CREATE_FREE_SHIPPING : CREATE_BASIC;
-  const data = await admin<Record<string, CreateResult>>(shop.domain, mutation, { input: discountInput(personal, enrollment.customerId, reserved.createdAt) });
+  const data = await admin<Record<string, CreateResult>>(shop.domain, mutation, {
+    input: discountInput(personal, enrollment.customerId, reserved.createdAt),
+  });
   const result = Object.values(data)[0]!;
   let shopifyId = result.codeDiscountNode?.id ?? null;
   if (!shopifyId) {
     // TAKEN: an earlier attempt created it and did not live to record it.
     const taken = result.userErrors.some((error) => error.code === "TAKEN");
-    if (taken) shopifyId = (await admin<{ codeDiscountNodeByCode: { id: string } | null }>(shop.domain, FIND_BY_CODE, { code: personal.code })).codeDiscountNodeByCode?.id ?? null;
-    if (!shopifyId) throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
+    if (taken)
+      shopifyId =
+        (await admin<{ codeDiscountNodeByCode: { id: string } | null }>(shop.domain, FIND_BY_CODE, { code: personal.code }))
+          .codeDiscountNodeByCode?.id ?? null;
+    if (!shopifyId)
+      throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
   }
   await prisma.discountCode.update({ where: { id: reserved.id }, data: { status: "created", shopifyId } });
   return personal;
@@ -163,9 +173,13 @@ export async function deleteEndedCodes(admin: AdminQuery, shop: { id: number; do
       WHERE d.shop_id = ${shop.id} AND d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= ${now})
       ORDER BY d.id LIMIT ${DELETE_BATCH}`;
     if (batch.length === 0) return deleted;
-    const data = await admin<{ discountCodeBulkDelete: { job: { id: string } | null; userErrors: { message: string }[] } }>(shop.domain, BULK_DELETE, {
-      ids: batch.map((row) => row.shopify_id),
-    });
+    const data = await admin<{ discountCodeBulkDelete: { job: { id: string } | null; userErrors: { message: string }[] } }>(
+      shop.domain,
+      BULK_DELETE,
+      {
+        ids: batch.map((row) => row.shopify_id),
+      },
+    );
     const { job, userErrors } = data.discountCodeBulkDelete;
     if (!job) throw new ShopifyApiError(`Shopify refused to delete codes: ${userErrors.map((error) => error.message).join("; ")}`, true);
     await prisma.discountCode.updateMany({ where: { id: { in: batch.map((row) => row.id) } }, data: { status: "deleted" } });

@@ -46,7 +46,10 @@ interface CustomerRow {
 
 const nameOf = (row: Pick<CustomerRow, "first_name" | "last_name">) => displayName(row.first_name, row.last_name);
 
-async function loadPreviewFacts(shopId: number, customerId: bigint | null): Promise<{ shop: EmailShopRow | undefined; customer: CustomerRow | undefined }> {
+async function loadPreviewFacts(
+  shopId: number,
+  customerId: bigint | null,
+): Promise<{ shop: EmailShopRow | undefined; customer: CustomerRow | undefined }> {
   const [shop, customer] = await Promise.all([
     pool.query<EmailShopRow>(`SELECT ${EMAIL_SHOP_COLUMNS} FROM shops sh WHERE sh.id = $1`, [shopId]),
     customerId === null
@@ -55,10 +58,10 @@ async function loadPreviewFacts(shopId: number, customerId: bigint | null): Prom
            WHERE shop_id = $1 AND last_order_at IS NOT NULL ORDER BY last_order_at, id LIMIT 1`,
           [shopId],
         )
-      : pool.query<CustomerRow>("SELECT id, email, first_name, last_name, locale, last_order_at FROM customers WHERE shop_id = $1 AND id = $2", [
-          shopId,
-          String(customerId),
-        ]),
+      : pool.query<CustomerRow>(
+          "SELECT id, email, first_name, last_name, locale, last_order_at FROM customers WHERE shop_id = $1 AND id = $2",
+          [shopId, String(customerId)],
+        ),
   ]);
   return { shop: shop.rows[0], customer: customer.rows[0] };
 }
@@ -75,9 +78,11 @@ function exampleOffer(offer: Offer, now: Date): EmailOffer {
 
 function contentErrors(input: unknown): { ok: true; content: StepContent } | { ok: false; fieldErrors: Record<string, string> } {
   const parsed = stepContentSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join("."), issue.message])) };
+  if (!parsed.success)
+    return { ok: false, fieldErrors: Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join("."), issue.message])) };
   const problems = checkTemplate(parsed.data);
-  if (problems.length > 0) return { ok: false, fieldErrors: Object.fromEntries(problems.map((problem) => [problem.field, problem.message])) };
+  if (problems.length > 0)
+    return { ok: false, fieldErrors: Object.fromEntries(problems.map((problem) => [problem.field, problem.message])) };
   return { ok: true, content: parsed.data };
 }
 
@@ -87,7 +92,8 @@ export async function previewEmail(shopId: number, input: PreviewInput, now: Dat
   if (!checked.ok) return checked;
   const { shop, customer } = await loadPreviewFacts(shopId, input.customerId);
   if (!shop) return { ok: false, reason: "The shop is not installed" };
-  if (!customer) return { ok: false, reason: input.customerId === null ? "No customer has ordered yet; the preview needs one" : "No such customer" };
+  if (!customer)
+    return { ok: false, reason: input.customerId === null ? "No customer has ordered yet; the preview needs one" : "No such customer" };
 
   const compiled = compileContent(checked.content);
   const customerId = BigInt(customer.id);
@@ -102,14 +108,21 @@ export async function previewEmail(shopId: number, input: PreviewInput, now: Dat
   const rendered = renderEmail({
     compiled,
     shop: emailShopOf(shop),
-    customer: { firstName: customer.first_name, lastName: customer.last_name, locale: customer.locale, lastOrderAt: customer.last_order_at },
+    customer: {
+      firstName: customer.first_name,
+      lastName: customer.last_name,
+      locale: customer.locale,
+      lastOrderAt: customer.last_order_at,
+    },
     offer,
     products: products.map(toEmailProduct),
     lastOrderProducts: lastOrder.map(toEmailProduct),
     links: { unsubscribeUrl: "#unsubscribe", openPixelUrl: "data:image/gif;base64,R0lGODlhAQABAAAAACw=", track: placeholder },
     now,
   });
-  const html = rendered.html.replace(/https:\/\/preview\.invalid\/link\/(\d+)/g, (_, index: string) => escapeHtml(rendered.links[Number(index)] ?? "#"));
+  const html = rendered.html.replace(/https:\/\/preview\.invalid\/link\/(\d+)/g, (_, index: string) =>
+    escapeHtml(rendered.links[Number(index)] ?? "#"),
+  );
   return {
     ok: true,
     subject: rendered.subject,
@@ -151,7 +164,10 @@ export async function sendTestEmail(
   });
   const outcome = await deliverSend(shopId, sendId, transport, now);
   if (outcome.status === "sent") return { ok: true, to: recipient };
-  return { ok: false, reason: "reason" in outcome ? `Not sent: ${outcome.reason}` : "The mail server connection broke; check your inbox before trying again" };
+  return {
+    ok: false,
+    reason: "reason" in outcome ? `Not sent: ${outcome.reason}` : "The mail server connection broke; check your inbox before trying again",
+  };
 }
 
 /** Customers of the shop for the preview's picker: by name or e-mail, those who ordered first. */

@@ -54,9 +54,7 @@ export async function createSend(shopId: number, send: NewSend): Promise<bigint>
 }
 
 export type DeliveryOutcome =
-  | { status: "sent"; messageId: string }
-  | { status: "blocked" | "failed"; reason: string }
-  | { status: "interrupted" };
+  { status: "sent"; messageId: string } | { status: "blocked" | "failed"; reason: string } | { status: "interrupted" };
 
 const linkKey = linkKeyFrom(env.SHOPIFY_API_SECRET);
 
@@ -135,11 +133,21 @@ async function loadSends(shopId: number, sendIds: bigint[]): Promise<SendRow[]> 
 }
 
 async function finish(shopId: number, sendId: bigint, from: string, status: string, error: string | null): Promise<void> {
-  await pool.query("UPDATE email_sends SET status = $4, error = $5 WHERE shop_id = $1 AND id = $2 AND status = $3", [shopId, String(sendId), from, status, error]);
+  await pool.query("UPDATE email_sends SET status = $4, error = $5 WHERE shop_id = $1 AND id = $2 AND status = $3", [
+    shopId,
+    String(sendId),
+    from,
+    status,
+    error,
+  ]);
 }
 
 /** Where a recorded outcome leaves a send that is not pending (a repeated job, or a crash after the provider call). */
-async function settledOutcome(shopId: number, sendId: bigint, row: Pick<SendRow, "status" | "message_id" | "error">): Promise<DeliveryOutcome> {
+async function settledOutcome(
+  shopId: number,
+  sendId: bigint,
+  row: Pick<SendRow, "status" | "message_id" | "error">,
+): Promise<DeliveryOutcome> {
   switch (row.status) {
     case "sent":
       return { status: "sent", messageId: row.message_id! };
@@ -159,7 +167,12 @@ function messageIdFor(shopId: number, sendId: bigint, fromAddress: string): stri
   return `<wb-${shopId}-${sendId}@${fromAddress.split("@")[1]}>`;
 }
 
-function linkUrl(kind: LinkKind, path: string, token: { shopId: number; sendId: bigint; customerId: bigint; link?: number }, at: Date): string {
+function linkUrl(
+  kind: LinkKind,
+  path: string,
+  token: { shopId: number; sendId: bigint; customerId: bigint; link?: number },
+  at: Date,
+): string {
   return `${env.SHOPIFY_APP_URL.replace(/\/$/, "")}/${path}/${createLinkToken(linkKey, { kind, ...token }, at)}`;
 }
 
@@ -193,7 +206,12 @@ interface Ready {
   links: string[];
 }
 
-export async function deliverSend(shopId: number, sendId: bigint, transport: MailTransport, now: Date = new Date()): Promise<DeliveryOutcome> {
+export async function deliverSend(
+  shopId: number,
+  sendId: bigint,
+  transport: MailTransport,
+  now: Date = new Date(),
+): Promise<DeliveryOutcome> {
   const { outcomes, retry } = await deliverSends(shopId, [sendId], transport, now);
   if (retry) throw retry;
   return outcomes.get(sendId) ?? { status: "failed", reason: "no such send" };
@@ -212,7 +230,12 @@ export async function deliverSends(
   now: Date = new Date(),
 ): Promise<{ outcomes: Map<bigint, DeliveryOutcome>; retry: DeliveryError | null }> {
   const outcomes = new Map<bigint, DeliveryOutcome>();
-  const settle = async (sendId: bigint, from: string, outcome: Exclude<DeliveryOutcome, { status: "sent" }>, error: string | null = null) => {
+  const settle = async (
+    sendId: bigint,
+    from: string,
+    outcome: Exclude<DeliveryOutcome, { status: "sent" }>,
+    error: string | null = null,
+  ) => {
     await finish(shopId, sendId, from, outcome.status, "reason" in outcome ? outcome.reason : error);
     outcomes.set(sendId, outcome);
   };
@@ -231,7 +254,9 @@ export async function deliverSends(
       shopInstalled: row.uninstalled_at === null,
       missingAddressParts: missingAddressParts(postalAddressSchema.nullable().catch(null).parse(row.postal_address)),
       fromAddress: env.EMAIL_FROM_ADDRESS ?? null,
-      customer: row.customer_exists ? { email: row.email, consent: row.email_marketing_state, suppressed: row.suppressed_at !== null } : null,
+      customer: row.customer_exists
+        ? { email: row.email, consent: row.email_marketing_state, suppressed: row.suppressed_at !== null }
+        : null,
       addressSuppressed: false,
       sequenceOpen: row.sequence_open,
     };
@@ -251,10 +276,20 @@ export async function deliverSends(
   if (candidates.length === 0) return { outcomes, retry: null };
 
   // 2. The suppression list and everyone's products, side by side.
-  const productCount = Math.max(0, ...candidates.map(({ compiled }) => (compiled.content.showProducts ? compiled.content.productCount : 0)));
+  const productCount = Math.max(
+    0,
+    ...candidates.map(({ compiled }) => (compiled.content.showProducts ? compiled.content.productCount : 0)),
+  );
   const [suppressed, picks, lastOrders] = await Promise.all([
-    suppressedAmong(shopId, candidates.flatMap(({ row, test }) => (!test && row.email ? [row.email] : []))),
-    recommendProductsFor(shopId, candidates.map(({ customerId }) => customerId), productCount),
+    suppressedAmong(
+      shopId,
+      candidates.flatMap(({ row, test }) => (!test && row.email ? [row.email] : [])),
+    ),
+    recommendProductsFor(
+      shopId,
+      candidates.map(({ customerId }) => customerId),
+      productCount,
+    ),
     Promise.all(candidates.map(({ compiled, customerId }) => (compiled.usesLastOrder ? lastOrderProducts(shopId, customerId) : []))),
   ]);
 
@@ -325,7 +360,13 @@ export async function deliverSends(
   return { outcomes, retry };
 }
 
-function prepareMail(shopId: number, candidate: Candidate, products: Recommendation[], lastOrder: Omit<Recommendation, "reason">[], now: Date): Ready {
+function prepareMail(
+  shopId: number,
+  candidate: Candidate,
+  products: Recommendation[],
+  lastOrder: Omit<Recommendation, "reason">[],
+  now: Date,
+): Ready {
   const { row, sendId, customerId, test, compiled, offer } = candidate;
   const settings = emailSettingsOf(row.settings);
   const shop = emailShopOf(row);

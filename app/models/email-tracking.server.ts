@@ -31,7 +31,14 @@ async function resolve(raw: string, kind: LinkKind, now: Date): Promise<{ ok: tr
   const check = verifyLinkToken(linkKey, raw, kind, now);
   if (!check.ok) return { ok: false, status: check.reason === "expired" ? 410 : 400 };
   const { token } = check;
-  const { rows } = await pool.query<{ shop_name: string; campaign: string; step: number; test: boolean; links: string[] | null; email: string | null }>(
+  const { rows } = await pool.query<{
+    shop_name: string;
+    campaign: string;
+    step: number;
+    test: boolean;
+    links: string[] | null;
+    email: string | null;
+  }>(
     `SELECT coalesce(sh.name, sh.domain) AS shop_name, s.campaign, s.step, s.test_recipient IS NOT NULL AS test, s.links, c.email
      FROM email_sends s
      JOIN shops sh ON sh.id = s.shop_id
@@ -41,7 +48,18 @@ async function resolve(raw: string, kind: LinkKind, now: Date): Promise<{ ok: tr
   );
   const row = rows[0];
   if (!row) return { ok: false, status: 404 };
-  return { ok: true, send: { token, shopName: row.shop_name, campaign: row.campaign, step: row.step, test: row.test, links: row.links ?? [], email: row.email } };
+  return {
+    ok: true,
+    send: {
+      token,
+      shopName: row.shop_name,
+      campaign: row.campaign,
+      step: row.step,
+      test: row.test,
+      links: row.links ?? [],
+      email: row.email,
+    },
+  };
 }
 
 /** For the confirmation page (GET): who the link is for. Changes nothing. */
@@ -55,14 +73,20 @@ export async function unsubscribeLink(raw: string, now: Date = new Date()): Prom
  * once, and the change is queued for Shopify in the same transaction. Repeating it is harmless.
  * A test send's link changes nothing (it went to the merchant, not to the customer).
  */
-export async function unsubscribe(raw: string, now: Date = new Date()): Promise<{ ok: true; shopName: string; test: boolean } | LinkFailure> {
+export async function unsubscribe(
+  raw: string,
+  now: Date = new Date(),
+): Promise<{ ok: true; shopName: string; test: boolean } | LinkFailure> {
   const resolved = await resolve(raw, "u", now);
   if (!resolved.ok) return resolved;
   const { send } = resolved;
   if (send.test) return { ok: true, shopName: send.shopName, test: true };
   const { shopId, sendId, customerId } = send.token;
   await inTransaction(async (client) => {
-    await client.query("UPDATE email_sends SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE shop_id = $1 AND id = $2", [shopId, String(sendId)]);
+    await client.query("UPDATE email_sends SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE shop_id = $1 AND id = $2", [
+      shopId,
+      String(sendId),
+    ]);
     if (send.email) await suppressAddress(client, shopId, send.email, "unsubscribed", customerId);
     await client.query(
       `INSERT INTO consent_updates (shop_id, customer_id) VALUES ($1, $2)

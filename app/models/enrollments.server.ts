@@ -55,7 +55,12 @@ function entrantsQuery(shopId: number, campaignId: number, settings: CampaignSet
   return { ctes, params, param, campaign, waiting };
 }
 
-export async function enrollEligible(shopId: number, campaignId: number, settings: CampaignSettings, now: Date = new Date()): Promise<EnrollmentRun> {
+export async function enrollEligible(
+  shopId: number,
+  campaignId: number,
+  settings: CampaignSettings,
+  now: Date = new Date(),
+): Promise<EnrollmentRun> {
   const { ctes, params, param, campaign, waiting } = entrantsQuery(shopId, campaignId, settings, now);
   const firstDelaySeconds = param(settings.steps[0]!.delayHours * 3600);
   const secondsPerSend = param(3600 / settings.rampPerHour);
@@ -92,7 +97,12 @@ export interface EntrantsForecast extends EnrollmentRun {
 }
 
 /** Who going Live (or the next hourly run) would enter now, without entering anyone. */
-export async function forecastEntrants(shopId: number, campaignId: number, settings: CampaignSettings, now: Date = new Date()): Promise<EntrantsForecast> {
+export async function forecastEntrants(
+  shopId: number,
+  campaignId: number,
+  settings: CampaignSettings,
+  now: Date = new Date(),
+): Promise<EntrantsForecast> {
   const { ctes, params, param, waiting } = entrantsQuery(shopId, campaignId, settings, now);
   const offers = settings.steps.flatMap((step) => (step.offer.use === "new" ? [step.offer.offer] : []));
   const discountOf = offers.map((offer) => {
@@ -110,11 +120,22 @@ export async function forecastEntrants(shopId: number, campaignId: number, setti
     params,
   );
   const row = rows[0]!;
-  return { contacted: Number(row.contacted), holdout: Number(row.holdout), waiting: Number(row.waiting), worstCaseDiscount: Number(row.worst_case) };
+  return {
+    contacted: Number(row.contacted),
+    holdout: Number(row.holdout),
+    waiting: Number(row.waiting),
+    worstCaseDiscount: Number(row.worst_case),
+  };
 }
 
 /** A few of the customers going Live would e-mail (entrants outside the holdout), by id. */
-export async function sampleEntrants(shopId: number, campaignId: number, settings: CampaignSettings, limit: number, now: Date = new Date()): Promise<AudienceRow[]> {
+export async function sampleEntrants(
+  shopId: number,
+  campaignId: number,
+  settings: CampaignSettings,
+  limit: number,
+  now: Date = new Date(),
+): Promise<AudienceRow[]> {
   const { ctes, params, param } = entrantsQuery(shopId, campaignId, settings, now);
   const { rows } = await pool.query<AudienceDbRow>(
     `WITH ${ctes}

@@ -100,11 +100,15 @@ interface EventFacts {
  * puts it back and ends the run; any other failure may have reached Shopify, so the event is
  * marked failed with the reason rather than fired again.
  */
-export async function fireFlowEvents(admin: AdminQuery, shop: { id: number; domain: string }, limit = 50): Promise<{ sent: number; refused: number }> {
-  const { rows: pending } = await pool.query<{ id: string }>("SELECT id FROM flow_events WHERE shop_id = $1 AND status = 'pending' ORDER BY id LIMIT $2", [
-    shop.id,
-    limit,
-  ]);
+export async function fireFlowEvents(
+  admin: AdminQuery,
+  shop: { id: number; domain: string },
+  limit = 50,
+): Promise<{ sent: number; refused: number }> {
+  const { rows: pending } = await pool.query<{ id: string }>(
+    "SELECT id FROM flow_events WHERE shop_id = $1 AND status = 'pending' ORDER BY id LIMIT $2",
+    [shop.id, limit],
+  );
   let sent = 0;
   let refused = 0;
   for (const { id } of pending) {
@@ -125,7 +129,10 @@ export async function fireFlowEvents(admin: AdminQuery, shop: { id: number; doma
     const event = rows[0];
     if (!event) {
       // Another run took it, or its enrollment is gone (then it can never be sent).
-      await pool.query("UPDATE flow_events SET status = 'failed', error = 'the enrollment no longer exists' WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shop.id, id]);
+      await pool.query(
+        "UPDATE flow_events SET status = 'failed', error = 'the enrollment no longer exists' WHERE shop_id = $1 AND id = $2 AND status = 'sending'",
+        [shop.id, id],
+      );
       continue;
     }
     const payload = flowPayload(event.kind, {
@@ -140,7 +147,10 @@ export async function fireFlowEvents(admin: AdminQuery, shop: { id: number; doma
     });
     let errors: string[];
     try {
-      const answer = await admin<{ flowTriggerReceive: { userErrors: { message: string }[] } }>(shop.domain, FIRE, { handle: FLOW_TRIGGERS[event.kind].handle, payload });
+      const answer = await admin<{ flowTriggerReceive: { userErrors: { message: string }[] } }>(shop.domain, FIRE, {
+        handle: FLOW_TRIGGERS[event.kind].handle,
+        payload,
+      });
       errors = answer.flowTriggerReceive.userErrors.map((error) => error.message);
     } catch (error) {
       if (error instanceof ShopifyThrottledError) {
@@ -149,12 +159,10 @@ export async function fireFlowEvents(admin: AdminQuery, shop: { id: number; doma
       }
       errors = [`not confirmed by Shopify, not fired again: ${(error as Error).message}`];
     }
-    await pool.query("UPDATE flow_events SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() END, error = $4 WHERE shop_id = $1 AND id = $2", [
-      shop.id,
-      id,
-      errors.length > 0 ? "failed" : "sent",
-      errors.length > 0 ? errors.join("; ").slice(0, 500) : null,
-    ]);
+    await pool.query(
+      "UPDATE flow_events SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() END, error = $4 WHERE shop_id = $1 AND id = $2",
+      [shop.id, id, errors.length > 0 ? "failed" : "sent", errors.length > 0 ? errors.join("; ").slice(0, 500) : null],
+    );
     if (errors.length > 0) refused++;
     else sent++;
   }

@@ -14,10 +14,7 @@ let redis: Redis | undefined;
 export async function checkHealth(): Promise<Health> {
   redis ??= createRedisConnection("producer");
   const connection = redis;
-  const [postgres, redisCheck] = await Promise.all([
-    probe(() => prisma.$queryRaw`SELECT 1`),
-    probe(() => connection.ping()),
-  ]);
+  const [postgres, redisCheck] = await Promise.all([probe(() => prisma.$queryRaw`SELECT 1`), probe(() => connection.ping())]);
   return { ok: postgres === "ok" && redisCheck === "ok", checks: { postgres, redis: redisCheck } };
 }
 

@@ -77,7 +77,11 @@ export async function launchCheck(shopId: number, campaign: CampaignView, now: D
       email: customer.email ?? "",
       reason: evaluateAudience(customer, settings.audience, now).facts.join("; "),
     })),
-    ramp: { perHour: settings.rampPerHour, startsAfterHours: settings.steps[0]!.delayHours, ...rampHours(forecast.waiting, forecast.contacted, settings.rampPerHour) },
+    ramp: {
+      perHour: settings.rampPerHour,
+      startsAfterHours: settings.steps[0]!.delayHours,
+      ...rampHours(forecast.waiting, forecast.contacted, settings.rampPerHour),
+    },
     codes: forecast.contacted * stepsWithNewCode,
     stepsWithNewCode,
     worstCaseDiscount: forecast.worstCaseDiscount,

@@ -1,10 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import { pool } from "../db.server";
-import {
-  refundedAmount,
-  type CustomerPayload,
-  type OrderPayload,
-} from "../domain/webhook-payloads";
+import { refundedAmount, type CustomerPayload, type OrderPayload } from "../domain/webhook-payloads";
 import { exitEnrollments, settleOrders, stopSends } from "./conversions.server";
 import { refreshCustomerAggregates } from "./customer-aggregates.server";
 

@@ -50,8 +50,19 @@ type ActivityAnswer = { marketingActivity: { id: string; status: string } | null
 const remoteIdOf = (campaignId: number) => `winback-campaign-${campaignId}`;
 
 /** Brings the campaign's marketing activity in line with its status; returns what Shopify now has (null: nothing to register). */
-export async function syncMarketingActivity(admin: AdminQuery, shop: { id: number; domain: string }, campaignId: number): Promise<{ id: string; status: string } | null> {
-  const { rows } = await pool.query<{ handle: string; name: string; status: string; marketing_activity_id: string | null; marketing_status: string | null; live_since: Date | null }>(
+export async function syncMarketingActivity(
+  admin: AdminQuery,
+  shop: { id: number; domain: string },
+  campaignId: number,
+): Promise<{ id: string; status: string } | null> {
+  const { rows } = await pool.query<{
+    handle: string;
+    name: string;
+    status: string;
+    marketing_activity_id: string | null;
+    marketing_status: string | null;
+    live_since: Date | null;
+  }>(
     `SELECT handle, settings->>'name' AS name, status, marketing_activity_id, marketing_status, live_since FROM campaigns WHERE shop_id = $1 AND id = $2`,
     [shop.id, campaignId],
   );
@@ -75,8 +86,16 @@ export async function syncMarketingActivity(admin: AdminQuery, shop: { id: numbe
     },
   });
   const activity = answer.marketingActivityUpsertExternal.marketingActivity;
-  if (!activity) throw new Error(`Shopify refused the marketing activity: ${answer.marketingActivityUpsertExternal.userErrors.map((e) => e.message).join("; ")}`);
-  await pool.query("UPDATE campaigns SET marketing_activity_id = $3, marketing_status = $4 WHERE shop_id = $1 AND id = $2", [shop.id, campaignId, activity.id, status]);
+  if (!activity)
+    throw new Error(
+      `Shopify refused the marketing activity: ${answer.marketingActivityUpsertExternal.userErrors.map((e) => e.message).join("; ")}`,
+    );
+  await pool.query("UPDATE campaigns SET marketing_activity_id = $3, marketing_status = $4 WHERE shop_id = $1 AND id = $2", [
+    shop.id,
+    campaignId,
+    activity.id,
+    status,
+  ]);
   return { id: activity.id, status };
 }
 
@@ -102,7 +121,12 @@ interface DayFigures {
 }
 
 /** Reports each finished UTC day since the campaign went Live that is not reported yet; returns how many. */
-export async function reportEngagement(admin: AdminQuery, shop: { id: number; domain: string }, campaignId: number, now: Date = new Date()): Promise<number> {
+export async function reportEngagement(
+  admin: AdminQuery,
+  shop: { id: number; domain: string },
+  campaignId: number,
+  now: Date = new Date(),
+): Promise<number> {
   const { rows: campaigns } = await pool.query<{ marketing_activity_id: string | null; first_day: string | null; currency: string | null }>(
     // From the first day it ran (a resume moves live_since, not the first entries).
     `SELECT c.marketing_activity_id, s.currency_code AS currency,
@@ -142,7 +166,10 @@ export async function reportEngagement(admin: AdminQuery, shop: { id: number; do
   let reported = 0;
   for (const figures of days) {
     // The claim: a day another run is reporting (or reported) is skipped.
-    const claim = await pool.query("INSERT INTO marketing_engagements (campaign_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING", [campaignId, figures.day]);
+    const claim = await pool.query("INSERT INTO marketing_engagements (campaign_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING", [
+      campaignId,
+      figures.day,
+    ]);
     if (claim.rowCount === 0) continue;
     try {
       const answer = await admin<{ marketingEngagementCreate: { userErrors: UserError[] } }>(shop.domain, ENGAGEMENT, {
@@ -163,19 +190,31 @@ export async function reportEngagement(admin: AdminQuery, shop: { id: number; do
       if (errors.length > 0) {
         // Refused for good: kept as failed so the later days still go. An activity deleted in
         // Shopify is registered again by the next sync.
-        await pool.query("UPDATE marketing_engagements SET status = 'failed' WHERE campaign_id = $1 AND day = $2::date", [campaignId, figures.day]);
+        await pool.query("UPDATE marketing_engagements SET status = 'failed' WHERE campaign_id = $1 AND day = $2::date", [
+          campaignId,
+          figures.day,
+        ]);
         if (errors.some((error) => error.code === "MARKETING_ACTIVITY_DOES_NOT_EXIST")) {
-          await pool.query("UPDATE campaigns SET marketing_activity_id = NULL, marketing_status = NULL WHERE shop_id = $1 AND id = $2", [shop.id, campaignId]);
+          await pool.query("UPDATE campaigns SET marketing_activity_id = NULL, marketing_status = NULL WHERE shop_id = $1 AND id = $2", [
+            shop.id,
+            campaignId,
+          ]);
           return reported;
         }
         continue;
       }
     } catch (error) {
       // Not reported (a throttle, an outage): the next run claims the day again.
-      await pool.query("DELETE FROM marketing_engagements WHERE campaign_id = $1 AND day = $2::date AND status = 'sending'", [campaignId, figures.day]);
+      await pool.query("DELETE FROM marketing_engagements WHERE campaign_id = $1 AND day = $2::date AND status = 'sending'", [
+        campaignId,
+        figures.day,
+      ]);
       throw error;
     }
-    await pool.query("UPDATE marketing_engagements SET status = 'sent', sent_at = now() WHERE campaign_id = $1 AND day = $2::date", [campaignId, figures.day]);
+    await pool.query("UPDATE marketing_engagements SET status = 'sent', sent_at = now() WHERE campaign_id = $1 AND day = $2::date", [
+      campaignId,
+      figures.day,
+    ]);
     reported++;
   }
   return reported;

@@ -167,5 +167,11 @@ export async function lastOrderProducts(shopId: number, customerId: bigint): Pro
      ORDER BY item.position`,
     [shopId, String(customerId)],
   );
-  return rows.map((row) => ({ productId: BigInt(row.id), title: row.title, handle: row.handle, imageUrl: row.image_url, price: row.price }));
+  return rows.map((row) => ({
+    productId: BigInt(row.id),
+    title: row.title,
+    handle: row.handle,
+    imageUrl: row.image_url,
+    price: row.price,
+  }));
 }

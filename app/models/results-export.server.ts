@@ -10,7 +10,8 @@ import { ORDER_REVENUE } from "./results.server";
  * (=, +, -, @, a tab or a carriage return first) is prefixed with an apostrophe.
  */
 
-const safeText = (column: string) => `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${column} ELSE ${column} END`;
+const safeText = (column: string) =>
+  `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${column} ELSE ${column} END`;
 
 export async function campaignCustomersCsv(shopId: number, campaignId: number): Promise<ReadableStream<Uint8Array>> {
   if (!Number.isSafeInteger(shopId) || !Number.isSafeInteger(campaignId)) throw new Error("ids must be integers");

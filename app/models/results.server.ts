@@ -96,7 +96,14 @@ function summarize(counts: Record<string, string>, money: MoneyRow[]): Omit<Camp
     discountCost,
     lift: computeLift(
       { customers: number("contacted"), conversions: conversions.contacted, revenue },
-      { customers: number("holdout"), conversions: conversions.holdout, revenue: sum(money.filter((row) => row.holdout), "revenue") },
+      {
+        customers: number("holdout"),
+        conversions: conversions.holdout,
+        revenue: sum(
+          money.filter((row) => row.holdout),
+          "revenue",
+        ),
+      },
       discountCost,
     ),
   };
@@ -128,12 +135,19 @@ export async function campaignResults(shopId: number, campaignId: number): Promi
 
 /** The dashboard's figures of a campaign: the results without the per-step rows (which read every e-mail). */
 export async function campaignHeadline(shopId: number, campaignId: number): Promise<Omit<CampaignResults, "steps">> {
-  const [funnel, money] = await Promise.all([pool.query<Record<string, string>>(FUNNEL, [shopId, campaignId]), pool.query<MoneyRow>(MONEY, [shopId, campaignId])]);
+  const [funnel, money] = await Promise.all([
+    pool.query<Record<string, string>>(FUNNEL, [shopId, campaignId]),
+    pool.query<MoneyRow>(MONEY, [shopId, campaignId]),
+  ]);
   return summarize(funnel.rows[0]!, money.rows);
 }
 
 /** Conversion revenue of contacted customers per day in the shop's timezone (days without any are left out). */
-export async function revenueByDay(shopId: number, campaignId: number, timezone: string): Promise<{ day: string; conversions: number; revenue: number }[]> {
+export async function revenueByDay(
+  shopId: number,
+  campaignId: number,
+  timezone: string,
+): Promise<{ day: string; conversions: number; revenue: number }[]> {
   const { rows } = await pool.query<{ day: string; conversions: string; revenue: string }>(
     `SELECT to_char(e.converted_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, count(*) AS conversions,
             coalesce(sum(${ORDER_REVENUE}), 0) AS revenue

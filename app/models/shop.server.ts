@@ -93,9 +93,7 @@ type LockedShop = { authorized_at: Date; uninstalled_at: Date | null; scopes_upd
 async function lockShop(tx: Prisma.TransactionClient, shopDomain: string) {
   const [row] = await tx.$queryRaw<LockedShop[]>`
     SELECT authorized_at, uninstalled_at, scopes_updated_at FROM shops WHERE domain = ${shopDomain} FOR UPDATE`;
-  return row
-    ? { authorizedAt: row.authorized_at, uninstalledAt: row.uninstalled_at, scopesUpdatedAt: row.scopes_updated_at }
-    : null;
+  return row ? { authorizedAt: row.authorized_at, uninstalledAt: row.uninstalled_at, scopesUpdatedAt: row.scopes_updated_at } : null;
 }
 
 /**

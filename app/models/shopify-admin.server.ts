@@ -28,7 +28,11 @@ export class ShopifyApiError extends Error {
 }
 
 /** What a processor needs: run an Admin GraphQL document for a shop and get its data. */
-export type AdminQuery = <T = Record<string, unknown>>(shopDomain: string, query: string, variables?: Record<string, unknown>) => Promise<T>;
+export type AdminQuery = <T = Record<string, unknown>>(
+  shopDomain: string,
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<T>;
 
 const PERMANENT_CODES = new Set([
   "ACCESS_DENIED",
@@ -42,7 +46,9 @@ const PERMANENT_CODES = new Set([
 
 interface ClientErrorBody {
   errors?: { graphQLErrors?: { message: string; extensions?: { code?: string } }[] };
-  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; maximumAvailable?: number; restoreRate: number } } };
+  extensions?: {
+    cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; maximumAvailable?: number; restoreRate: number } };
+  };
 }
 
 /** How long until the bucket holds what the request asked for (at least a second). */
@@ -71,7 +77,12 @@ const DEFAULT_COST = 10;
 function recordBudget(shopDomain: string, body: ClientErrorBody): void {
   const status = body.extensions?.cost?.throttleStatus;
   if (!status) return;
-  budgets.set(shopDomain, { available: status.currentlyAvailable, maximum: status.maximumAvailable ?? Infinity, restoreRate: status.restoreRate, at: Date.now() });
+  budgets.set(shopDomain, {
+    available: status.currentlyAvailable,
+    maximum: status.maximumAvailable ?? Infinity,
+    restoreRate: status.restoreRate,
+    at: Date.now(),
+  });
 }
 
 /**
@@ -88,7 +99,7 @@ async function awaitBudget(shopDomain: string, cost: number = DEFAULT_COST): Pro
   await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 
-export const adminQuery: AdminQuery = async <T,>(shopDomain: string, query: string, variables?: Record<string, unknown>) => {
+export const adminQuery: AdminQuery = async <T>(shopDomain: string, query: string, variables?: Record<string, unknown>) => {
   await awaitBudget(shopDomain);
   let admin;
   try {
@@ -108,7 +119,10 @@ export const adminQuery: AdminQuery = async <T,>(shopDomain: string, query: stri
       const errors = body.errors?.graphQLErrors ?? [];
       if (errors.some((item) => item.extensions?.code === "THROTTLED")) throw new ShopifyThrottledError(throttleWaitMs(body));
       const message = errors.map((item) => `${item.extensions?.code ?? "ERROR"}: ${item.message}`).join("; ") || error.message;
-      throw new ShopifyApiError(message, errors.some((item) => PERMANENT_CODES.has(item.extensions?.code ?? "")));
+      throw new ShopifyApiError(
+        message,
+        errors.some((item) => PERMANENT_CODES.has(item.extensions?.code ?? "")),
+      );
     }
     if (error instanceof HttpResponseError) {
       // 401/403/404: the token or the shop is gone; 5xx: Shopify is having trouble.

@@ -52,7 +52,8 @@ export async function dispatchDueSteps(limit: number, now: Date = new Date()): P
   const jobs: { shopId: number; enrollmentIds: bigint[] }[] = [];
   for (const [shopId, ids] of byShop) {
     ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (let start = 0; start < ids.length; start += STEP_JOB_SIZE) jobs.push({ shopId, enrollmentIds: ids.slice(start, start + STEP_JOB_SIZE) });
+    for (let start = 0; start < ids.length; start += STEP_JOB_SIZE)
+      jobs.push({ shopId, enrollmentIds: ids.slice(start, start + STEP_JOB_SIZE) });
   }
   return jobs;
 }
@@ -111,27 +112,39 @@ export async function runSteps(
 ): Promise<StepRun> {
   const run: StepRun = { sent: 0, postponed: 0, exited: 0, notSent: new Map() };
   // Orders that arrived since the last look settle their enrollments first (converted or exited).
-  const { rows: customers } = await pool.query<{ customer_id: string }>("SELECT DISTINCT customer_id FROM enrollments WHERE shop_id = $1 AND id = ANY($2::bigint[])", [
+  const { rows: customers } = await pool.query<{ customer_id: string }>(
+    "SELECT DISTINCT customer_id FROM enrollments WHERE shop_id = $1 AND id = ANY($2::bigint[])",
+    [shopId, enrollmentIds.map(String)],
+  );
+  const settled = await settleOrders(
     shopId,
-    enrollmentIds.map(String),
-  ]);
-  const settled = await settleOrders(shopId, customers.map((row) => BigInt(row.customer_id)), now);
+    customers.map((row) => BigInt(row.customer_id)),
+    now,
+  );
   run.exited += settled.converted + settled.exited;
 
   const { rows } = await pool.query<DueRow>(LOAD_DUE, [shopId, enrollmentIds.map(String)]);
   const sendIds: bigint[] = [];
   for (const row of rows) {
-    if (row.status !== "active" || row.exit_reason !== null || row.next_step === null || row.holdout || row.campaign_status !== "live" || row.uninstalled_at) continue;
+    if (
+      row.status !== "active" ||
+      row.exit_reason !== null ||
+      row.next_step === null ||
+      row.holdout ||
+      row.campaign_status !== "live" ||
+      row.uninstalled_at
+    )
+      continue;
     // Due, or leased by the dispatcher; a repeated job finds the next step not due yet and leaves it.
     if (!row.next_step_due_at || row.next_step_due_at.getTime() > now.getTime() + DISPATCH_LEASE_MS) continue;
     const enrollment = { id: BigInt(row.id), customerId: BigInt(row.customer_id) };
     const settings = campaignSettingsSchema.parse(row.settings);
     if (row.next_step > settings.steps.length) {
       // The campaign lost steps since this customer entered: their sequence is over.
-      await pool.query("UPDATE enrollments SET next_step = NULL, next_step_due_at = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'", [
-        shopId,
-        row.id,
-      ]);
+      await pool.query(
+        "UPDATE enrollments SET next_step = NULL, next_step_due_at = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'",
+        [shopId, row.id],
+      );
       continue;
     }
     const decision = decideStep({
@@ -160,11 +173,10 @@ export async function runSteps(
       continue;
     }
     if (decision.kind === "postpone") {
-      await pool.query("UPDATE enrollments SET next_step_due_at = $3, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'", [
-        shopId,
-        row.id,
-        decision.until,
-      ]);
+      await pool.query(
+        "UPDATE enrollments SET next_step_due_at = $3, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'",
+        [shopId, row.id, decision.until],
+      );
       run.postponed++;
       continue;
     }
@@ -214,7 +226,9 @@ async function prepareStep(
   let emailOffer = null;
   if (offer) {
     try {
-      emailOffer = emailOfferOf(await ensurePersonalCode(admin, { id: shopId, domain: row.shop_domain }, enrollment, offer.fromStep + 1, offer.offer, now));
+      emailOffer = emailOfferOf(
+        await ensurePersonalCode(admin, { id: shopId, domain: row.shop_domain }, enrollment, offer.fromStep + 1, offer.offer, now),
+      );
     } catch (error) {
       if (!(error instanceof ShopifyApiError && error.permanent)) throw error;
       return exit(`code_refused: ${error.message.slice(0, 200)}`);
@@ -225,9 +239,15 @@ async function prepareStep(
   // As planned from entry, but never closer to this e-mail than the steps' own spacing (a step
   // that waited for the ramp, a pause or the cap does not pull the next one along).
   const gapMs = nextStep === null ? 0 : (settings.steps[nextStep - 1]!.delayHours - settings.steps[step - 1]!.delayHours) * 3_600_000;
-  const nextDue = nextStep === null ? null : new Date(Math.max(row.entered_at.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000, now.getTime() + gapMs));
+  const nextDue =
+    nextStep === null
+      ? null
+      : new Date(Math.max(row.entered_at.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000, now.getTime() + gapMs));
   return prisma.$transaction(async (tx) => {
-    const existing = await tx.emailSend.findUnique({ where: { enrollmentId_step: { enrollmentId: enrollment.id, step } }, select: { id: true } });
+    const existing = await tx.emailSend.findUnique({
+      where: { enrollmentId_step: { enrollmentId: enrollment.id, step } },
+      select: { id: true },
+    });
     // Moved on only if still open at this step: one that left meanwhile gets no new send row.
     const { count } = await tx.enrollment.updateMany({
       where: { id: enrollment.id, shopId, status: "active", exitReason: null, nextStep: step },

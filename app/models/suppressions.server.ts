@@ -25,10 +25,10 @@ export async function suppressAddress(
     reason,
   ]);
   if (customerId !== undefined) {
-    await db.query("UPDATE customers SET suppressed_at = coalesce(suppressed_at, now()), updated_at = now() WHERE shop_id = $1 AND id = $2", [
-      shopId,
-      String(customerId),
-    ]);
+    await db.query(
+      "UPDATE customers SET suppressed_at = coalesce(suppressed_at, now()), updated_at = now() WHERE shop_id = $1 AND id = $2",
+      [shopId, String(customerId)],
+    );
   }
 }
 

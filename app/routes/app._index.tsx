@@ -63,8 +63,8 @@ export default function Home() {
           <Layout.Section>
             <Banner tone="warning" title="Your store's postal address is incomplete">
               <p>
-                Every marketing e-mail must show your postal address, so none will be sent until it is complete
-                (missing: {overview.missingAddress.join(", ")}). Add it in Shopify under Settings → Store details.
+                Every marketing e-mail must show your postal address, so none will be sent until it is complete (missing:{" "}
+                {overview.missingAddress.join(", ")}). Add it in Shopify under Settings → Store details.
               </p>
             </Banner>
           </Layout.Section>
@@ -138,7 +138,10 @@ export default function Home() {
             ) : (
               <>
                 <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
-                  <Fact label={`Lapsed (no order for ${audience.lapsedDays}+ days)`} value={`${formatCount(audience.lapsed)} of ${formatCount(audience.buyers)} buyers`} />
+                  <Fact
+                    label={`Lapsed (no order for ${audience.lapsedDays}+ days)`}
+                    value={`${formatCount(audience.lapsed)} of ${formatCount(audience.buyers)} buyers`}
+                  />
                   <Fact label="Of them subscribed to e-mail" value={formatCount(audience.subscribed)} />
                   <Fact label="Counted" value={formatDateTime(audience.takenAt, timezone)} />
                 </InlineGrid>
@@ -151,7 +154,11 @@ export default function Home() {
                   <DataTable
                     columnContentTypes={["text", "numeric", "numeric"]}
                     headings={["Shopify RFM group", "Lapsed", "Subscribed"]}
-                    rows={audience.byShopifyGroup.map((row) => [shopifyGroupLabel(row.group), formatCount(row.customers), formatCount(row.subscribed)])}
+                    rows={audience.byShopifyGroup.map((row) => [
+                      shopifyGroupLabel(row.group),
+                      formatCount(row.customers),
+                      formatCount(row.subscribed),
+                    ])}
                   />
                 </InlineGrid>
               </>
@@ -217,8 +224,8 @@ export default function Home() {
         <Layout.Section variant="oneThird">
           <SectionCard title="Shopify Flow">
             <Text as="p">
-              Start your own Flow workflows when a customer enters a campaign, converts, or leaves it (with the reason): for example, tag them
-              or notify your team.
+              Start your own Flow workflows when a customer enters a campaign, converts, or leaves it (with the reason): for example, tag
+              them or notify your team.
             </Text>
             <InlineStack gap="200" blockAlign="center">
               <Badge tone={flowTriggers ? "success" : undefined}>{flowTriggers ? "Triggers on" : "Triggers off"}</Badge>

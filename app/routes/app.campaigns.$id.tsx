@@ -93,24 +93,38 @@ export default function CampaignEditor() {
   const audienceKey = JSON.stringify(settings.audience);
   useEffect(() => {
     const timer = setTimeout(
-      () => audienceCount.submit({ audience: settings.audience }, { method: "post", action: `/app/campaigns/${campaign.id}/audience`, encType: "application/json" }),
+      () =>
+        audienceCount.submit(
+          { audience: settings.audience },
+          { method: "post", action: `/app/campaigns/${campaign.id}/audience`, encType: "application/json" },
+        ),
       500,
     );
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [audienceKey]);
 
-  const post = (intent: string, extra: Record<string, unknown> = {}) => submit({ intent, ...extra } as never, { method: "post", encType: "application/json" });
+  const post = (intent: string, extra: Record<string, unknown> = {}) =>
+    submit({ intent, ...extra } as never, { method: "post", encType: "application/json" });
   const save = () => {
     sent.current = { settings, email };
     post("save", { settings, email });
   };
-  const setStep = (index: number, step: EditorSettings["steps"][number]) => setSettings({ ...settings, steps: settings.steps.map((old, i) => (i === index ? step : old)) });
+  const setStep = (index: number, step: EditorSettings["steps"][number]) =>
+    setSettings({ ...settings, steps: settings.steps.map((old, i) => (i === index ? step : old)) });
   const addStep = () => {
     const last = settings.steps[settings.steps.length - 1]!;
     setSettings({
       ...settings,
-      steps: [...settings.steps, { ...last, delayHours: (last.delayHours ?? 0) + 4 * 24, offer: { use: "new", offer: DEFAULT_NEW_OFFER }, content: { ...last.content, showOffer: true } }],
+      steps: [
+        ...settings.steps,
+        {
+          ...last,
+          delayHours: (last.delayHours ?? 0) + 4 * 24,
+          offer: { use: "new", offer: DEFAULT_NEW_OFFER },
+          content: { ...last.content, showOffer: true },
+        },
+      ],
     });
   };
   const removeStep = (index: number) => {
@@ -121,7 +135,12 @@ export default function CampaignEditor() {
   };
   const statusAction =
     campaign.status === "draft"
-      ? { content: "Pre-launch check", disabled: dirty, helpText: dirty ? "Save first" : undefined, onAction: () => navigate(`/app/campaigns/${campaign.id}/check`) }
+      ? {
+          content: "Pre-launch check",
+          disabled: dirty,
+          helpText: dirty ? "Save first" : undefined,
+          onAction: () => navigate(`/app/campaigns/${campaign.id}/check`),
+        }
       : campaign.status === "live"
         ? { content: "Pause", loading: busy("pause"), onAction: () => post("pause") }
         : { content: "Resume", loading: busy("resume"), onAction: () => post("resume") };
@@ -136,13 +155,20 @@ export default function CampaignEditor() {
       secondaryActions={[
         statusAction,
         { content: "Results", onAction: () => navigate(`/app/campaigns/${campaign.id}/results`) },
-        { content: "Delete", destructive: true, onAction: () => confirm("Delete this campaign? Its customers leave it and their codes are deleted.") && post("delete") },
+        {
+          content: "Delete",
+          destructive: true,
+          onAction: () => confirm("Delete this campaign? Its customers leave it and their codes are deleted.") && post("delete"),
+        },
       ]}
     >
       <Layout>
         {Object.keys(fieldErrors).length > 0 ? (
           <Layout.Section>
-            <Banner tone="critical" title={`Not saved: ${Object.keys(fieldErrors).length === 1 ? "one field needs" : `${Object.keys(fieldErrors).length} fields need`} fixing`}>
+            <Banner
+              tone="critical"
+              title={`Not saved: ${Object.keys(fieldErrors).length === 1 ? "one field needs" : `${Object.keys(fieldErrors).length} fields need`} fixing`}
+            >
               <List>
                 {Object.entries(fieldErrors).map(([path, message]) => (
                   <List.Item key={path}>{message}</List.Item>
@@ -205,11 +231,23 @@ export default function CampaignEditor() {
                 <Button onClick={addStep}>Add step {String(settings.steps.length + 1)}</Button>
               </InlineStack>
             ) : null}
-            <SettingsCard settings={settings} onChange={setSettings} email={email} onEmailChange={setEmail} errors={fieldErrors} shop={shop} />
+            <SettingsCard
+              settings={settings}
+              onChange={setSettings}
+              email={email}
+              onEmailChange={setEmail}
+              errors={fieldErrors}
+              shop={shop}
+            />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
-          <EmailPreview campaignId={campaign.id} steps={settings.steps} stepIndex={Math.min(previewStep, settings.steps.length - 1)} onStepChange={setPreviewStep} />
+          <EmailPreview
+            campaignId={campaign.id}
+            steps={settings.steps}
+            stepIndex={Math.min(previewStep, settings.steps.length - 1)}
+            onStepChange={setPreviewStep}
+          />
         </Layout.Section>
       </Layout>
     </Page>

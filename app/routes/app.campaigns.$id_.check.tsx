@@ -95,7 +95,11 @@ export default function LaunchCheckPage() {
                 Nobody qualifies today.
               </Text>
             ) : (
-              <Table label="Sample recipients" headings={["Customer", "E-mail", "Why they qualify"]} rows={check.samples.map((sample) => [sample.name, sample.email, sample.reason])} />
+              <Table
+                label="Sample recipients"
+                headings={["Customer", "E-mail", "Why they qualify"]}
+                rows={check.samples.map((sample) => [sample.name, sample.email, sample.reason])}
+              />
             )}
           </SectionCard>
         </Layout.Section>
@@ -119,11 +123,14 @@ export default function LaunchCheckPage() {
 
         <Layout.Section variant="oneHalf">
           <SectionCard title="Codes and their cost">
-            <Fact label="Personal codes at most" value={`${formatCount(check.codes)} (${check.stepsWithNewCode} step${check.stepsWithNewCode === 1 ? "" : "s"} with a new code)`} />
+            <Fact
+              label="Personal codes at most"
+              value={`${formatCount(check.codes)} (${check.stepsWithNewCode} step${check.stepsWithNewCode === 1 ? "" : "s"} with a new code)`}
+            />
             <Fact label="Worst-case discount cost" value={formatMoney(check.worstCaseDiscount, check.currencyCode)} />
             <Text as="p" tone="subdued">
-              If every e-mailed customer used their biggest code on an order of their usual size. Each customer can use one code once;
-              free shipping is not counted; a margin floor can only lower this.
+              If every e-mailed customer used their biggest code on an order of their usual size. Each customer can use one code once; free
+              shipping is not counted; a margin floor can only lower this.
             </Text>
           </SectionCard>
         </Layout.Section>

@@ -14,8 +14,15 @@ import { requireCampaign } from "../utils/route-guards.server";
 const requestSchema = z.object({
   intent: z.enum(["preview", "test"]),
   // Offers and content are checked where they are used: an unsaved step may still be incomplete.
-  steps: z.array(z.object({ offer: z.object({ use: z.enum(["none", "previous", "new"]) }).loose(), content: z.unknown() })).min(1).max(MAX_STEPS),
-  stepIndex: z.number().int().min(0).max(MAX_STEPS - 1),
+  steps: z
+    .array(z.object({ offer: z.object({ use: z.enum(["none", "previous", "new"]) }).loose(), content: z.unknown() }))
+    .min(1)
+    .max(MAX_STEPS),
+  stepIndex: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_STEPS - 1),
   customerId: z.string().regex(/^\d+$/).nullable(),
 });
 
@@ -30,7 +37,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const resolved = offerOfStep({ steps } as unknown as CampaignSettings, stepIndex);
   const offer = resolved ? offerSchema.safeParse(resolved.offer) : null;
   if (offer && !offer.success) return Response.json({ ok: false, reason: `Fix step ${resolved!.fromStep + 1}'s offer to preview it` });
-  const input = { content: steps[stepIndex]!.content, offer: offer?.data ?? null, customerId: customerId === null ? null : BigInt(customerId) };
+  const input = {
+    content: steps[stepIndex]!.content,
+    offer: offer?.data ?? null,
+    customerId: customerId === null ? null : BigInt(customerId),
+  };
   if (intent === "preview") return Response.json(await previewEmail(shopId, input));
   return Response.json(await sendTestEmail(shopId, { ...input, campaign: campaign.handle, step: stepIndex + 1 }, mailTransport()));
 };

@@ -26,7 +26,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     campaignCustomers(shopId, campaign.id, { page: 1 }),
   ]);
   return {
-    campaign: { id: campaign.id, name: campaign.settings.name, status: campaign.status, attributionWindowDays: campaign.settings.attributionWindowDays },
+    campaign: {
+      id: campaign.id,
+      name: campaign.settings.name,
+      status: campaign.status,
+      attributionWindowDays: campaign.settings.attributionWindowDays,
+    },
     currency: overview.currencyCode ?? "USD",
     timezone,
     results,
@@ -54,7 +59,11 @@ export default function ResultsPage() {
   const funnel = [
     { label: "Entered", value: results.entered, display: formatCount(results.entered) },
     { label: "Contacted (not holdout)", value: contacted, display: formatCount(contacted) },
-    ...results.steps.map((step) => ({ label: `Step ${step.step} sent`, value: step.sent, display: `${formatCount(step.sent)}${share(step.sent, contacted)}` })),
+    ...results.steps.map((step) => ({
+      label: `Step ${step.step} sent`,
+      value: step.sent,
+      display: `${formatCount(step.sent)}${share(step.sent, contacted)}`,
+    })),
     ...(() => {
       const opened = Math.max(0, ...results.steps.map((step) => step.opened));
       const clicked = Math.max(0, ...results.steps.map((step) => step.clicked));
@@ -63,9 +72,17 @@ export default function ResultsPage() {
         { label: "Clicked (best step)", value: clicked, display: `${formatCount(clicked)}${share(clicked, contacted)}` },
       ];
     })(),
-    { label: "Converted", value: results.conversions.contacted, display: `${formatCount(results.conversions.contacted)}${share(results.conversions.contacted, contacted)}` },
+    {
+      label: "Converted",
+      value: results.conversions.contacted,
+      display: `${formatCount(results.conversions.contacted)}${share(results.conversions.contacted, contacted)}`,
+    },
   ];
-  const days = fillDays(daily, (day) => ({ day, conversions: 0, revenue: 0 })).map((day) => ({ label: day.day, value: day.revenue, display: `${money(day.revenue)}, ${day.conversions} conversions` }));
+  const days = fillDays(daily, (day) => ({ day, conversions: 0, revenue: 0 })).map((day) => ({
+    label: day.day,
+    value: day.revenue,
+    display: `${money(day.revenue)}, ${day.conversions} conversions`,
+  }));
 
   const exportCsv = async () => {
     setExporting("Preparing the file…");
@@ -118,18 +135,26 @@ export default function ResultsPage() {
                 <Text as="h2" variant="headingMd">
                   Incremental lift against the holdout
                 </Text>
-                {lift.enoughData ? <Badge tone={lift.significant ? "success" : "attention"}>{lift.significant ? "Confident" : "Not yet certain"}</Badge> : null}
+                {lift.enoughData ? (
+                  <Badge tone={lift.significant ? "success" : "attention"}>{lift.significant ? "Confident" : "Not yet certain"}</Badge>
+                ) : null}
               </InlineStack>
               {lift.enoughData ? (
                 <>
                   <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="300">
-                    <Fact label="Contacted conversion rate" value={`${formatPercent(lift.contactedRate)} of ${formatCount(results.contacted)}`} />
+                    <Fact
+                      label="Contacted conversion rate"
+                      value={`${formatPercent(lift.contactedRate)} of ${formatCount(results.contacted)}`}
+                    />
                     <Fact label="Holdout conversion rate" value={`${formatPercent(lift.holdoutRate)} of ${formatCount(results.holdout)}`} />
                     <Fact
                       label="Difference (95% confidence interval)"
                       value={`${formatPoints(lift.difference.value * 100)} (${formatPoints(lift.difference.low * 100)} to ${formatPoints(lift.difference.high * 100)})`}
                     />
-                    <Fact label="Extra orders / extra revenue after discounts" value={`${lift.extraOrders.toFixed(1)} / ${money(lift.extraRevenue)}`} />
+                    <Fact
+                      label="Extra orders / extra revenue after discounts"
+                      value={`${lift.extraOrders.toFixed(1)} / ${money(lift.extraRevenue)}`}
+                    />
                   </InlineGrid>
                   <Text as="p" tone="subdued">
                     {lift.significant

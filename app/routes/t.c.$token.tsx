@@ -12,7 +12,10 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
       const result = await click(params.token ?? "");
       if (!result.ok) return result;
       // no-referrer: the token must not travel to the shop in the Referer header.
-      return new Response(null, { status: 302, headers: { Location: result.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
+      return new Response(null, {
+        status: 302,
+        headers: { Location: result.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+      });
     },
     ({ status }) => new Response(invalidLinkPage(status), { status, headers: PUBLIC_PAGE_HEADERS }),
   );

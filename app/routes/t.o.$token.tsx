@@ -12,7 +12,9 @@ export const loader = ({ request, params }: LoaderFunctionArgs) =>
     async () => {
       const result = await open(params.token ?? "");
       if (!result.ok) return result;
-      return new Response(PIXEL, { headers: { "Content-Type": "image/gif", "Cache-Control": "no-store, private", "Referrer-Policy": "no-referrer" } });
+      return new Response(PIXEL, {
+        headers: { "Content-Type": "image/gif", "Cache-Control": "no-store, private", "Referrer-Policy": "no-referrer" },
+      });
     },
     ({ status }) => new Response(null, { status, headers: { "Cache-Control": "no-store" } }),
   );

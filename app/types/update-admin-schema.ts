@@ -32,7 +32,9 @@ function main(): void {
     const schema = gunzipSync(readFileSync(path.join(work, SCHEMA_ENTRY)));
     const digest = sha256(schema);
     if (digest !== SCHEMA_SHA256) {
-      console.error(`${SCHEMA_PACKAGE} ships a schema with SHA-256 ${digest}, not ${SCHEMA_SHA256}. If the version changed on purpose, update SCHEMA_SHA256.`);
+      console.error(
+        `${SCHEMA_PACKAGE} ships a schema with SHA-256 ${digest}, not ${SCHEMA_SHA256}. If the version changed on purpose, update SCHEMA_SHA256.`,
+      );
       process.exit(1);
     }
     writeFileSync(SCHEMA_FILE, schema);

@@ -13,7 +13,10 @@ export async function requireShopId(shopDomain: string): Promise<number> {
   return shopId;
 }
 
-export async function requireCampaign(shopDomain: string, idParam: string | undefined): Promise<{ shopId: number; campaign: CampaignView }> {
+export async function requireCampaign(
+  shopDomain: string,
+  idParam: string | undefined,
+): Promise<{ shopId: number; campaign: CampaignView }> {
   const shopId = await requireShopId(shopDomain);
   const id = Number(idParam);
   const campaign = Number.isSafeInteger(id) && id > 0 ? await getCampaign(shopId, id) : null;

@@ -23,7 +23,11 @@ const BUCKET = 1_000;
 export async function benchCodes(): Promise<void> {
   const codes = Number(process.env.BENCH_CODES ?? 500);
   const bench = new BenchEnvironment();
-  const emulator = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, bucket: { maximumAvailable: BUCKET, restoreRate: RESTORE_PER_SECOND } });
+  const emulator = await ShopifyEmulator.start({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET_KEY,
+    bucket: { maximumAvailable: BUCKET, restoreRate: RESTORE_PER_SECOND },
+  });
   const sink = await SmtpSink.start();
   sink.parse = false;
   const client = new pg.Client({ connectionString: databaseUrl(bench.database) });
@@ -67,7 +71,8 @@ export async function benchCodes(): Promise<void> {
     // The worker dispatches at once (its schedule's first run) and keeps at it every minute.
     const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
     await bench.startProcess(process.execPath, [tsx, path.resolve("workers/index.ts")], childEnv, async () => true);
-    const created = async () => Number((await client.query<{ count: string }>("SELECT count(*) FROM discount_codes WHERE status = 'created'")).rows[0]!.count);
+    const created = async () =>
+      Number((await client.query<{ count: string }>("SELECT count(*) FROM discount_codes WHERE status = 'created'")).rows[0]!.count);
     let firstAt = 0;
     const deadline = Date.now() + 15 * 60_000;
     for (let count = 0; count < codes; count = await created()) {
@@ -81,9 +86,15 @@ export async function benchCodes(): Promise<void> {
     const shortest = (codes * COST_PER_CODE - BUCKET) / RESTORE_PER_SECOND;
     const inShopify = state.discounts.size;
     const rows = Number((await client.query<{ count: string }>("SELECT count(*) FROM discount_codes")).rows[0]!.count);
-    console.log(`\ncodes: ${codes.toLocaleString("en")} personal codes through the worker, against a bucket of ${BUCKET} points restoring ${RESTORE_PER_SECOND}/s (a code costs ${COST_PER_CODE})`);
-    console.log(`  all ${codes} created in ${seconds.toFixed(1)} s from the first; the bucket allows it in ${shortest.toFixed(1)} s at best (${RESTORE_PER_SECOND / COST_PER_CODE} codes/s after its burst)`);
-    console.log(`  in Shopify: ${inShopify} discounts; our rows: ${rows}; lost or doubled: ${Math.abs(inShopify - codes) + Math.abs(rows - codes)}`);
+    console.log(
+      `\ncodes: ${codes.toLocaleString("en")} personal codes through the worker, against a bucket of ${BUCKET} points restoring ${RESTORE_PER_SECOND}/s (a code costs ${COST_PER_CODE})`,
+    );
+    console.log(
+      `  all ${codes} created in ${seconds.toFixed(1)} s from the first; the bucket allows it in ${shortest.toFixed(1)} s at best (${RESTORE_PER_SECOND / COST_PER_CODE} codes/s after its burst)`,
+    );
+    console.log(
+      `  in Shopify: ${inShopify} discounts; our rows: ${rows}; lost or doubled: ${Math.abs(inShopify - codes) + Math.abs(rows - codes)}`,
+    );
     console.log(`  codes: ${(shortest / seconds).toFixed(2)}× the theoretical maximum rate (target ≥ 0.9×, zero lost)`);
   } finally {
     await client.end().catch(() => {});

@@ -47,7 +47,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function bulkResult(emulator: ShopifyEmulator, token: string, query: string): Promise<{ url: string; objects: number }> {
   const call = async (document: string, variables?: Record<string, unknown>) => {
     const { body } = await emulator.graphql(SHOP, token, JSON.stringify({ query: document, variables }));
-    return body as { data: Record<string, { bulkOperation?: unknown; userErrors?: { message: string }[]; status?: string; url?: string; objectCount?: string }> };
+    return body as {
+      data: Record<
+        string,
+        { bulkOperation?: unknown; userErrors?: { message: string }[]; status?: string; url?: string; objectCount?: string }
+      >;
+    };
   };
   const started = await call(START_BULK, { query });
   if (!started.data.bulkOperationRunQuery!.bulkOperation) throw new Error(JSON.stringify(started.data.bulkOperationRunQuery!.userErrors));
@@ -64,12 +69,19 @@ interface ChildResult {
 }
 
 /** Back-fill steps in a child process (see support/backfill-child.ts). */
-async function inChild(bench: BenchEnvironment, task: { shopId: number; imports: { phase: BackfillPhase; url: string }[]; finish: boolean }): Promise<ChildResult> {
+async function inChild(
+  bench: BenchEnvironment,
+  task: { shopId: number; imports: { phase: BackfillPhase; url: string }[]; finish: boolean },
+): Promise<ChildResult> {
   const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
-  const { stdout } = await promisify(execFile)(process.execPath, [tsx, path.resolve("test/bench/support/backfill-child.ts"), JSON.stringify(task)], {
-    env: { ...process.env, ...bench.appEnv },
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [tsx, path.resolve("test/bench/support/backfill-child.ts"), JSON.stringify(task)],
+    {
+      env: { ...process.env, ...bench.appEnv },
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildResult;
 }
 
@@ -90,7 +102,8 @@ export async function benchCustomers(): Promise<void> {
 
     const store = emulator.addShop({ seed: "bench-intelligence", customers: customerCount, shopName: "bench-intelligence" }).store;
     const token = emulator.issueAccessToken(SHOP);
-    const shopId = (await client.query<{ id: number }>("INSERT INTO shops (domain, updated_at) VALUES ($1, now()) RETURNING id", [SHOP])).rows[0]!.id;
+    const shopId = (await client.query<{ id: number }>("INSERT INTO shops (domain, updated_at) VALUES ($1, now()) RETURNING id", [SHOP]))
+      .rows[0]!.id;
 
     console.log(`\ncustomer intelligence: an emulated store of ${customerCount.toLocaleString("en")} customers`);
     let start = performance.now();
@@ -116,7 +129,9 @@ export async function benchCustomers(): Promise<void> {
     const copySeconds = seconds(start);
 
     const ours = imported.seconds.customers!;
-    console.log(`  bulk JSONL import: ${rate(rows, ours)} (${ours.toFixed(1)} s), peak RSS ${imported.peakRssMb.toFixed(0)} MB (target < 512 MB)`);
+    console.log(
+      `  bulk JSONL import: ${rate(rows, ours)} (${ours.toFixed(1)} s), peak RSS ${imported.peakRssMb.toFixed(0)} MB (target < 512 MB)`,
+    );
     console.log(`  COPY of the same rows: ${rate(rows, copySeconds)} (${copySeconds.toFixed(1)} s)`);
     console.log(`  ${ratioLine("import", 1 / ours, 1 / copySeconds, "≥ 0.5×")}`);
 
@@ -191,7 +206,8 @@ async function benchScoring(client: pg.Client, shopId: number, now: Date): Promi
     return { seconds: seconds(start), eligible };
   };
   const app = () => time(async () => (await scoreShop(shopId), await countEligible(shopId, RULES, now)));
-  const handWritten = () => time(async () => Number((await client.query<{ eligible: string }>(HAND_WRITTEN, [shopId, now])).rows[0]!.eligible));
+  const handWritten = () =>
+    time(async () => Number((await client.query<{ eligible: string }>(HAND_WRITTEN, [shopId, now])).rows[0]!.eligible));
 
   await resetScores();
   const appFirst = await app();
@@ -204,14 +220,20 @@ async function benchScoring(client: pg.Client, shopId: number, now: Date): Promi
   const baseSteady = [];
   for (let i = 0; i < STEADY_RUNS; i++) baseSteady.push(await handWritten());
   if ((await scoresDigest()) !== appDigest || baseFirst.eligible !== appFirst.eligible) {
-    throw new Error(`the baseline does not do the same: ${baseFirst.eligible} eligible against the app's ${appFirst.eligible}, or different scores`);
+    throw new Error(
+      `the baseline does not do the same: ${baseFirst.eligible} eligible against the app's ${appFirst.eligible}, or different scores`,
+    );
   }
 
   const appSteadyS = median(appSteady.map((run) => run.seconds));
   const baseSteadyS = median(baseSteady.map((run) => run.seconds));
   console.log(`  scoring + eligibility count (${appFirst.eligible.toLocaleString("en")} eligible, At risk with personal cadence):`);
-  console.log(`    first run (every score written): app ${appFirst.seconds.toFixed(2)} s, hand-written statement ${baseFirst.seconds.toFixed(2)} s`);
-  console.log(`    steady state (median of ${STEADY_RUNS}, nothing changed): app ${appSteadyS.toFixed(2)} s, hand-written statement ${baseSteadyS.toFixed(2)} s`);
+  console.log(
+    `    first run (every score written): app ${appFirst.seconds.toFixed(2)} s, hand-written statement ${baseFirst.seconds.toFixed(2)} s`,
+  );
+  console.log(
+    `    steady state (median of ${STEADY_RUNS}, nothing changed): app ${appSteadyS.toFixed(2)} s, hand-written statement ${baseSteadyS.toFixed(2)} s`,
+  );
   // Time ratios: lower is better, so the target is a ceiling.
   console.log(`    first run: ${(appFirst.seconds / baseFirst.seconds).toFixed(2)}× the baseline's time (target ≤ 1.5×)`);
   console.log(`    steady state: ${(appSteadyS / baseSteadyS).toFixed(2)}× the baseline's time (target ≤ 1.5×)`);

@@ -29,7 +29,8 @@ async function timeRuns(label: string, runs: number, call: () => Promise<Respons
   return times.sort((a, b) => a - b);
 }
 
-const summary = (times: number[]) => `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`;
+const summary = (times: number[]) =>
+  `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`;
 
 export async function benchDashboard(): Promise<void> {
   const customers = Number(process.env.BENCH_DASHBOARD_CUSTOMERS ?? 1_000_000);
@@ -59,7 +60,8 @@ export async function benchDashboard(): Promise<void> {
       )
     ).rows[0]!.id;
     await sessionStorage.storeSession(offlineSession(shopDomain(SHOP_NAME), env.SCOPES));
-    const groups = "ARRAY['ACTIVE','ALMOST_LOST','AT_RISK','CHAMPIONS','DORMANT','LOYAL','NEEDS_ATTENTION','NEW','PREVIOUSLY_LOYAL','PROMISING','PROSPECTS']";
+    const groups =
+      "ARRAY['ACTIVE','ALMOST_LOST','AT_RISK','CHAMPIONS','DORMANT','LOYAL','NEEDS_ATTENTION','NEW','PREVIOUSLY_LOYAL','PROMISING','PROSPECTS']";
     await client.query(
       `INSERT INTO customers (shop_id, id, email, first_name, last_name, email_marketing_state, orders_count, total_spent, last_order_at, order_hours,
                               r_score, f_score, m_score, shopify_rfm_group)
@@ -95,7 +97,9 @@ export async function benchDashboard(): Promise<void> {
        SELECT shop_id, conversion_order_id, customer_id, converted_at, 80, 0, '{}', 'USD' FROM enrollments WHERE shop_id = $1 AND conversion_order_id IS NOT NULL`,
       [shopId],
     );
-    const template = (await client.query<{ id: number }>("SELECT template_ids[1] AS id FROM campaigns WHERE shop_id = $1 LIMIT 1", [shopId])).rows[0]!.id;
+    const template = (
+      await client.query<{ id: number }>("SELECT template_ids[1] AS id FROM campaigns WHERE shop_id = $1 LIMIT 1", [shopId])
+    ).rows[0]!.id;
     await client.query(
       `INSERT INTO email_sends (shop_id, customer_id, template_id, campaign, step, status, enrollment_id, sent_at, opened_at, first_clicked_at, created_at)
        SELECT e.shop_id, e.customer_id, $2::int, 'win-back', s.step, 'sent', e.id, e.entered_at, CASE WHEN e.id % 3 = 0 THEN e.entered_at END,
@@ -109,7 +113,9 @@ export async function benchDashboard(): Promise<void> {
 
     start = performance.now();
     const audience = await refreshAudienceSummary(shopId);
-    console.log(`  audience summary (taken with the daily scores): ${(performance.now() - start).toFixed(0)} ms, ${audience.rows.length} rows stored`);
+    console.log(
+      `  audience summary (taken with the daily scores): ${(performance.now() - start).toFixed(0)} ms, ${audience.rows.length} rows stored`,
+    );
 
     const dashboard = await timeRuns("dashboard", RUNS, async () => callRoute("/app._index", await adminBearerRequest(SHOP_NAME, "/app")));
     const p95 = percentile(dashboard, 95);
@@ -120,7 +126,9 @@ export async function benchDashboard(): Promise<void> {
       callRoute("/app/campaigns/$id_/results", await adminBearerRequest(SHOP_NAME, `/app/campaigns/${id}/results`), { id }),
     );
     console.log(`  results page loader (60,000 enrollments), 30 requests: ${summary(results)}`);
-    const check = await timeRuns("check", 5, async () => callRoute("/app/campaigns/$id_/check", await adminBearerRequest(SHOP_NAME, `/app/campaigns/${id}/check`), { id }));
+    const check = await timeRuns("check", 5, async () =>
+      callRoute("/app/campaigns/$id_/check", await adminBearerRequest(SHOP_NAME, `/app/campaigns/${id}/check`), { id }),
+    );
     console.log(`  pre-launch check (counts the audience over all customers), 5 requests: ${summary(check)}`);
   } finally {
     await client.end().catch(() => {});

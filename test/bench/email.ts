@@ -76,7 +76,12 @@ export async function benchEmail(): Promise<void> {
     await client.connect();
 
     emulator.addShop({ seed: "bench-email", customers: Math.max(2_000, emails), shopName: "bench-email" });
-    const shopId = (await client.query<{ id: number }>("INSERT INTO shops (domain, sync_state, updated_at) VALUES ($1, 'completed', now()) RETURNING id", [SHOP])).rows[0]!.id;
+    const shopId = (
+      await client.query<{ id: number }>(
+        "INSERT INTO shops (domain, sync_state, updated_at) VALUES ($1, 'completed', now()) RETURNING id",
+        [SHOP],
+      )
+    ).rows[0]!.id;
     await saveShopDetails(shopId, {
       name: "Bench Email",
       contactEmail: "hello@bench-email.example",
@@ -99,19 +104,34 @@ export async function benchEmail(): Promise<void> {
     if (recipients.length * 3 < emails + 1) throw new Error(`only ${recipients.length} subscribed buyers for ${emails} e-mails`);
     const sendIds: bigint[] = [];
     for (let i = 0; i <= emails; i++) {
-      sendIds.push(await createSend(shopId, { customerId: recipients[i % recipients.length]!, templateId: saved.id, campaign: "win-back", step: 1, offer: OFFER }));
+      sendIds.push(
+        await createSend(shopId, {
+          customerId: recipients[i % recipients.length]!,
+          templateId: saved.id,
+          campaign: "win-back",
+          step: 1,
+          offer: OFFER,
+        }),
+      );
     }
     // As the engine sends: jobs of up to 50 rows of one shop.
     const enqueueSends = (ids: bigint[]) => {
       const jobs = [];
       for (let start = 0; start < ids.length; start += JOB_SIZE) {
         const sendIds = ids.slice(start, start + JOB_SIZE).map(String);
-        jobs.push({ name: queues.jobKinds.sendEmails.name, data: { shopId, sendIds }, opts: queues.jobKinds.sendEmails.options({ shopId, sendIds }) });
+        jobs.push({
+          name: queues.jobKinds.sendEmails.name,
+          data: { shopId, sendIds },
+          opts: queues.jobKinds.sendEmails.options({ shopId, sendIds }),
+        });
       }
       return queues.getQueue("email").addBulk(jobs);
     };
     const unsent = async () =>
-      Number((await client.query<{ count: string }>("SELECT count(*) FROM email_sends WHERE shop_id = $1 AND status <> 'sent'", [shopId])).rows[0]!.count);
+      Number(
+        (await client.query<{ count: string }>("SELECT count(*) FROM email_sends WHERE shop_id = $1 AND status <> 'sent'", [shopId]))
+          .rows[0]!.count,
+      );
 
     // The worker, and one e-mail first, parsed: the warm-up, and the message the baseline sends.
     const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
@@ -121,14 +141,18 @@ export async function benchEmail(): Promise<void> {
     const sample = sink.received[0]!;
     sink.parse = false;
 
-    console.log(`\ne-mail: ${emails.toLocaleString("en")} e-mails to an SMTP sink, ${env.SMTP_POOL_SIZE} pooled connections, worker concurrency ${env.WORKER_CONCURRENCY}`);
+    console.log(
+      `\ne-mail: ${emails.toLocaleString("en")} e-mails to an SMTP sink, ${env.SMTP_POOL_SIZE} pooled connections, worker concurrency ${env.WORKER_CONCURRENCY}`,
+    );
     const start = performance.now();
     await enqueueSends(sendIds.slice(1));
     await sink.waitFor(1 + emails, 600_000);
     // Done when the ledger says so: a row is marked sent once the provider accepted it.
     while ((await unsent()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const pipelineSeconds = seconds(start);
-    console.log(`  send pipeline (jobs of ${JOB_SIZE}: re-check → products → render → claim → SMTP): ${perSecond(emails, pipelineSeconds)} (${pipelineSeconds.toFixed(1)} s)`);
+    console.log(
+      `  send pipeline (jobs of ${JOB_SIZE}: re-check → products → render → claim → SMTP): ${perSecond(emails, pipelineSeconds)} (${pipelineSeconds.toFixed(1)} s)`,
+    );
 
     const parsed = await simpleParser(sample.raw);
     const messageFile = path.join(workDir, "message.json");
@@ -153,7 +177,9 @@ export async function benchEmail(): Promise<void> {
     ]);
     const baselineSeconds = (JSON.parse(stdout.trim().split("\n").at(-1)!) as { seconds: number }).seconds;
     if (sink.count - before !== emails) throw new Error(`the baseline delivered ${sink.count - before} of ${emails} e-mails`);
-    console.log(`  nodemailer alone, the same pre-rendered message: ${perSecond(emails, baselineSeconds)} (${baselineSeconds.toFixed(1)} s)`);
+    console.log(
+      `  nodemailer alone, the same pre-rendered message: ${perSecond(emails, baselineSeconds)} (${baselineSeconds.toFixed(1)} s)`,
+    );
     console.log(`  ${ratioLine("send pipeline", 1 / pipelineSeconds, 1 / baselineSeconds, "≥ 0.5×")}`);
   } finally {
     await client.end().catch(() => {});

@@ -70,7 +70,9 @@ export async function benchEngine(): Promise<void> {
     const ours = seconds(start);
     const dispatched = jobs.reduce((sum, job) => sum + job.enrollmentIds.length, 0);
     if (run.contacted + run.holdout !== customers || dispatched !== run.contacted) {
-      throw new Error(`entered ${run.contacted} + ${run.holdout} holdout, dispatched ${dispatched}; expected ${customers} entered and every contacted one dispatched`);
+      throw new Error(
+        `entered ${run.contacted} + ${run.holdout} holdout, dispatched ${dispatched}; expected ${customers} entered and every contacted one dispatched`,
+      );
     }
     console.log(
       `  enrollment (rows, holdout, ramp) + dispatch (${jobs.length.toLocaleString("en")} runSteps jobs of up to 50): ${perSecond(customers, ours)} ` +
@@ -78,10 +80,16 @@ export async function benchEngine(): Promise<void> {
     );
 
     // The baseline: one job per customer, added in bulk, nothing else.
-    const ids = (await client.query<{ id: string }>("SELECT id FROM enrollments WHERE campaign_id = $1 ORDER BY id", [campaignId])).rows.map((row) => row.id);
+    const ids = (
+      await client.query<{ id: string }>("SELECT id FROM enrollments WHERE campaign_id = $1 ORDER BY id", [campaignId])
+    ).rows.map((row) => row.id);
     start = performance.now();
     for (let i = 0; i < ids.length; i += ADD_BULK_CHUNK) {
-      await queue.addBulk(ids.slice(i, i + ADD_BULK_CHUNK).map((id) => ({ name: "baseline-step", data: { shopId, enrollmentIds: [id] }, opts: { jobId: `baseline-${id}` } })));
+      await queue.addBulk(
+        ids
+          .slice(i, i + ADD_BULK_CHUNK)
+          .map((id) => ({ name: "baseline-step", data: { shopId, enrollmentIds: [id] }, opts: { jobId: `baseline-${id}` } })),
+      );
     }
     const baseline = seconds(start);
     console.log(`  BullMQ addBulk alone, one job per customer: ${perSecond(customers, baseline)} (${baseline.toFixed(2)} s)`);

@@ -76,7 +76,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   let buildDir: string | undefined;
   const log = options.log;
 
-  const shared = { ...options.env, ...DEMO_APP_CREDENTIALS, EMAIL_FROM_ADDRESS: "win-back@demo.winback.test", EMAIL_OUTBOX_DIR: options.outboxDir, LOG_LEVEL: "warn" };
+  const shared = {
+    ...options.env,
+    ...DEMO_APP_CREDENTIALS,
+    EMAIL_FROM_ADDRESS: "win-back@demo.winback.test",
+    EMAIL_OUTBOX_DIR: options.outboxDir,
+    LOG_LEVEL: "warn",
+  };
   try {
     await rm(options.outboxDir, { recursive: true, force: true });
     const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
@@ -88,7 +94,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     log("Building the app (npm run build)…");
     buildDir = await buildApp();
-    server = await startBuiltApp(buildDir, (baseUrl) => ({ ...shared, SHOPIFY_APP_URL: baseUrl, SHOPIFY_ADMIN_API_ORIGIN: emulator!.origin }));
+    server = await startBuiltApp(buildDir, (baseUrl) => ({
+      ...shared,
+      SHOPIFY_APP_URL: baseUrl,
+      SHOPIFY_ADMIN_API_ORIGIN: emulator!.origin,
+    }));
     emulator.setAppUrl(server.baseUrl);
     const appEnv = { ...shared, SHOPIFY_APP_URL: server.baseUrl, SHOPIFY_ADMIN_API_ORIGIN: emulator.origin };
     let workerErrors = "";
@@ -115,18 +125,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     const { shopId } = await installApp(emulator, store.domain);
     let lastLine = "";
-    await eventually(
-      async () => {
-        options.signal?.throwIfAborted();
-        if (worker.exitCode !== null) throw new Error(`the worker stopped:\n${workerErrors}`);
-        const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
-        const line = `Back-fill: ${shop.syncState}${shop.syncPhase ? ` (${shop.syncPhase})` : ""} · ${shop.customersImported} customers, ${shop.ordersImported} orders, ${shop.productsImported} products`;
-        if (line !== lastLine) log((lastLine = line));
-        if (shop.syncState === "failed") throw new Error(`the back-fill failed: ${shop.syncError}`);
-        return shop.syncState === "completed" && shop.detailsSyncedAt !== null && shop.scoredAt !== null;
-      },
-      10 * 60_000,
-    );
+    await eventually(async () => {
+      options.signal?.throwIfAborted();
+      if (worker.exitCode !== null) throw new Error(`the worker stopped:\n${workerErrors}`);
+      const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+      const line = `Back-fill: ${shop.syncState}${shop.syncPhase ? ` (${shop.syncPhase})` : ""} · ${shop.customersImported} customers, ${shop.ordersImported} orders, ${shop.productsImported} products`;
+      if (line !== lastLine) log((lastLine = line));
+      if (shop.syncState === "failed") throw new Error(`the back-fill failed: ${shop.syncError}`);
+      return shop.syncState === "completed" && shop.detailsSyncedAt !== null && shop.scoredAt !== null;
+    }, 10 * 60_000);
 
     // The worker again, now with the demo's clock: from here a day takes `secondsPerDay`.
     await stopProcess(worker);
@@ -144,7 +151,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const acted = new Set<number>();
     for (const holdout of await prisma.enrollment.findMany({ where: { campaignId, holdout: true }, select: { customerId: true } })) {
       const customerId = Number(holdout.customerId);
-      if (chance(options.seed, "holdout", customerId) < 0.06) actions.push({ at: (1 + 9 * chance(options.seed, "when", customerId)) * DAY_MS, kind: "own_order", customerId });
+      if (chance(options.seed, "holdout", customerId) < 0.06)
+        actions.push({ at: (1 + 9 * chance(options.seed, "when", customerId)) * DAY_MS, kind: "own_order", customerId });
     }
     let lastSendId = 0n;
     let loggedDay = -1;
@@ -183,7 +191,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           [shopId],
         );
         const converted = await prisma.enrollment.count({ where: { campaignId, status: "converted" } });
-        log(`Day ${String(loggedDay).padStart(2)} · e-mails sent per step ${counts.rows.map((row) => row.n).join(" / ") || "0"} · conversions ${converted}`);
+        log(
+          `Day ${String(loggedDay).padStart(2)} · e-mails sent per step ${counts.rows.map((row) => row.n).join(" / ") || "0"} · conversions ${converted}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -192,7 +202,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       try {
         if (action.kind === "unsubscribe") {
           const link = await unsubscribeLink(options.outboxDir, shopId, action.sendId!);
-          if (link) await fetch(link, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+          if (link)
+            await fetch(link, {
+              method: "POST",
+              body: "List-Unsubscribe=One-Click",
+              headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            });
         } else {
           emulator!.placeOrder(store.domain, { customerId: action.customerId, discountCode: action.code });
         }
@@ -265,7 +280,10 @@ async function stopProcess(child: ChildProcess): Promise<void> {
     }
   };
   if (!signal("SIGTERM")) return;
-  const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+  const stopped = await Promise.race([
+    exited.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000)),
+  ]);
   if (!stopped) signal("SIGKILL");
 }
 
@@ -297,7 +315,12 @@ export function summaryTable(summary: DemoSummary): string {
     ["Conversions, contacted / holdout", `${summary.conversions.contacted} / ${summary.conversions.holdout}`],
     ["Revenue of conversions (after refunds)", money(summary.revenue)],
     ["Discounts given", money(summary.discountCost)],
-    ["Left the campaign", Object.entries(summary.exited).map(([reason, n]) => `${n} ${reason.replaceAll("_", " ")}`).join(", ") || "none"],
+    [
+      "Left the campaign",
+      Object.entries(summary.exited)
+        .map(([reason, n]) => `${n} ${reason.replaceAll("_", " ")}`)
+        .join(", ") || "none",
+    ],
     ["Lift against the holdout", lift],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -19,9 +19,12 @@ function ensureServices(): void {
       return false;
     }
   };
-  if (!up("pg_isready -h 127.0.0.1 -p 5432 -q")) execSync('pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start', { stdio: "inherit" });
-  if (!up("redis-cli -h 127.0.0.1 -p 6379 ping")) execSync('redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no', { stdio: "inherit" });
-  for (let i = 0; i < 50 && !(up("pg_isready -h 127.0.0.1 -p 5432 -q") && up("redis-cli -h 127.0.0.1 -p 6379 ping")); i++) execSync("sleep 0.2");
+  if (!up("pg_isready -h 127.0.0.1 -p 5432 -q"))
+    execSync('pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start', { stdio: "inherit" });
+  if (!up("redis-cli -h 127.0.0.1 -p 6379 ping"))
+    execSync('redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no', { stdio: "inherit" });
+  for (let i = 0; i < 50 && !(up("pg_isready -h 127.0.0.1 -p 5432 -q") && up("redis-cli -h 127.0.0.1 -p 6379 ping")); i++)
+    execSync("sleep 0.2");
 }
 
 const started = Date.now();

@@ -39,7 +39,10 @@ beforeAll(async () => {
   emulator.addShop({ seed: "journey", customers: 120, shopName: SHOP_NAME });
   workers = await startWorkers();
   ({ shopId } = await installApp(emulator, shopDomain(SHOP_NAME)));
-  await eventually(async () => (await prisma.shop.count({ where: { id: shopId, syncState: "completed", detailsSyncedAt: { not: null } } })) === 1, 60_000);
+  await eventually(
+    async () => (await prisma.shop.count({ where: { id: shopId, syncState: "completed", detailsSyncedAt: { not: null } } })) === 1,
+    60_000,
+  );
   campaignId = await ensureReadyMadeCampaign(shopId);
   // No learned ordering hours: the test decides when steps are due.
   await pool.query("UPDATE customers SET order_hours = '{}' WHERE shop_id = $1", [shopId]);
@@ -59,7 +62,10 @@ describe("the merchant's journey", () => {
     const page = await app.newPage();
     await openApp(page, SHOP_NAME, "/app");
     await page.getByRole("heading", { name: "Today's audience" }).waitFor();
-    await page.getByText(/buyers$/).first().waitFor();
+    await page
+      .getByText(/buyers$/)
+      .first()
+      .waitFor();
     await screenshot(page, "journey-dashboard");
     await expectNoSeriousA11yViolations(page);
 
@@ -72,7 +78,12 @@ describe("the merchant's journey", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
     // The message is the field's own (its description), not only in the summary above the form.
     await expect.poll(() => days.getAttribute("aria-invalid")).toBe("true");
-    const description = await days.evaluate((input) => (input.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent).join(" "));
+    const description = await days.evaluate((input) =>
+      (input.getAttribute("aria-describedby") ?? "")
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent)
+        .join(" "),
+    );
     expect(description).toContain("Use 7 to 730 days");
     expect(await page.getByText("Not saved: one field needs fixing").isVisible()).toBe(true);
     expect(await page.getByLabel("Subject").first().inputValue()).toBe("Hello again, {{ customer.first_name }}");
@@ -86,7 +97,11 @@ describe("the merchant's journey", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Saved", { exact: true }).waitFor();
     const saved = (await getCampaign(shopId, campaignId))!.settings;
-    expect(saved).toMatchObject({ audience: { lapse: { kind: "inactivity", days: 30 } }, quietHours: { start: 0, end: 0 }, frequencyCapHours: 0 });
+    expect(saved).toMatchObject({
+      audience: { lapse: { kind: "inactivity", days: 30 } },
+      quietHours: { start: 0, end: 0 },
+      frequencyCapHours: 0,
+    });
     expect(saved.steps[0]!.content.subject).toBe("Hello again, {{ customer.first_name }}");
     await page.getByText(/subscribed customers qualify today/).waitFor();
 
@@ -131,9 +146,15 @@ describe("the merchant's journey", () => {
     const contacted = await prisma.enrollment.count({ where: { campaignId, holdout: false } });
     const enteredAt = (await prisma.enrollment.findFirstOrThrow({ where: { campaignId } })).enteredAt;
     await runDue(new Date(enteredAt.getTime() + HOUR));
-    await eventually(async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 1, status: "sent" } })) === contacted, 30_000);
+    await eventually(
+      async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 1, status: "sent" } })) === contacted,
+      30_000,
+    );
     await runDue(new Date(enteredAt.getTime() + 4 * 24 * HOUR + HOUR));
-    await eventually(async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 2, status: "sent" } })) === contacted, 30_000);
+    await eventually(
+      async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 2, status: "sent" } })) === contacted,
+      30_000,
+    );
 
     // Opened again as Shopify Admin would (a reload of the admin page gives the frame a new id_token).
     await openApp(page, SHOP_NAME, `/app/campaigns/${campaignId}/results`);

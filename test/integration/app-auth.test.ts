@@ -34,13 +34,26 @@ describe("embedded app routes", () => {
     await install("alpha", "Alpha Outfitters");
     await prisma.shop.update({
       where: { domain: "alpha.myshopify.com" },
-      data: { syncState: "completed", customersImported: 1200, ordersImported: 3400, productsImported: 56, syncedAt: new Date("2026-11-20T10:00:00Z") },
+      data: {
+        syncState: "completed",
+        customersImported: 1200,
+        ordersImported: 3400,
+        productsImported: 56,
+        syncedAt: new Date("2026-11-20T10:00:00Z"),
+      },
     });
 
     const { overview } = await (await callRoute("/app._index", await adminBearerRequest("alpha", "/app"))).json();
-    expect(overview.sync).toMatchObject({ state: "completed", customersImported: 1200, ordersImported: 3400, productsImported: 56, syncedAt: "2026-11-20T10:00:00.000Z" });
+    expect(overview.sync).toMatchObject({
+      state: "completed",
+      customersImported: 1200,
+      ordersImported: 3400,
+      productsImported: 56,
+      syncedAt: "2026-11-20T10:00:00.000Z",
+    });
 
-    const post = () => adminBearerRequest("alpha", "/app?index", undefined, { method: "POST", body: new URLSearchParams({ intent: "resync" }) });
+    const post = () =>
+      adminBearerRequest("alpha", "/app?index", undefined, { method: "POST", body: new URLSearchParams({ intent: "resync" }) });
     expect(await (await callRoute("/app._index", await post())).json()).toEqual({ resyncStarted: true });
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: "alpha.myshopify.com" } });
     expect(shop.syncState).toBe("requested");

@@ -42,8 +42,22 @@ async function insert(candidate: AudienceCandidate): Promise<bigint> {
     `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, median_gap_days, r_score, f_score, m_score,
                             shopify_rfm_group, last_checkout_at, suppressed_at, last_contacted_at, order_hours)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '{}')`,
-    [shopId, String(id), candidate.email, candidate.emailMarketingState, candidate.ordersCount, candidate.lastOrderAt, candidate.medianGapDays,
-      candidate.rScore, candidate.fScore, candidate.mScore, candidate.shopifyRfmGroup, candidate.lastCheckoutAt, candidate.suppressedAt, candidate.lastContactedAt],
+    [
+      shopId,
+      String(id),
+      candidate.email,
+      candidate.emailMarketingState,
+      candidate.ordersCount,
+      candidate.lastOrderAt,
+      candidate.medianGapDays,
+      candidate.rScore,
+      candidate.fScore,
+      candidate.mScore,
+      candidate.shopifyRfmGroup,
+      candidate.lastCheckoutAt,
+      candidate.suppressedAt,
+      candidate.lastContactedAt,
+    ],
   );
   return id;
 }
@@ -65,16 +79,41 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
     ["suppressed by us", { suppressedAt: ago(3) }, RULES, /suppressed/],
     ["never ordered", { ordersCount: 0, lastOrderAt: null }, RULES, /has never ordered/],
     ["ordered recently (inactivity)", { lastOrderAt: ago(60) }, RULES, /not lapsed yet \(no order for 90 days needed\)/],
-    ["started a checkout in the quiet period", { lastCheckoutAt: new Date(NOW.getTime() - 5 * 3_600_000) }, RULES, /started a checkout 5 hours ago/],
+    [
+      "started a checkout in the quiet period",
+      { lastCheckoutAt: new Date(NOW.getTime() - 5 * 3_600_000) },
+      RULES,
+      /started a checkout 5 hours ago/,
+    ],
     ["contacted within the cool-down", { lastContactedAt: ago(30) }, RULES, /contacted 30 days ago \(cool-down 180 days\)/],
     ["recency too good for the preset", { rScore: 3 }, RULES, /not in the At risk segment/],
     ["frequency too low for the preset", { fScore: 3 }, RULES, /not in the At risk segment/],
     ["monetary too low for the preset", { mScore: 3 }, RULES, /not in the At risk segment/],
     ["no scores yet", { rScore: null, fScore: null, mScore: null }, RULES, /no RFM scores yet/],
-    ["Shopify RFM group not chosen", { shopifyRfmGroup: "CHAMPIONS" }, { ...RULES, segment: { kind: "shopify_rfm_groups", groups: ["AT_RISK", "DORMANT"] } }, /Shopify RFM group is CHAMPIONS, not AT_RISK or DORMANT/],
-    ["not lapsed for them (cadence)", { lastOrderAt: ago(50), medianGapDays: 31 }, { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } }, /not lapsed for them yet \(lapses after 62 days, 2× their usual gap\)/],
-    ["orders minutes apart: never lapsed within 7 days (cadence)", { lastOrderAt: ago(5), medianGapDays: 0.002 }, { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } }, /not lapsed for them yet \(lapses after 7 days, the shortest lapse there is\)/],
-    ["no cadence, not lapsed by the fallback", { lastOrderAt: ago(60), medianGapDays: null }, { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } }, /not lapsed yet \(no order for 90 days needed\)/],
+    [
+      "Shopify RFM group not chosen",
+      { shopifyRfmGroup: "CHAMPIONS" },
+      { ...RULES, segment: { kind: "shopify_rfm_groups", groups: ["AT_RISK", "DORMANT"] } },
+      /Shopify RFM group is CHAMPIONS, not AT_RISK or DORMANT/,
+    ],
+    [
+      "not lapsed for them (cadence)",
+      { lastOrderAt: ago(50), medianGapDays: 31 },
+      { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } },
+      /not lapsed for them yet \(lapses after 62 days, 2× their usual gap\)/,
+    ],
+    [
+      "orders minutes apart: never lapsed within 7 days (cadence)",
+      { lastOrderAt: ago(5), medianGapDays: 0.002 },
+      { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } },
+      /not lapsed for them yet \(lapses after 7 days, the shortest lapse there is\)/,
+    ],
+    [
+      "no cadence, not lapsed by the fallback",
+      { lastOrderAt: ago(60), medianGapDays: null },
+      { ...RULES, lapse: { kind: "cadence", multiplier: 2, fallbackDays: 90 } },
+      /not lapsed yet \(no order for 90 days needed\)/,
+    ],
   ];
 
   it.each(cases)("%s", async (_label, change, rules, reason) => {
@@ -156,14 +195,24 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
 });
 
 describe("the SQL query and the pure rules pick the same customers", () => {
-  const maybeDate = (maxDays: number) => fc.option(fc.integer({ min: 0, max: maxDays * 24 }).map((hours) => new Date(NOW.getTime() - hours * 3_600_000)), { nil: null });
+  const maybeDate = (maxDays: number) =>
+    fc.option(
+      fc.integer({ min: 0, max: maxDays * 24 }).map((hours) => new Date(NOW.getTime() - hours * 3_600_000)),
+      { nil: null },
+    );
   const score = fc.option(fc.integer({ min: 1, max: 5 }), { nil: null });
   const candidate: fc.Arbitrary<AudienceCandidate> = fc.record({
     email: fc.constantFrom("a@example.com", "", null),
     emailMarketingState: fc.constantFrom("SUBSCRIBED", "SUBSCRIBED", "NOT_SUBSCRIBED", "UNSUBSCRIBED", "PENDING", null),
     ordersCount: fc.integer({ min: 0, max: 12 }),
     lastOrderAt: maybeDate(400),
-    medianGapDays: fc.option(fc.oneof(fc.integer({ min: 5, max: 120 }).map((days) => days + 0.5), fc.double({ min: 0, max: 10, noNaN: true })), { nil: null }),
+    medianGapDays: fc.option(
+      fc.oneof(
+        fc.integer({ min: 5, max: 120 }).map((days) => days + 0.5),
+        fc.double({ min: 0, max: 10, noNaN: true }),
+      ),
+      { nil: null },
+    ),
     rScore: score,
     fScore: score,
     mScore: score,
@@ -175,11 +224,21 @@ describe("the SQL query and the pure rules pick the same customers", () => {
   const rules: fc.Arbitrary<AudienceRules> = fc.record({
     lapse: fc.oneof(
       fc.record({ kind: fc.constant("inactivity" as const), days: fc.integer({ min: 7, max: 200 }) }),
-      fc.record({ kind: fc.constant("cadence" as const), multiplier: fc.constantFrom(1, 1.5, 2, 3), fallbackDays: fc.integer({ min: 7, max: 200 }) }),
+      fc.record({
+        kind: fc.constant("cadence" as const),
+        multiplier: fc.constantFrom(1, 1.5, 2, 3),
+        fallbackDays: fc.integer({ min: 7, max: 200 }),
+      }),
     ),
     segment: fc.oneof(
-      fc.record({ kind: fc.constant("preset" as const), preset: fc.constantFrom("at_risk" as const, "cant_lose" as const, "all_lapsed" as const) }),
-      fc.record({ kind: fc.constant("shopify_rfm_groups" as const), groups: fc.constantFrom<ShopifyRfmGroup[]>(["AT_RISK"], ["DORMANT", "AT_RISK"]) }),
+      fc.record({
+        kind: fc.constant("preset" as const),
+        preset: fc.constantFrom("at_risk" as const, "cant_lose" as const, "all_lapsed" as const),
+      }),
+      fc.record({
+        kind: fc.constant("shopify_rfm_groups" as const),
+        groups: fc.constantFrom<ShopifyRfmGroup[]>(["AT_RISK"], ["DORMANT", "AT_RISK"]),
+      }),
     ),
     checkoutQuietHours: fc.constantFrom(0, 24, 48),
     cooldownDays: fc.constantFrom(0, 90, 180),

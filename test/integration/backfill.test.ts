@@ -90,7 +90,13 @@ describe("back-fill from Shopify bulk operations", () => {
     let orders = 0;
     for (const history of store.histories()) orders += history.orders.length;
     const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
-    expect(shop).toMatchObject({ syncState: "completed", syncPhase: null, customersImported: CUSTOMERS, ordersImported: orders, productsImported: store.products.length });
+    expect(shop).toMatchObject({
+      syncState: "completed",
+      syncPhase: null,
+      customersImported: CUSTOMERS,
+      ordersImported: orders,
+      productsImported: store.products.length,
+    });
     expect(shop.syncedAt).not.toBeNull();
     expect(await prisma.order.count({ where: { shopId } })).toBe(orders);
 
@@ -101,7 +107,13 @@ describe("back-fill from Shopify bulk operations", () => {
     const source = store.products.find((product) => product.variants.some((variant) => variant.unitCost !== null))!;
     const product = await prisma.product.findUniqueOrThrow({ where: { shopId_id: { shopId, id: BigInt(source.id) } } });
     const cheapest = [...source.variants].sort((a, b) => Number(a.price) - Number(b.price))[0]!;
-    expect(product).toMatchObject({ title: source.title, handle: source.handle, status: source.status, collections: source.collections, vendor: source.vendor });
+    expect(product).toMatchObject({
+      title: source.title,
+      handle: source.handle,
+      status: source.status,
+      collections: source.collections,
+      vendor: source.vendor,
+    });
     expect(product.price.toFixed(2)).toBe(cheapest.price);
     expect(product.unitCost?.toFixed(2) ?? null).toBe(cheapest.unitCost);
 
@@ -112,7 +124,9 @@ describe("back-fill from Shopify bulk operations", () => {
       [shopId],
     );
     expect(Number(rows[0]!.others_scored)).toBe(0);
-    expect(Number(rows[0]!.buyers_scored)).toBe([...store.histories()].filter((history) => history.orders.some((o) => o.cancelledAt === null)).length);
+    expect(Number(rows[0]!.buyers_scored)).toBe(
+      [...store.histories()].filter((history) => history.orders.some((o) => o.cancelledAt === null)).length,
+    );
   }, 120_000);
 
   it("resumes a run stopped half-way and ends with the same data, without duplicates", async () => {
@@ -149,8 +163,18 @@ describe("back-fill from Shopify bulk operations", () => {
     const variant = tricky.store.products.find((product) => product.status === "ACTIVE")!.variants[0]!;
     const code = 'WB"Q,{x}\\1';
     tricky.addDiscount(
-      { title: "t", value: { kind: "percentage", percentage: 0.1 }, startsAt: "2026-01-01T00:00:00Z", endsAt: null, usageLimit: null, appliesOncePerCustomer: false,
-        eligibleCustomers: "all", minimumSubtotal: null, combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false }, tags: [] },
+      {
+        title: "t",
+        value: { kind: "percentage", percentage: 0.1 },
+        startsAt: "2026-01-01T00:00:00Z",
+        endsAt: null,
+        usageLimit: null,
+        appliesOncePerCustomer: false,
+        eligibleCustomers: "all",
+        minimumSubtotal: null,
+        combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+        tags: [],
+      },
       code,
     );
     const order = tricky.placeOrder({ customerId: customer.id, discountCode: code, lineItems: [{ variantId: variant.id, quantity: 2 }] });
@@ -158,7 +182,9 @@ describe("back-fill from Shopify bulk operations", () => {
 
     expect(await backfillToEnd(trickyShop)).toBe("completed");
 
-    expect(await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: trickyShop, id: BigInt(customer.id) } } })).toMatchObject({
+    expect(
+      await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: trickyShop, id: BigInt(customer.id) } } }),
+    ).toMatchObject({
       firstName: name,
       lastName: "Back\\slash\r",
       ordersCount: 1,
@@ -176,7 +202,11 @@ describe("back-fill from Shopify bulk operations", () => {
     const early = state.store.customerId(7);
     const later = new Date(emulator.now().getTime() + 3600_000);
     await applyConsent(againShop, early, "UNSUBSCRIBED", later);
-    await pool.query("UPDATE customers SET first_name = 'From a later webhook', shopify_updated_at = $3 WHERE shop_id = $1 AND id = $2", [againShop, early, later]);
+    await pool.query("UPDATE customers SET first_name = 'From a later webhook', shopify_updated_at = $3 WHERE shop_id = $1 AND id = $2", [
+      againShop,
+      early,
+      later,
+    ]);
 
     expect(await backfillToEnd(againShop)).toBe("completed");
     const kept = await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: againShop, id: BigInt(early) } } });
@@ -188,12 +218,17 @@ describe("back-fill from Shopify bulk operations", () => {
     state.updateCustomer(renamed, { firstName: "Renamed" });
     expect(await requestBackfill(againShop)).toBe(true);
     expect(await backfillToEnd(againShop)).toBe("completed");
-    expect(await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: againShop, id: BigInt(renamed) } } })).toMatchObject({ firstName: "Renamed" });
+    expect(await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId: againShop, id: BigInt(renamed) } } })).toMatchObject({
+      firstName: "Renamed",
+    });
     expect(await prisma.customer.count({ where: { shopId: againShop } })).toBe(300);
     let orders = 0;
     for (const history of state.store.histories()) orders += history.orders.length;
     expect(await prisma.order.count({ where: { shopId: againShop } })).toBe(orders);
-    expect(await prisma.shop.findUniqueOrThrow({ where: { id: againShop } })).toMatchObject({ customersImported: 300, ordersImported: orders });
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: againShop } })).toMatchObject({
+      customersImported: 300,
+      ordersImported: orders,
+    });
   });
 
   it("does not bring back customers deleted or redacted while the export was being read", async () => {
@@ -204,7 +239,7 @@ describe("back-fill from Shopify bulk operations", () => {
 
     // The requests arrive once Shopify has started the export, which still lists both customers and their orders.
     let forgotten = false;
-    const admin: AdminQuery = async <T,>(shop: string, query: string, variables?: Record<string, unknown>) => {
+    const admin: AdminQuery = async <T>(shop: string, query: string, variables?: Record<string, unknown>) => {
       const result = await adminQuery<T>(shop, query, variables);
       if (!forgotten && query.includes("BackfillStatus")) {
         forgotten = true;

@@ -22,7 +22,9 @@ let campaignId: number;
 
 /** A shop whose history is synced and whose address is known, with one subscribed lapsed customer. */
 async function readyShop(): Promise<number> {
-  const shop = await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com`, postalAddress: ADDRESS, syncedAt: new Date(), syncState: "completed" } });
+  const shop = await prisma.shop.create({
+    data: { domain: `${randomUUID()}.myshopify.com`, postalAddress: ADDRESS, syncedAt: new Date(), syncState: "completed" },
+  });
   await pool.query(
     `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, order_hours)
      VALUES ($1, 1, 'ana@example.com', 'SUBSCRIBED', 3, now() - interval '200 days', '{}')`,
@@ -76,23 +78,39 @@ describe("editing", () => {
 
   it("refuses invalid settings field by field and changes nothing", async () => {
     const before = await getCampaign(shopId, campaignId);
-    const result = await saveCampaignSettings(shopId, campaignId, edited((settings) => ((settings.holdoutPercent = -1), (settings.steps[1]!.content.body = "{{ oops }}"))));
+    const result = await saveCampaignSettings(
+      shopId,
+      campaignId,
+      edited((settings) => ((settings.holdoutPercent = -1), (settings.steps[1]!.content.body = "{{ oops }}"))),
+    );
     expect(result).toEqual({
       ok: false,
       fieldErrors: { holdoutPercent: "The holdout must be 0 to 50%" },
     });
-    const liquid = await saveCampaignSettings(shopId, campaignId, edited((settings) => (settings.steps[1]!.content.body = "{{ oops }}")));
+    const liquid = await saveCampaignSettings(
+      shopId,
+      campaignId,
+      edited((settings) => (settings.steps[1]!.content.body = "{{ oops }}")),
+    );
     expect(liquid).toEqual({ ok: false, fieldErrors: { "steps.1.content.body": "Unknown variable oops (line 1, column 4)" } });
     expect(await getCampaign(shopId, campaignId)).toEqual(before);
   });
 
   it("creates more campaigns in Draft, each with its own handle, refusing invalid settings", async () => {
-    const first = await createCampaign(shopId, edited((settings) => (settings.name = "Lapsed VIPs")));
+    const first = await createCampaign(
+      shopId,
+      edited((settings) => (settings.name = "Lapsed VIPs")),
+    );
     const second = await createCampaign(shopId, defaultCampaignSettings());
     expect(first).toMatchObject({ ok: true, campaign: { handle: "campaign-2", status: "draft", settings: { name: "Lapsed VIPs" } } });
     expect(second).toMatchObject({ ok: true, campaign: { handle: "campaign-3" } });
     expect((await listCampaigns(shopId)).map((campaign) => campaign.handle)).toEqual([READY_MADE_HANDLE, "campaign-2", "campaign-3"]);
-    expect(await createCampaign(shopId, edited((settings) => (settings.steps = [])))).toEqual({ ok: false, fieldErrors: { steps: "A campaign needs at least one step" } });
+    expect(
+      await createCampaign(
+        shopId,
+        edited((settings) => (settings.steps = [])),
+      ),
+    ).toEqual({ ok: false, fieldErrors: { steps: "A campaign needs at least one step" } });
   });
 
   it("keeps shops apart: another shop's campaign is not found and not changed", async () => {
@@ -111,8 +129,14 @@ describe("status", () => {
     const live = await changeCampaignStatus(shopId, campaignId, "go_live");
     expect(live).toMatchObject({ ok: true, campaign: { status: "live", liveSince: expect.any(Date) } });
     expect(await changeCampaignStatus(shopId, campaignId, "go_live")).toEqual({ ok: false, reason: "The campaign is already Live" });
-    expect(await changeCampaignStatus(shopId, campaignId, "pause")).toMatchObject({ ok: true, campaign: { status: "paused", pausedAt: expect.any(Date) } });
-    expect(await changeCampaignStatus(shopId, campaignId, "resume")).toMatchObject({ ok: true, campaign: { status: "live", pausedAt: null } });
+    expect(await changeCampaignStatus(shopId, campaignId, "pause")).toMatchObject({
+      ok: true,
+      campaign: { status: "paused", pausedAt: expect.any(Date) },
+    });
+    expect(await changeCampaignStatus(shopId, campaignId, "resume")).toMatchObject({
+      ok: true,
+      campaign: { status: "live", pausedAt: null },
+    });
   });
 
   it("refuses to go Live while something blocks it, and says what", async () => {
@@ -121,30 +145,43 @@ describe("status", () => {
     expect(await problemsOf(shopId, campaign)).toEqual([
       { severity: "blocking", message: expect.stringMatching(/postal address.*missing: street, city/) },
     ]);
-    expect(await changeCampaignStatus(shopId, campaignId, "go_live")).toEqual({ ok: false, reason: expect.stringMatching(/postal address/) });
+    expect(await changeCampaignStatus(shopId, campaignId, "go_live")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/postal address/),
+    });
     expect((await getCampaign(shopId, campaignId))!.status).toBe("draft");
 
     await prisma.shop.update({ where: { id: shopId }, data: { syncedAt: null } });
-    expect((await problemsOf(shopId, campaign)).map((problem) => problem.message)).toContain("The customers and orders are still being read from Shopify");
+    expect((await problemsOf(shopId, campaign)).map((problem) => problem.message)).toContain(
+      "The customers and orders are still being read from Shopify",
+    );
   });
 
   it("deletes a campaign: gone from the lists, its customers exit, nothing more is sent", async () => {
     await changeCampaignStatus(shopId, campaignId, "go_live");
-    await prisma.enrollment.create({ data: { shopId, campaignId, customerId: 1n, cycle: 1, holdout: false, enteredAt: new Date(), nextStep: 1, nextStepDueAt: new Date() } });
+    await prisma.enrollment.create({
+      data: { shopId, campaignId, customerId: 1n, cycle: 1, holdout: false, enteredAt: new Date(), nextStep: 1, nextStepDueAt: new Date() },
+    });
     const other = await readyShop();
     expect(await deleteCampaign(other, campaignId)).toBe(false);
     expect(await deleteCampaign(shopId, campaignId)).toBe(true);
     expect(await listCampaigns(shopId)).toEqual([]);
     expect(await getCampaign(shopId, campaignId)).toBeNull();
     expect(await changeCampaignStatus(shopId, campaignId, "resume")).toEqual({ ok: false, notFound: true });
-    expect(await prisma.enrollment.findFirstOrThrow({ where: { campaignId } })).toMatchObject({ status: "exited", exitReason: "campaign_deleted", nextStep: null });
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { campaignId } })).toMatchObject({
+      status: "exited",
+      exitReason: "campaign_deleted",
+      nextStep: null,
+    });
     expect(await deleteCampaign(shopId, campaignId)).toBe(false);
   });
 
   it("warns, without blocking, when nobody qualifies today", async () => {
     await pool.query("UPDATE customers SET email_marketing_state = 'UNSUBSCRIBED' WHERE shop_id = $1", [shopId]);
     const campaign = (await getCampaign(shopId, campaignId))!;
-    expect(await problemsOf(shopId, campaign)).toEqual([{ severity: "warning", message: expect.stringMatching(/No subscribed customer qualifies today/) }]);
+    expect(await problemsOf(shopId, campaign)).toEqual([
+      { severity: "warning", message: expect.stringMatching(/No subscribed customer qualifies today/) },
+    ]);
     expect(await changeCampaignStatus(shopId, campaignId, "go_live")).toMatchObject({ ok: true });
   });
 });

@@ -31,7 +31,9 @@ describe("the demo", () => {
     expect(summary.holdout).toBe(await one("SELECT count(*) FROM enrollments WHERE holdout"));
     expect(summary.sentPerStep).toHaveLength(3);
     for (const [index, sent] of summary.sentPerStep.entries()) {
-      expect(sent).toBe(await one(`SELECT count(*) FROM email_sends WHERE status = 'sent' AND step = ${index + 1} AND test_recipient IS NULL`));
+      expect(sent).toBe(
+        await one(`SELECT count(*) FROM email_sends WHERE status = 'sent' AND step = ${index + 1} AND test_recipient IS NULL`),
+      );
     }
     // No e-mail twice: one ledger row per enrollment and step, and one .eml per row sent.
     expect(await one("SELECT count(*) FROM (SELECT 1 FROM email_sends GROUP BY enrollment_id, step HAVING count(*) > 1) twice")).toBe(0);
@@ -46,7 +48,9 @@ describe("the demo", () => {
     expect(summary.codesRedeemed).toBeGreaterThan(0);
     expect(summary.codesRedeemed).toBeLessThanOrEqual(summary.conversions.contacted);
     expect(summary.codesCreated).toBe(await one("SELECT count(*) FROM discount_codes WHERE shopify_id IS NOT NULL"));
-    expect(Object.values(summary.exited).reduce((total, n) => total + n, 0)).toBe(await one("SELECT count(*) FROM enrollments WHERE status = 'exited'"));
+    expect(Object.values(summary.exited).reduce((total, n) => total + n, 0)).toBe(
+      await one("SELECT count(*) FROM enrollments WHERE status = 'exited'"),
+    );
     expect(summary.exited.unsubscribed).toBeGreaterThan(0);
     expect(summaryTable(summary)).toContain(`E-mails sent, steps 1 / 2 / 3`);
 

@@ -66,7 +66,10 @@ beforeAll(async () => {
   workers = await startWorkers();
   ({ shopId } = await installApp(emulator, SHOP));
   ({ shopId: otherShopId } = await installApp(emulator, OTHER));
-  await eventually(async () => (await prisma.shop.count({ where: { syncState: "completed", detailsSyncedAt: { not: null } } })) === 2, 60_000);
+  await eventually(
+    async () => (await prisma.shop.count({ where: { syncState: "completed", detailsSyncedAt: { not: null } } })) === 2,
+    60_000,
+  );
   const saved = await saveEmailTemplate(shopId, CONTENT);
   if (!saved.ok) throw new Error(JSON.stringify(saved));
   templateId = saved.id;
@@ -105,7 +108,10 @@ async function sendThroughWorker(customerId: bigint, extra: { testRecipient?: st
 /** A header as sent (mailparser files List-* headers elsewhere), unfolded. */
 function header(mail: ReceivedMail, name: string): string {
   const line = mail.parsed.headerLines.find((candidate) => candidate.key === name)?.line ?? "";
-  return line.slice(line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, "").trim();
+  return line
+    .slice(line.indexOf(":") + 1)
+    .replace(/\r?\n[ \t]+/g, "")
+    .trim();
 }
 const unsubscribeLinkOf = (mail: ReceivedMail) => header(mail, "list-unsubscribe").slice(1, -1);
 
@@ -144,11 +150,16 @@ describe("sending", () => {
     const products = (row.links ?? []).filter((link) => link.includes("/products/"));
     expect(products.length).toBeGreaterThan(0);
     expect(products.length).toBeLessThanOrEqual(4);
-    const titles = await prisma.product.findMany({ where: { shopId, handle: { in: products.map((link) => decodeURIComponent(link.split("/products/")[1]!)) } } });
+    const titles = await prisma.product.findMany({
+      where: { shopId, handle: { in: products.map((link) => decodeURIComponent(link.split("/products/")[1]!)) } },
+    });
     for (const product of titles) expect(parsed.text).toContain(product.title);
 
     // DKIM verifies, and the signature covers both unsubscribe headers.
-    const result = await dkimVerify(mail.raw, { resolver: async (name: string, type: string) => (type === "TXT" && name === "wb2026._domainkey.mail.winback.test" ? [[dkim.record]] : []) });
+    const result = await dkimVerify(mail.raw, {
+      resolver: async (name: string, type: string) =>
+        type === "TXT" && name === "wb2026._domainkey.mail.winback.test" ? [[dkim.record]] : [],
+    });
     expect(result.results[0]!.status.result).toBe("pass");
     const signed = (result.results[0] as unknown as { signingHeaders: { keys: string } }).signingHeaders.keys.toLowerCase().split(": ");
     expect(signed).toEqual(expect.arrayContaining(["list-unsubscribe", "list-unsubscribe-post", "from", "subject"]));
@@ -183,7 +194,9 @@ describe("sending", () => {
       const customer = await subscribedBuyer();
       sink.transientFailures = 1;
       const retried = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 1, offer: OFFER });
-      await expect(deliverSend(shopId, retried, transport)).rejects.toMatchObject({ failure: "transient" } satisfies Partial<DeliveryError>);
+      await expect(deliverSend(shopId, retried, transport)).rejects.toMatchObject({
+        failure: "transient",
+      } satisfies Partial<DeliveryError>);
       expect(await sendRow(retried)).toMatchObject({ status: "pending", error: expect.stringMatching(/451/) });
       expect(await deliverSend(shopId, retried, transport)).toMatchObject({ status: "sent" });
 
@@ -203,11 +216,19 @@ describe("sending", () => {
     const customer = await subscribedBuyer();
     const sendId = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 1 });
     await prisma.customer.update({ where: { shopId_id: { shopId, id: customer.id } }, data: { emailMarketingState: "UNSUBSCRIBED" } });
-    expect(await deliverSend(shopId, sendId, mailTransport())).toMatchObject({ status: "blocked", reason: expect.stringMatching(/not subscribed/) });
+    expect(await deliverSend(shopId, sendId, mailTransport())).toMatchObject({
+      status: "blocked",
+      reason: expect.stringMatching(/not subscribed/),
+    });
   });
 
   it("delivers a job of many rows: each settled on its own, each customer's own e-mail, once", async () => {
-    const [first, second, unsubscribed, bouncing] = [await subscribedBuyer(), await subscribedBuyer(), await subscribedBuyer(), await subscribedBuyer()];
+    const [first, second, unsubscribed, bouncing] = [
+      await subscribedBuyer(),
+      await subscribedBuyer(),
+      await subscribedBuyer(),
+      await subscribedBuyer(),
+    ];
     await prisma.customer.update({ where: { shopId_id: { shopId, id: unsubscribed.id } }, data: { emailMarketingState: "UNSUBSCRIBED" } });
     sink.bouncing.add(bouncing.email.toLowerCase());
     const send = (customerId: bigint) => createSend(shopId, { customerId, templateId, campaign: "win-back", step: 1, offer: OFFER });
@@ -215,13 +236,17 @@ describe("sending", () => {
     const before = sink.received.length;
 
     await enqueue("sendEmails", { shopId, sendIds: ids.map(String) });
-    await eventually(async () => (await prisma.emailSend.count({ where: { id: { in: ids }, status: { in: ["pending", "sending"] } } })) === 0);
+    await eventually(
+      async () => (await prisma.emailSend.count({ where: { id: { in: ids }, status: { in: ["pending", "sending"] } } })) === 0,
+    );
     const rows = await prisma.emailSend.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
     expect(rows.map((row) => row.status)).toEqual(["sent", "sent", "blocked", "failed"]);
     await sink.waitFor(before + 2);
     const delivered = sink.received.slice(before);
     expect(delivered.map((mail) => mail.envelope.to[0]).sort()).toEqual([first.email, second.email].sort());
-    expect(delivered.map((mail) => mail.parsed.subject).sort()).toEqual([`We miss you, ${first.firstName}`, `We miss you, ${second.firstName}`].sort());
+    expect(delivered.map((mail) => mail.parsed.subject).sort()).toEqual(
+      [`We miss you, ${first.firstName}`, `We miss you, ${second.firstName}`].sort(),
+    );
 
     // The same job again (a retry, or the sweep's copy): nothing more leaves.
     expect((await deliverSends(shopId, ids, mailTransport())).outcomes.get(ids[0]!)).toMatchObject({ status: "sent" });
@@ -263,7 +288,11 @@ describe("unsubscribing", () => {
     expect((await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: customer.id } } })).suppressedAt).toBeNull();
     expect(await prisma.consentUpdate.count({ where: { shopId } })).toBe(0);
 
-    const done = await callLink(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const done = await callLink(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
     expect(done.status).toBe(200);
     expect(await done.text()).toContain("You are unsubscribed");
     expect((await sendRow(sendId)).unsubscribedAt).not.toBeNull();
@@ -272,7 +301,11 @@ describe("unsubscribing", () => {
     // Shopify learns it (customerEmailMarketingConsentUpdate), and its consent webhook comes back.
     await eventually(async () => state.customer(Number(customer.id))?.marketingState === "UNSUBSCRIBED");
     await eventually(async () => (await prisma.consentUpdate.findFirst({ where: { shopId, customerId: customer.id } }))?.appliedAt != null);
-    await eventually(async () => (await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: customer.id } } })).emailMarketingState === "UNSUBSCRIBED");
+    await eventually(
+      async () =>
+        (await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: customer.id } } })).emailMarketingState ===
+        "UNSUBSCRIBED",
+    );
 
     const later = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 2 });
     expect(await deliverSend(shopId, later, mailTransport())).toMatchObject({ status: "blocked" });
@@ -306,8 +339,15 @@ describe("tracked links", () => {
     expect(response.status).toBe(302);
     expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     const location = new URL(response.headers.get("location")!);
-    expect(`${location.origin}${location.pathname}`).toBe(`${(await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).primaryDomainUrl}/collections/new`);
-    expect(Object.fromEntries(location.searchParams)).toMatchObject({ utm_source: "win-back", utm_medium: "email", utm_campaign: "win-back", utm_content: "step-1" });
+    expect(`${location.origin}${location.pathname}`).toBe(
+      `${(await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).primaryDomainUrl}/collections/new`,
+    );
+    expect(Object.fromEntries(location.searchParams)).toMatchObject({
+      utm_source: "win-back",
+      utm_medium: "email",
+      utm_campaign: "win-back",
+      utm_content: "step-1",
+    });
     expect(await sendRow(sendId)).toMatchObject({ clicks: 1, firstClickedAt: expect.any(Date) });
 
     // A link index that was never recorded, a token altered by hand, another shop's send, an expired link.
@@ -315,7 +355,11 @@ describe("tracked links", () => {
     const unrecorded = createLinkToken(key, { kind: "c", ...token, link: row.links.length }, new Date());
     expect((await callLink(`https://winback.test/t/c/${unrecorded}`)).status).toBe(404);
     const [data, signature] = body.split("/t/c/")[1]!.split(".");
-    const altered = Buffer.from(Buffer.from(data!, "base64url").toString().replace(/"l":\d+/, '"l":1')).toString("base64url");
+    const altered = Buffer.from(
+      Buffer.from(data!, "base64url")
+        .toString()
+        .replace(/"l":\d+/, '"l":1'),
+    ).toString("base64url");
     expect((await callLink(`https://winback.test/t/c/${altered}.${signature}`)).status).toBe(400);
     const crossShop = createLinkToken(key, { kind: "c", ...token, shopId: otherShopId, link: 0 }, new Date());
     expect((await callLink(`https://winback.test/t/c/${crossShop}`)).status).toBe(404);

@@ -19,7 +19,11 @@ const CUSTOMER = 7n;
 beforeEach(async () => {
   shopId = (
     await prisma.shop.create({
-      data: { domain: `${randomUUID()}.myshopify.com`, syncedAt: new Date(), postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" } },
+      data: {
+        domain: `${randomUUID()}.myshopify.com`,
+        syncedAt: new Date(),
+        postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" },
+      },
     })
   ).id;
   campaignId = await ensureReadyMadeCampaign(shopId);
@@ -30,22 +34,40 @@ beforeEach(async () => {
     [shopId, String(CUSTOMER)],
   );
   const enrollment = await prisma.enrollment.create({
-    data: { shopId, campaignId, customerId: CUSTOMER, cycle: 1, holdout: false, enteredAt: new Date(Date.now() - 3 * DAY), nextStep: 2, nextStepDueAt: new Date(Date.now() + DAY), lastStepSent: 1, lastStepSentAt: new Date(Date.now() - 3 * DAY) },
+    data: {
+      shopId,
+      campaignId,
+      customerId: CUSTOMER,
+      cycle: 1,
+      holdout: false,
+      enteredAt: new Date(Date.now() - 3 * DAY),
+      nextStep: 2,
+      nextStepDueAt: new Date(Date.now() + DAY),
+      lastStepSent: 1,
+      lastStepSentAt: new Date(Date.now() - 3 * DAY),
+    },
   });
   enrollmentId = enrollment.id;
   await prisma.discountCode.create({
-    data: { shopId, enrollmentId, step: 2, code: "WB-0123456789ABCDEF", offer: defaultCampaignSettings().steps[1]!.offer, endsAt: new Date(Date.now() + 10 * DAY), status: "created", shopifyId: "gid://shopify/DiscountCodeNode/1" },
+    data: {
+      shopId,
+      enrollmentId,
+      step: 2,
+      code: "WB-0123456789ABCDEF",
+      offer: defaultCampaignSettings().steps[1]!.offer,
+      endsAt: new Date(Date.now() + 10 * DAY),
+      status: "created",
+      shopifyId: "gid://shopify/DiscountCodeNode/1",
+    },
   });
 });
 
 const enrollment = () => prisma.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } });
 const order = (id: number, codes: string[]) =>
-  pool.query("INSERT INTO orders (shop_id, id, customer_id, created_at, total, currency, discount_codes, product_ids) VALUES ($1, $2, $3, now(), 80, 'EUR', $4, '{}')", [
-    shopId,
-    id,
-    String(CUSTOMER),
-    codes,
-  ]);
+  pool.query(
+    "INSERT INTO orders (shop_id, id, customer_id, created_at, total, currency, discount_codes, product_ids) VALUES ($1, $2, $3, now(), 80, 'EUR', $4, '{}')",
+    [shopId, id, String(CUSTOMER), codes],
+  );
 
 describe("between steps", () => {
   it("a checkout stops the e-mails, and an order with the code (in any case) still converts", async () => {
@@ -72,14 +94,20 @@ describe("between steps", () => {
     };
     const paused = await send(2);
     await prisma.campaign.update({ where: { id: campaignId }, data: { status: "paused" } });
-    expect(await deliverSend(shopId, paused, mailTransport())).toMatchObject({ status: "blocked", reason: expect.stringMatching(/not Live/) });
+    expect(await deliverSend(shopId, paused, mailTransport())).toMatchObject({
+      status: "blocked",
+      reason: expect.stringMatching(/not Live/),
+    });
 
     await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
     const afterOrder = await send(3);
     await order(502, []);
     await settleOrders(shopId, [CUSTOMER]);
     expect(await enrollment()).toMatchObject({ status: "exited", exitReason: "ordered_on_their_own" });
-    expect(await deliverSend(shopId, afterOrder, mailTransport())).toMatchObject({ status: "blocked", reason: expect.stringMatching(/left the sequence/) });
+    expect(await deliverSend(shopId, afterOrder, mailTransport())).toMatchObject({
+      status: "blocked",
+      reason: expect.stringMatching(/left the sequence/),
+    });
   });
 
   it("a late, older unsubscribe does not end a customer who subscribed again", async () => {

@@ -24,13 +24,21 @@ let campaignId: number;
 beforeAll(async () => {
   shopId = (
     await prisma.shop.create({
-      data: { domain: `${randomUUID()}.myshopify.com`, name: "Redis Shop", syncedAt: new Date(), postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" } },
+      data: {
+        domain: `${randomUUID()}.myshopify.com`,
+        name: "Redis Shop",
+        syncedAt: new Date(),
+        postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" },
+      },
     })
   ).id;
   campaignId = await ensureReadyMadeCampaign(shopId);
   // Paused for now (nothing runs), with no quiet hours: the steps are due whatever the time of day.
   const campaign = await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
-  await prisma.campaign.update({ where: { id: campaignId }, data: { status: "paused", settings: { ...(campaign.settings as object), quietHours: { start: 0, end: 0 } } } });
+  await prisma.campaign.update({
+    where: { id: campaignId },
+    data: { status: "paused", settings: { ...(campaign.settings as object), quietHours: { start: 0, end: 0 } } },
+  });
   await pool.query(
     `INSERT INTO customers (shop_id, id, email, first_name, email_marketing_state, orders_count, last_order_at, order_hours)
      SELECT $1::int, n, 'r' || n || '@example.com', 'Ana', 'SUBSCRIBED', 2, now() - interval '200 days', '{}'::int[] FROM generate_series(1, 5) AS n`,
@@ -50,10 +58,24 @@ describe("Redis losing everything", () => {
     expect(await getQueue("engine").getJobSchedulers()).toEqual([]);
     // Due while Redis was empty (step 1 of the ready-made campaign has no code: Shopify is not needed).
     for (let customer = 1n; customer <= 5n; customer++) {
-      await prisma.enrollment.create({ data: { shopId, campaignId, customerId: customer, cycle: 1, holdout: false, enteredAt: new Date(), nextStep: 1, nextStepDueAt: new Date() } });
+      await prisma.enrollment.create({
+        data: {
+          shopId,
+          campaignId,
+          customerId: customer,
+          cycle: 1,
+          holdout: false,
+          enteredAt: new Date(),
+          nextStep: 1,
+          nextStepDueAt: new Date(),
+        },
+      });
     }
     await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
-    await eventually(async () => (await getQueue("engine").getJobSchedulers()).some((scheduler) => scheduler.key === "dispatch-steps"), 10_000);
+    await eventually(
+      async () => (await getQueue("engine").getJobSchedulers()).some((scheduler) => scheduler.key === "dispatch-steps"),
+      10_000,
+    );
     await eventually(async () => (await prisma.emailSend.count({ where: { shopId, status: "sent" } })) === 5, 20_000);
     await sink.waitFor(5);
     expect(sink.count).toBe(5);

@@ -15,7 +15,11 @@ const { emulator, sink } = await vi.hoisted(async () => {
   const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
   const { SmtpSink } = await import("../support/smtp-sink");
   const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, bucket: { maximumAvailable: 30, restoreRate: 10 } });
+  const started = await ShopifyEmulator.start({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET_KEY,
+    bucket: { maximumAvailable: 30, restoreRate: 10 },
+  });
   const smtp = await SmtpSink.start();
   Object.assign(process.env, { SHOPIFY_ADMIN_API_ORIGIN: started.origin, SMTP_URL: smtp.url });
   return { emulator: started, sink: smtp };
@@ -32,7 +36,12 @@ beforeAll(async () => {
   // The store's history without a back-fill: customers who lapsed long ago, with an address to print.
   await prisma.shop.update({
     where: { id: shopId },
-    data: { syncedAt: new Date(), syncState: "completed", name: "Throttle", postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" } },
+    data: {
+      syncedAt: new Date(),
+      syncState: "completed",
+      name: "Throttle",
+      postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" },
+    },
   });
   const customers = [...state.customerSequence().scan(0, 1)].slice(0, 12).map(({ item }) => item);
   for (const customer of customers) {
@@ -66,7 +75,11 @@ describe("discount codes against Shopify's cost bucket", () => {
     expect(enrolled).toBe(12);
     let throttled = 0;
     const started = Date.now();
-    for (let round = 0; round < 20 && (await prisma.emailSend.count({ where: { enrollment: { campaignId }, status: "sent" } })) < enrolled; round++) {
+    for (
+      let round = 0;
+      round < 20 && (await prisma.emailSend.count({ where: { enrollment: { campaignId }, status: "sent" } })) < enrolled;
+      round++
+    ) {
       const now = new Date();
       const jobs = await dispatchDueSteps(1_000, now);
       const leased = await prisma.enrollment.findMany({ where: { campaignId, status: "active", nextStep: 1 }, select: { id: true } });

@@ -41,7 +41,10 @@ beforeAll(async () => {
   state = emulator.addShop({ seed: "engine", customers: 150, shopName: "engine-shop" });
   workers = await startWorkers();
   ({ shopId } = await installApp(emulator, SHOP));
-  await eventually(async () => (await prisma.shop.count({ where: { id: shopId, syncState: "completed", detailsSyncedAt: { not: null } } })) === 1, 60_000);
+  await eventually(
+    async () => (await prisma.shop.count({ where: { id: shopId, syncState: "completed", detailsSyncedAt: { not: null } } })) === 1,
+    60_000,
+  );
   campaignId = await ensureReadyMadeCampaign(shopId);
   // No quiet hours, no cap between steps and no habits to wait for: the test decides when steps are due.
   await pool.query("UPDATE customers SET order_hours = '{}' WHERE shop_id = $1", [shopId]);
@@ -85,12 +88,16 @@ describe("a Live campaign", () => {
     enteredAt = all[0]!.enteredAt;
 
     await runDue(new Date(enteredAt.getTime() + HOUR));
-    await eventually(async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 1, status: "sent" } })) === contacted.length);
+    await eventually(
+      async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 1, status: "sent" } })) === contacted.length,
+    );
     await runDue(new Date(enteredAt.getTime() + 2 * HOUR)); // nothing is due: nothing more leaves
     expect(await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 1 } })).toBe(contacted.length);
 
     await sink.waitFor(sink.count); // every message accepted is parsed too
-    const emails = new Map((await prisma.customer.findMany({ where: { shopId }, select: { id: true, email: true } })).map((row) => [row.id, row.email!]));
+    const emails = new Map(
+      (await prisma.customer.findMany({ where: { shopId }, select: { id: true, email: true } })).map((row) => [row.id, row.email!]),
+    );
     for (const row of all) expect(mailTo(emails.get(row.customerId)!).length).toBe(row.holdout ? 0 : 1);
     expect(await prisma.discountCode.count({ where: { enrollment: { campaignId } } })).toBe(0);
     expect((await enrollments()).filter((row) => !row.holdout).every((row) => row.nextStep === 2 && row.lastStepSent === 1)).toBe(true);
@@ -105,12 +112,19 @@ describe("a Live campaign", () => {
       expect(code).toMatchObject({ status: "created", step: 2, shopifyId: expect.stringMatching(/^gid:\/\/shopify\/DiscountCodeNode\//) });
       expect(code.code).toMatch(/^WB-[0-9A-HJKMNP-TV-Z]{16}$/);
       const inShopify = state.findCode(code.code)!.discount;
-      expect(inShopify).toMatchObject({ usageLimit: 1, appliesOncePerCustomer: true, eligibleCustomers: [Number(code.enrollment.customerId)], value: { kind: "percentage", percentage: 0.1 } });
+      expect(inShopify).toMatchObject({
+        usageLimit: 1,
+        appliesOncePerCustomer: true,
+        eligibleCustomers: [Number(code.enrollment.customerId)],
+        value: { kind: "percentage", percentage: 0.1 },
+      });
       expect(Date.parse(inShopify.endsAt!)).toBe(code.endsAt.getTime());
     }
     const step2 = await prisma.emailSend.findMany({ where: { enrollment: { campaignId }, step: 2 } });
     expect(step2.length).toBe(contacted.length);
-    await eventually(async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 2, status: "sent" } })) === contacted.length);
+    await eventually(
+      async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 2, status: "sent" } })) === contacted.length,
+    );
 
     // Locked to its customer: Shopify's checkout refuses someone else's code.
     const [first, second] = codes;
@@ -120,7 +134,12 @@ describe("a Live campaign", () => {
 
     // The same jobs again (a retry): no second code, no second e-mail.
     const before = sink.count;
-    await runSteps(shopId, contacted.map((row) => row.id), { admin: adminQuery, transport: mailTransport() }, new Date(enteredAt.getTime() + 50 * HOUR));
+    await runSteps(
+      shopId,
+      contacted.map((row) => row.id),
+      { admin: adminQuery, transport: mailTransport() },
+      new Date(enteredAt.getTime() + 50 * HOUR),
+    );
     expect(await prisma.discountCode.count({ where: { enrollment: { campaignId } } })).toBe(codes.length);
     expect(state.discounts.size).toBe(codes.length);
     expect(sink.count).toBe(before);
@@ -134,11 +153,16 @@ describe("a Live campaign", () => {
     const { order, webhook } = emulator.placeOrder(SHOP, { customerId: Number(buyer!.customerId), discountCode: code }, { times: 2 });
     await webhook!.settled;
     await eventually(async () => (await prisma.enrollment.findUniqueOrThrow({ where: { id: buyer!.id } })).status === "converted");
-    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: buyer!.id } })).toMatchObject({ conversionOrderId: BigInt(order.id), nextStep: null });
+    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: buyer!.id } })).toMatchObject({
+      conversionOrderId: BigInt(order.id),
+      nextStep: null,
+    });
 
     await runDue(new Date(enteredAt.getTime() + 97 * HOUR));
     expect(await prisma.emailSend.count({ where: { enrollmentId: buyer!.id, step: 3 } })).toBe(0);
-    expect(await prisma.emailSend.findFirst({ where: { enrollmentId: other!.id, step: 3 } })).toMatchObject({ offer: expect.objectContaining({ kind: "percentage", value: 15 }) });
+    expect(await prisma.emailSend.findFirst({ where: { enrollmentId: other!.id, step: 3 } })).toMatchObject({
+      offer: expect.objectContaining({ kind: "percentage", value: 15 }),
+    });
     const step3Code = await prisma.discountCode.findFirstOrThrow({ where: { enrollmentId: other!.id, step: 3 } });
     expect(state.findCode(step3Code.code)!.discount.value).toEqual({ kind: "percentage", percentage: 0.15 });
   }, 60_000);
@@ -186,7 +210,10 @@ describe("a Live campaign", () => {
       conversions: { contacted: 1, holdout: 1 },
     });
     for (const step of [1, 2, 3]) {
-      expect(results.steps[step - 1]).toMatchObject({ step, sent: await prisma.emailSend.count({ where: { enrollment: { campaignId }, step, status: "sent" } }) });
+      expect(results.steps[step - 1]).toMatchObject({
+        step,
+        sent: await prisma.emailSend.count({ where: { enrollment: { campaignId }, step, status: "sent" } }),
+      });
     }
     // The one contacted conversion used its 10% code after step 2.
     const converted = all.find((row) => row.status === "converted" && !row.holdout)!;

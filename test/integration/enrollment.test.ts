@@ -54,14 +54,21 @@ describe("enrollment", () => {
   });
 
   it("continues the ramp after the customers still waiting for their first e-mail", async () => {
-    await pool.query("UPDATE customers SET last_order_at = $2::timestamptz - interval '10 days' WHERE shop_id = $1 AND id > 500", [shopId, NOW]);
+    await pool.query("UPDATE customers SET last_order_at = $2::timestamptz - interval '10 days' WHERE shop_id = $1 AND id > 500", [
+      shopId,
+      NOW,
+    ]);
     const first = await enrollEligible(shopId, campaignId, settings, NOW);
     await pool.query("UPDATE customers SET last_order_at = $2::timestamptz - interval '120 days' WHERE shop_id = $1", [shopId, NOW]);
     const later = new Date(NOW.getTime() + 60_000);
     await enrollEligible(shopId, campaignId, settings, later);
-    const waitingBefore = (await enrollments()).filter((row) => !row.holdout && row.enteredAt.getTime() === NOW.getTime() && row.nextStepDueAt! > later).length;
+    const waitingBefore = (await enrollments()).filter(
+      (row) => !row.holdout && row.enteredAt.getTime() === NOW.getTime() && row.nextStepDueAt! > later,
+    ).length;
     const firstOfSecondRun = Math.min(
-      ...(await enrollments()).filter((row) => !row.holdout && row.enteredAt.getTime() === later.getTime()).map((row) => row.nextStepDueAt!.getTime()),
+      ...(await enrollments())
+        .filter((row) => !row.holdout && row.enteredAt.getTime() === later.getTime())
+        .map((row) => row.nextStepDueAt!.getTime()),
     );
     expect(first.contacted).toBeGreaterThan(0);
     expect(firstOfSecondRun - later.getTime()).toBe(waitingBefore * 1800);
@@ -69,7 +76,10 @@ describe("enrollment", () => {
 
   it("lets a customer enter again only after the cool-down, as a new cycle", async () => {
     await enrollEligible(shopId, campaignId, { ...settings, holdoutPercent: 0 }, NOW);
-    await prisma.enrollment.updateMany({ where: { campaignId, customerId: 1n }, data: { status: "completed", endedAt: NOW, nextStep: null, nextStepDueAt: null } });
+    await prisma.enrollment.updateMany({
+      where: { campaignId, customerId: 1n },
+      data: { status: "completed", endedAt: NOW, nextStep: null, nextStepDueAt: null },
+    });
 
     const soon = new Date(NOW.getTime() + 30 * 86_400_000);
     expect(await enrollEligible(shopId, campaignId, settings, soon)).toEqual({ contacted: 0, holdout: 0 });
@@ -77,7 +87,10 @@ describe("enrollment", () => {
     const run = await enrollEligible(shopId, campaignId, settings, after);
     // Customer 1, and the five who had ordered recently and have lapsed by then.
     expect(run.contacted + run.holdout).toBe(6);
-    expect(await prisma.enrollment.findMany({ where: { campaignId, customerId: 1n }, orderBy: { cycle: "asc" } })).toMatchObject([{ cycle: 1 }, { cycle: 2, status: "active" }]);
+    expect(await prisma.enrollment.findMany({ where: { campaignId, customerId: 1n }, orderBy: { cycle: "asc" } })).toMatchObject([
+      { cycle: 1 },
+      { cycle: 2, status: "active" },
+    ]);
   });
 
   it("enters each customer once when two runs race", async () => {

@@ -13,7 +13,9 @@ const { emulator } = await vi.hoisted(async () => {
   const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
   const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
   const { readdirSync: list } = await import("node:fs");
-  const handles = list("extensions", { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const handles = list("extensions", { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
   const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, flowTriggerHandles: handles });
   process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
   return { emulator: started };
@@ -44,7 +46,15 @@ async function shopWithEnrollments(name: string) {
     [shopId],
   );
   await prisma.discountCode.create({
-    data: { shopId, enrollmentId: BigInt(converted.id), step: 2, code: "WB-FLOW0000000000001", offer: { kind: "percentage", value: 10 }, endsAt: new Date(Date.now() + 86_400_000), status: "created" },
+    data: {
+      shopId,
+      enrollmentId: BigInt(converted.id),
+      step: 2,
+      code: "WB-FLOW0000000000001",
+      offer: { kind: "percentage", value: 10 },
+      endsAt: new Date(Date.now() + 86_400_000),
+      status: "created",
+    },
   });
   return { state, shopId, campaignId };
 }
@@ -70,9 +80,19 @@ describe("Shopify Flow triggers", () => {
         { handle: "winback-customer-entered", payload: { customer_id: 3, "Campaign name": "Win-Back", "In holdout group": true } },
         {
           handle: "winback-customer-converted",
-          payload: { customer_id: 2, order_id: 9002, "Campaign name": "Win-Back", Step: 2, "Discount code": "WB-FLOW0000000000001", "Order revenue": 70 },
+          payload: {
+            customer_id: 2,
+            order_id: 9002,
+            "Campaign name": "Win-Back",
+            Step: 2,
+            "Discount code": "WB-FLOW0000000000001",
+            "Order revenue": 70,
+          },
         },
-        { handle: "winback-customer-exited", payload: { customer_id: 3, "Campaign name": "Win-Back", Step: 0, "Exit reason": "Ordered on their own" } },
+        {
+          handle: "winback-customer-exited",
+          payload: { customer_id: 3, "Campaign name": "Win-Back", Step: 0, "Exit reason": "Ordered on their own" },
+        },
       ]),
     );
     expect(off.state.flowTriggers).toEqual([]);
@@ -81,9 +101,10 @@ describe("Shopify Flow triggers", () => {
 
   it("fire each event once when Shopify throttles the job and it is retried; an unconfirmed call is not repeated", async () => {
     // Customer 1 unsubscribes; the first job is throttled before its call reaches Shopify.
-    await pool.query("UPDATE enrollments SET status = 'exited', exit_reason = 'unsubscribed', ended_at = now() WHERE shop_id = $1 AND customer_id = 1", [
-      on.shopId,
-    ]);
+    await pool.query(
+      "UPDATE enrollments SET status = 'exited', exit_reason = 'unsubscribed', ended_at = now() WHERE shop_id = $1 AND customer_id = 1",
+      [on.shopId],
+    );
     let calls = 0;
     const throttled: AdminQuery = async (shop, query, variables) => {
       if (calls++ === 0) throw new ShopifyThrottledError(1_000);
@@ -95,11 +116,17 @@ describe("Shopify Flow triggers", () => {
     expect(await fireFlowTriggersJob({ admin: throttled })).toEqual({ recorded: 0, sent: 1, refused: 0 });
     expect(await fireFlowTriggersJob({ admin: throttled })).toEqual({ recorded: 0, sent: 0, refused: 0 });
     expect(on.state.flowTriggers.slice(before)).toEqual([
-      expect.objectContaining({ handle: "winback-customer-exited", payload: expect.objectContaining({ customer_id: 1, "Exit reason": "Unsubscribed" }) }),
+      expect.objectContaining({
+        handle: "winback-customer-exited",
+        payload: expect.objectContaining({ customer_id: 1, "Exit reason": "Unsubscribed" }),
+      }),
     ]);
 
     // A connection lost mid-call may have started the workflows: kept as failed, never fired again.
-    await pool.query("UPDATE enrollments SET status = 'converted', converted_at = now(), conversion_order_id = 9002 WHERE shop_id = $1 AND customer_id = 3", [on.shopId]);
+    await pool.query(
+      "UPDATE enrollments SET status = 'converted', converted_at = now(), conversion_order_id = 9002 WHERE shop_id = $1 AND customer_id = 3",
+      [on.shopId],
+    );
     const broken: AdminQuery = async () => {
       throw new Error("socket hang up");
     };
@@ -111,7 +138,10 @@ describe("Shopify Flow triggers", () => {
   });
 
   it("send nothing for a redacted customer, and drop what is pending when turned off", async () => {
-    await pool.query("UPDATE enrollments SET status = 'exited', exit_reason = 'redacted', ended_at = now() WHERE shop_id = $1 AND customer_id = 2", [on.shopId]);
+    await pool.query(
+      "UPDATE enrollments SET status = 'exited', exit_reason = 'redacted', ended_at = now() WHERE shop_id = $1 AND customer_id = 2",
+      [on.shopId],
+    );
     const before = on.state.flowTriggers.length;
     expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
     expect(on.state.flowTriggers).toHaveLength(before);
@@ -122,7 +152,9 @@ describe("Shopify Flow triggers", () => {
     await setFlowTriggers(on.shopId, false);
     await setFlowTriggers(on.shopId, true, new Date(Date.now() - 7 * 86_400_000));
     expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
-    expect(await prisma.flowEvent.findFirstOrThrow({ where: { enrollmentId: enrollment.id, kind: "converted" } })).toMatchObject({ status: "cancelled" });
+    expect(await prisma.flowEvent.findFirstOrThrow({ where: { enrollmentId: enrollment.id, kind: "converted" } })).toMatchObject({
+      status: "cancelled",
+    });
   });
 
   it("record nothing from before the shop turned them on, and read only enrollments changed since the last look", async () => {

@@ -15,7 +15,11 @@ const { emulator, clock } = await vi.hoisted(async () => {
   const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
   const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
   const clock = { offsetMs: 0 };
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, clock: () => new Date(Date.now() + clock.offsetMs) });
+  const started = await ShopifyEmulator.start({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET_KEY,
+    clock: () => new Date(Date.now() + clock.offsetMs),
+  });
   process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
   return { emulator: started, clock };
 });
@@ -59,7 +63,8 @@ async function applied(...deliveries: (Delivery | null)[]) {
 }
 
 const customerRow = (id: number, shop = shopId) => prisma.customer.findUnique({ where: { shopId_id: { shopId: shop, id: BigInt(id) } } });
-const repeatBuyer = () => [...state.store.histories()].find((history) => history.orders.filter((order) => !order.cancelledAt).length >= 3)!.customer;
+const repeatBuyer = () =>
+  [...state.store.histories()].find((history) => history.orders.filter((order) => !order.cancelledAt).length >= 3)!.customer;
 
 describe("live sync", () => {
   it("applies a new order: the order is stored and the customer's aggregates move", async () => {
@@ -150,9 +155,19 @@ describe("live sync", () => {
   });
 
   it("adds a new customer with their consent, and removes a deleted one", async () => {
-    const created = emulator.createCustomer(SHOP, { firstName: "Nora", lastName: "New", email: "nora.new@example.com", marketingState: "SUBSCRIBED", marketingUpdatedAt: new Date().toISOString() });
+    const created = emulator.createCustomer(SHOP, {
+      firstName: "Nora",
+      lastName: "New",
+      email: "nora.new@example.com",
+      marketingState: "SUBSCRIBED",
+      marketingUpdatedAt: new Date().toISOString(),
+    });
     await applied(created.webhook);
-    expect(await customerRow(created.customer.id)).toMatchObject({ email: "nora.new@example.com", emailMarketingState: "SUBSCRIBED", ordersCount: 0 });
+    expect(await customerRow(created.customer.id)).toMatchObject({
+      email: "nora.new@example.com",
+      emailMarketingState: "SUBSCRIBED",
+      ordersCount: 0,
+    });
 
     const deleted = emulator.deleteCustomer(SHOP, created.customer.id);
     await applied(deleted.webhook);
@@ -179,7 +194,11 @@ describe("live sync", () => {
     later();
     await applied(emulator.updateCustomer(SHOP, created.id, { lastName: "Shopper-Jones" }).webhook);
 
-    expect(await customerRow(created.id)).toMatchObject({ email: "quick.shopper@example.com", lastName: "Shopper-Jones", lastCheckoutAt: toSecond(checkout.createdAt) });
+    expect(await customerRow(created.id)).toMatchObject({
+      email: "quick.shopper@example.com",
+      lastName: "Shopper-Jones",
+      lastCheckoutAt: toSecond(checkout.createdAt),
+    });
   });
 
   it("creates the customer of an order we had not seen yet", async () => {
@@ -187,7 +206,11 @@ describe("live sync", () => {
     const { order, webhook } = emulator.placeOrder(SHOP, { customerId: created.id });
     await applied(webhook);
 
-    expect(await customerRow(created.id)).toMatchObject({ email: "walk.in@example.com", ordersCount: 1, lastOrderAt: toSecond(order.createdAt) });
+    expect(await customerRow(created.id)).toMatchObject({
+      email: "walk.in@example.com",
+      ordersCount: 1,
+      lastOrderAt: toSecond(order.createdAt),
+    });
   });
 });
 

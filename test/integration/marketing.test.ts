@@ -99,9 +99,23 @@ describe("Shopify Marketing", () => {
 
     const reported = state.marketingEngagements.map((engagement) => engagement.input);
     expect(reported.map((engagement) => engagement.occurredOn)).toEqual(["2026-11-17", "2026-11-18", "2026-11-19"]);
-    expect(reported[0]).toMatchObject({ sendsCount: 2, viewsCount: 0, clicksCount: 0, unsubscribesCount: 0, isCumulative: false, utcOffset: "+00:00" });
+    expect(reported[0]).toMatchObject({
+      sendsCount: 2,
+      viewsCount: 0,
+      clicksCount: 0,
+      unsubscribesCount: 0,
+      isCumulative: false,
+      utcOffset: "+00:00",
+    });
     // The holdout's order is not the campaign's: one conversion, 45.00 after the refund.
-    expect(reported[2]).toMatchObject({ sendsCount: 0, viewsCount: 1, clicksCount: 1, unsubscribesCount: 1, orders: "1", sales: { amount: "45.00", currencyCode: "EUR" } });
+    expect(reported[2]).toMatchObject({
+      sendsCount: 0,
+      viewsCount: 1,
+      clicksCount: 1,
+      unsubscribesCount: 1,
+      orders: "1",
+      sales: { amount: "45.00", currencyCode: "EUR" },
+    });
   });
 
   it("does not register a Draft that is deleted before it ever went Live", async () => {

@@ -63,7 +63,11 @@ const get = async (shop: string, path: string, route: string, params: Record<str
 const post = async (shop: string, path: string, route: string, body: unknown, params: Record<string, string> = {}) =>
   callRoute(
     route,
-    await adminBearerRequest(shop, path, undefined, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+    await adminBearerRequest(shop, path, undefined, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }),
     params,
   );
 const postForm = async (shop: string, path: string, route: string, form: Record<string, string>, params: Record<string, string> = {}) =>
@@ -120,7 +124,11 @@ describe("dashboard", () => {
     expect(created.status).toBe(302);
     const id = Number(created.headers.get("location")!.split("/").pop());
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain("alpha") } });
-    expect(await getCampaign(shop.id, id)).toMatchObject({ status: "draft", handle: "campaign-2", settings: expect.objectContaining({ name: "Win-Back 2" }) });
+    expect(await getCampaign(shop.id, id)).toMatchObject({
+      status: "draft",
+      handle: "campaign-2",
+      settings: expect.objectContaining({ name: "Win-Back 2" }),
+    });
   });
 });
 
@@ -151,7 +159,13 @@ describe("campaign editor", () => {
       draft.steps[2]!.delayHours = 24;
     });
 
-    const response = await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "save", settings, email: { senderName: "", replyTo: "not-an-address" } }, { id: String(campaignId) });
+    const response = await post(
+      "alpha",
+      `/app/campaigns/${campaignId}`,
+      EDITOR,
+      { intent: "save", settings, email: { senderName: "", replyTo: "not-an-address" } },
+      { id: String(campaignId) },
+    );
 
     expect(response.status).toBe(400);
     const { fieldErrors } = await response.json();
@@ -175,9 +189,17 @@ describe("campaign editor", () => {
 
   it("saves the settings and the shop's sender settings together", async () => {
     const { shopId, campaignId } = await installShop("alpha");
-    const settings = edited((draft) => ((draft.holdoutPercent = 20), (draft.steps[0]!.content.subject = "Hello again, {{ customer.first_name }}")));
+    const settings = edited(
+      (draft) => ((draft.holdoutPercent = 20), (draft.steps[0]!.content.subject = "Hello again, {{ customer.first_name }}")),
+    );
 
-    const response = await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "save", settings, email: { senderName: "Ana at Alpha", replyTo: "ana@alpha.example" } }, { id: String(campaignId) });
+    const response = await post(
+      "alpha",
+      `/app/campaigns/${campaignId}`,
+      EDITOR,
+      { intent: "save", settings, email: { senderName: "Ana at Alpha", replyTo: "ana@alpha.example" } },
+      { id: String(campaignId) },
+    );
 
     expect(await response.json()).toEqual({ saved: true });
     expect((await getCampaign(shopId, campaignId))!.settings).toMatchObject({ holdoutPercent: 20 });
@@ -191,7 +213,15 @@ describe("campaign editor", () => {
     const { shopId, campaignId } = await installShop("alpha");
     await addCustomers(shopId, 20);
     const count = async (audience: unknown) =>
-      (await post("alpha", `/app/campaigns/${campaignId}/audience`, "/app/campaigns/$id_/audience", { audience }, { id: String(campaignId) })).json();
+      (
+        await post(
+          "alpha",
+          `/app/campaigns/${campaignId}/audience`,
+          "/app/campaigns/$id_/audience",
+          { audience },
+          { id: String(campaignId) },
+        )
+      ).json();
     const audience = defaultCampaignSettings().audience;
 
     expect(await count(audience)).toEqual({ count: 20 });
@@ -208,20 +238,31 @@ describe("campaign editor", () => {
       (await post("alpha", `/app/campaigns/${campaignId}/preview`, "/app/campaigns/$id_/preview", body, { id: String(campaignId) })).json();
 
     const shown = await preview({ intent: "preview", steps, stepIndex: 1, customerId: "2" });
-    expect(shown).toMatchObject({ ok: true, subject: "10% off your next order, Name2", customer: { id: "2", name: "Name2 Family" }, code: expect.stringMatching(/^WB-[0-9A-Z]{16}$/) });
+    expect(shown).toMatchObject({
+      ok: true,
+      subject: "10% off your next order, Name2",
+      customer: { id: "2", name: "Name2 Family" },
+      code: expect.stringMatching(/^WB-[0-9A-Z]{16}$/),
+    });
     expect(shown.html).toContain("Name2");
     expect(shown.html).toContain(shown.code);
     expect(shown.html).not.toContain("/t/c/"); // nothing tracked from a preview
 
     const broken = structuredClone(steps);
     broken[0]!.content.subject = "{{ nope }}";
-    expect(await preview({ intent: "preview", steps: broken, stepIndex: 0, customerId: null })).toMatchObject({ ok: false, fieldErrors: { subject: expect.any(String) } });
+    expect(await preview({ intent: "preview", steps: broken, stepIndex: 0, customerId: null })).toMatchObject({
+      ok: false,
+      fieldErrors: { subject: expect.any(String) },
+    });
 
     expect(await preview({ intent: "test", steps, stepIndex: 2, customerId: "3" })).toEqual({ ok: true, to: "owner@alpha.example" });
     await sink.waitFor(1);
     expect(sink.received[0]!.envelope.to).toEqual(["owner@alpha.example"]);
     expect(sink.received[0]!.parsed.subject).toBe("[Test] Last chance: 15% off, Name3");
-    expect(await prisma.emailSend.findFirstOrThrow({ where: { shopId } })).toMatchObject({ status: "sent", testRecipient: "owner@alpha.example" });
+    expect(await prisma.emailSend.findFirstOrThrow({ where: { shopId } })).toMatchObject({
+      status: "sent",
+      testRecipient: "owner@alpha.example",
+    });
   });
 });
 
@@ -251,7 +292,13 @@ describe("pre-launch check and status", () => {
 
     await prisma.shop.update({ where: { id: shopId }, data: { postalAddress: ADDRESS } });
     // Settings saved after the check (another tab): Go Live asks for the check again.
-    await post("alpha", `/app/campaigns/${campaignId}`, EDITOR, { intent: "save", settings: edited((draft) => (draft.holdoutPercent = 20)), email: {} }, params);
+    await post(
+      "alpha",
+      `/app/campaigns/${campaignId}`,
+      EDITOR,
+      { intent: "save", settings: edited((draft) => (draft.holdoutPercent = 20)), email: {} },
+      params,
+    );
     const stale = await postForm("alpha", `/app/campaigns/${campaignId}/check`, CHECK, { version: checked.version }, params);
     expect(await stale.json()).toEqual({ refused: expect.stringContaining("changed after this check") });
     const { campaign: rechecked } = await (await get("alpha", `/app/campaigns/${campaignId}/check`, CHECK, params)).json();
@@ -298,17 +345,22 @@ describe("results", () => {
     expect(first.results.lift).toMatchObject({ enoughData: false });
     expect(first.customers.rows).toHaveLength(25);
     expect(first.customers.hasNext).toBe(true);
-    const list = async (body: unknown) => (await post("alpha", `/app/campaigns/${campaignId}/customers`, "/app/campaigns/$id_/customers", body, params)).json();
+    const list = async (body: unknown) =>
+      (await post("alpha", `/app/campaigns/${campaignId}/customers`, "/app/campaigns/$id_/customers", body, params)).json();
     const second = await list({ search: "", page: 2 });
     expect(second).toMatchObject({ page: 2, hasNext: false });
     expect(second.rows).toHaveLength(5);
     const found = await list({ search: "customer12@", page: 1 });
-    expect(found.rows).toEqual([expect.objectContaining({ customerId: "12", name: "Name12 Family", status: "exited", exitReason: "ordered_on_their_own" })]);
+    expect(found.rows).toEqual([
+      expect.objectContaining({ customerId: "12", name: "Name12 Family", status: "exited", exitReason: "ordered_on_their_own" }),
+    ]);
 
     const csv = await get("alpha", `/app/campaigns/${campaignId}/export`, "/app/campaigns/$id_/export", params);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const lines = (await csv.text()).trim().split("\n");
-    expect(lines[0]).toBe("customer_id,first_name,last_name,email,group,status,exit_reason,entered_at,last_step_sent,converted_at,conversion_order_id,conversion_revenue");
+    expect(lines[0]).toBe(
+      "customer_id,first_name,last_name,email,group,status,exit_reason,entered_at,last_step_sent,converted_at,conversion_order_id,conversion_revenue",
+    );
     expect(lines).toHaveLength(31);
     expect(lines.find((line) => line.startsWith("7,"))).toContain(`'=HYPERLINK(1)`);
   });
@@ -333,11 +385,16 @@ describe("tenant isolation", () => {
       [EDITOR, "/app/campaigns/ID", { intent: "save", settings: edited((draft) => (draft.holdoutPercent = 0)), email: {} }],
       [EDITOR, "/app/campaigns/ID", { intent: "pause" }],
       [EDITOR, "/app/campaigns/ID", { intent: "delete" }],
-      ["/app/campaigns/$id_/preview", "/app/campaigns/ID/preview", { intent: "preview", steps: defaultCampaignSettings().steps, stepIndex: 0, customerId: null }],
+      [
+        "/app/campaigns/$id_/preview",
+        "/app/campaigns/ID/preview",
+        { intent: "preview", steps: defaultCampaignSettings().steps, stepIndex: 0, customerId: null },
+      ],
       ["/app/campaigns/$id_/audience", "/app/campaigns/ID/audience", { audience: defaultCampaignSettings().audience }],
       ["/app/campaigns/$id_/customers", "/app/campaigns/ID/customers", { search: "", page: 1 }],
     ];
-    for (const [route, path, body] of actions) expect((await post("beta", path.replace("ID", id), route, body, { id })).status, path).toBe(404);
+    for (const [route, path, body] of actions)
+      expect((await post("beta", path.replace("ID", id), route, body, { id })).status, path).toBe(404);
     expect((await postForm("beta", `/app/campaigns/${id}/check`, CHECK, {}, { id })).status).toBe(404);
 
     expect(await getCampaign(alpha.shopId, alpha.campaignId)).toEqual(before);
@@ -358,7 +415,13 @@ describe("tenant isolation", () => {
     // Nor can shop B preview or test-send with shop A's customer through its own campaign.
     const steps = defaultCampaignSettings().steps;
     const preview = (intent: string) =>
-      post("beta", `/app/campaigns/${beta.campaignId}/preview`, "/app/campaigns/$id_/preview", { intent, steps, stepIndex: 0, customerId: "1" }, { id: String(beta.campaignId) });
+      post(
+        "beta",
+        `/app/campaigns/${beta.campaignId}/preview`,
+        "/app/campaigns/$id_/preview",
+        { intent, steps, stepIndex: 0, customerId: "1" },
+        { id: String(beta.campaignId) },
+      );
     expect(await (await preview("preview")).json()).toEqual({ ok: false, reason: "No such customer" });
     expect(await (await preview("test")).json()).toEqual({ ok: false, reason: "Choose a customer to send the test with" });
     expect(sink.received).toHaveLength(0);

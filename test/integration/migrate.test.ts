@@ -108,9 +108,7 @@ describe("migration runner", () => {
       /Migration 20260102000000_broken failed and was rolled back: function no_such_function\(\) does not exist/,
     );
     expect(await query(scratchUrl, "SELECT to_regclass('halfway') AS t")).toEqual([{ t: null }]);
-    expect(await query(scratchUrl, "SELECT migration_name FROM _prisma_migrations")).toEqual([
-      { migration_name: "20260101000000_first" },
-    ]);
+    expect(await query(scratchUrl, "SELECT migration_name FROM _prisma_migrations")).toEqual([{ migration_name: "20260101000000_first" }]);
   });
 
   it("lets only one of two concurrent runs apply a migration", async () => {

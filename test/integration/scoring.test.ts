@@ -27,7 +27,13 @@ async function insertCustomers(shopId: number, rows: (Buyer | null)[], order: nu
     const buyer = rows[i];
     await pool.query(
       `INSERT INTO customers (shop_id, id, orders_count, total_spent, last_order_at, order_hours) VALUES ($1, $2, $3, $4, $5, '{}')`,
-      [shopId, i + 1, buyer?.orders ?? 0, buyer ? (buyer.spentCents / 100).toFixed(2) : 0, buyer ? new Date(NOW - buyer.daysAgo * DAY) : null],
+      [
+        shopId,
+        i + 1,
+        buyer?.orders ?? 0,
+        buyer ? (buyer.spentCents / 100).toFixed(2) : 0,
+        buyer ? new Date(NOW - buyer.daysAgo * DAY) : null,
+      ],
     );
   }
 }
@@ -48,7 +54,11 @@ async function waitUntilSomeoneWaitsForALock() {
   }
 }
 
-const buyer = fc.record({ orders: fc.integer({ min: 1, max: 12 }), spentCents: fc.integer({ min: 0, max: 60_000 }), daysAgo: fc.integer({ min: 0, max: 900 }) });
+const buyer = fc.record({
+  orders: fc.integer({ min: 1, max: 12 }),
+  spentCents: fc.integer({ min: 0, max: 60_000 }),
+  daysAgo: fc.integer({ min: 0, max: 900 }),
+});
 
 describe("R/F/M scoring (SQL)", () => {
   it("gives buyers 1..5, monotonic in each dimension, equal to the rule, whatever the row order", async () => {
@@ -86,7 +96,11 @@ describe("R/F/M scoring (SQL)", () => {
 
         // The same customers inserted in reverse order score the same.
         const reversedShop = await newShop();
-        await insertCustomers(reversedShop, rows, rows.map((_, i) => rows.length - 1 - i));
+        await insertCustomers(
+          reversedShop,
+          rows,
+          rows.map((_, i) => rows.length - 1 - i),
+        );
         await scoreShop(reversedShop);
         expect(await scores(reversedShop)).toEqual(result);
       }),
@@ -96,33 +110,56 @@ describe("R/F/M scoring (SQL)", () => {
 
   it("scores a shop where everyone ordered once as frequency 1, not 5", async () => {
     const shopId = await newShop();
-    await insertCustomers(shopId, Array.from({ length: 10 }, (_, i) => ({ orders: 1, spentCents: 1000 * (i + 1), daysAgo: i * 10 })));
+    await insertCustomers(
+      shopId,
+      Array.from({ length: 10 }, (_, i) => ({ orders: 1, spentCents: 1000 * (i + 1), daysAgo: i * 10 })),
+    );
     await scoreShop(shopId);
     expect(new Set((await scores(shopId)).map((row) => row.f))).toEqual(new Set([1]));
   });
 
   it("gives no scores in a shop with fewer than 5 buyers, and scores from 5 up", async () => {
     const small = await newShop();
-    await insertCustomers(small, [{ orders: 3, spentCents: 10_000, daysAgo: 5 }, { orders: 1, spentCents: 500, daysAgo: 300 }, null, null, null, null]);
+    await insertCustomers(small, [
+      { orders: 3, spentCents: 10_000, daysAgo: 5 },
+      { orders: 1, spentCents: 500, daysAgo: 300 },
+      null,
+      null,
+      null,
+      null,
+    ]);
     await scoreShop(small);
     expect((await scores(small)).every((row) => row.r === null && row.f === null && row.m === null)).toBe(true);
 
     const enough = await newShop();
-    await insertCustomers(enough, Array.from({ length: MIN_BUYERS_FOR_SCORES }, (_, i) => ({ orders: i + 1, spentCents: 100 * i, daysAgo: 10 * i })));
+    await insertCustomers(
+      enough,
+      Array.from({ length: MIN_BUYERS_FOR_SCORES }, (_, i) => ({ orders: i + 1, spentCents: 100 * i, daysAgo: 10 * i })),
+    );
     await scoreShop(enough);
     expect((await scores(enough)).map((row) => row.f)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("rewrites nothing on a rerun with no change", async () => {
     const shopId = await newShop();
-    await insertCustomers(shopId, Array.from({ length: 20 }, (_, i) => ({ orders: (i % 4) + 1, spentCents: 700 * i, daysAgo: 13 * i })));
+    await insertCustomers(
+      shopId,
+      Array.from({ length: 20 }, (_, i) => ({ orders: (i % 4) + 1, spentCents: 700 * i, daysAgo: 13 * i })),
+    );
     expect((await scoreShop(shopId)).changed).toBe(20);
     expect((await scoreShop(shopId)).changed).toBe(0);
   });
 });
 
 describe("customer aggregates (SQL)", () => {
-  async function order(shopId: number, id: number, customerId: number, at: string, total: string, extra: { refunded?: string; cancelled?: boolean } = {}) {
+  async function order(
+    shopId: number,
+    id: number,
+    customerId: number,
+    at: string,
+    total: string,
+    extra: { refunded?: string; cancelled?: boolean } = {},
+  ) {
     await pool.query(
       `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'EUR', '{}', '{}', $7)`,
@@ -143,7 +180,11 @@ describe("customer aggregates (SQL)", () => {
     await refreshCustomerAggregates(shopId, "all");
 
     const [first, second] = await prisma.customer.findMany({ where: { shopId }, orderBy: { id: "asc" } });
-    expect(first).toMatchObject({ ordersCount: 3, firstOrderAt: new Date("2026-01-01T09:30:00Z"), lastOrderAt: new Date("2026-01-31T21:00:00Z") });
+    expect(first).toMatchObject({
+      ordersCount: 3,
+      firstOrderAt: new Date("2026-01-01T09:30:00Z"),
+      lastOrderAt: new Date("2026-01-31T21:00:00Z"),
+    });
     expect(first!.totalSpent.toFixed(2)).toBe("140.00");
     expect(first!.medianGapDays).toBeCloseTo((9.986 + 20.493) / 2, 2); // gaps of ~10 and ~20.5 days
     expect(first!.orderHours[9]).toBe(2);

@@ -68,7 +68,9 @@ describe("npm start", () => {
     const response = await send(await adminDocumentRequest("render-shop", "/app"));
 
     expect(response.status).toBe(200);
-    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors https://render-shop.myshopify.com https://admin.shopify.com");
+    expect(response.headers.get("content-security-policy")).toContain(
+      "frame-ancestors https://render-shop.myshopify.com https://admin.shopify.com",
+    );
     const html = await response.text();
     expect(html).toContain("Render &amp; Co");
     expect(html).toContain("Europe/Madrid");
@@ -76,7 +78,11 @@ describe("npm start", () => {
   });
 
   it("does not render the page for a forged session token", async () => {
-    await prisma.shop.upsert({ where: { domain: shopDomain("render-shop") }, create: { domain: shopDomain("render-shop"), name: "Render & Co" }, update: {} });
+    await prisma.shop.upsert({
+      where: { domain: shopDomain("render-shop") },
+      create: { domain: shopDomain("render-shop"), name: "Render & Co" },
+      update: {},
+    });
 
     const response = await send(await forgedBearerRequest("render-shop", "/app", "wrong-secret"));
 

@@ -51,13 +51,29 @@ describe("requests", () => {
     expect(body.data.shop).toEqual({ name: state.store.shop.name, myshopifyDomain: SHOP, currencyCode: state.store.shop.currencyCode });
     expect(body.data.customers.nodes).toHaveLength(5);
     // shop 1; customers connection 2 + 5 × 1
-    expect(body.extensions.cost).toMatchObject({ requestedQueryCost: 8, actualQueryCost: 8, throttleStatus: { maximumAvailable: 1000, restoreRate: 100 } });
+    expect(body.extensions.cost).toMatchObject({
+      requestedQueryCost: 8,
+      actualQueryCost: 8,
+      throttleStatus: { maximumAvailable: 1000, restoreRate: 100 },
+    });
   });
 
   it.each([
-    [`query { shop { nmae } }`, { message: "Field 'nmae' doesn't exist on type 'Shop'", extensions: { code: "undefinedField", typeName: "Shop", fieldName: "nmae" } }],
-    [`query { customer { id } }`, { message: "Field 'customer' is missing required arguments: id", extensions: expect.objectContaining({ code: "missingRequiredArguments" }) }],
-    [`query { shop(first: 1) { name } }`, { message: "Field 'shop' doesn't accept argument 'first'", extensions: expect.objectContaining({ code: "argumentNotAccepted" }) }],
+    [
+      `query { shop { nmae } }`,
+      { message: "Field 'nmae' doesn't exist on type 'Shop'", extensions: { code: "undefinedField", typeName: "Shop", fieldName: "nmae" } },
+    ],
+    [
+      `query { customer { id } }`,
+      {
+        message: "Field 'customer' is missing required arguments: id",
+        extensions: expect.objectContaining({ code: "missingRequiredArguments" }),
+      },
+    ],
+    [
+      `query { shop(first: 1) { name } }`,
+      { message: "Field 'shop' doesn't accept argument 'first'", extensions: expect.objectContaining({ code: "argumentNotAccepted" }) },
+    ],
     [`query { shop { name }`, { message: expect.stringMatching(/^syntax error, /), extensions: { code: "parseError" } }],
   ])("refuses an invalid document like Shopify: %s", async (query, error) => {
     const { status, body } = await admin(query);
@@ -69,7 +85,10 @@ describe("requests", () => {
   it("refuses invalid variables like Shopify", async () => {
     const { body } = await admin(`query ($id: ID!) { customer(id: $id) { id } }`, {});
     expect(body.errors).toEqual([
-      expect.objectContaining({ message: "Variable $id of type ID! was provided invalid value", extensions: expect.objectContaining({ problems: expect.any(Array) }) }),
+      expect.objectContaining({
+        message: "Variable $id of type ID! was provided invalid value",
+        extensions: expect.objectContaining({ problems: expect.any(Array) }),
+      }),
     ]);
   });
 
@@ -79,23 +98,38 @@ describe("requests", () => {
   });
 
   it("pages customers with cursors, both ways, and filters with Shopify's search syntax", async () => {
-    const first = await admin(`query { customers(first: 25) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`);
-    const next = await admin(`query ($after: String) { customers(first: 50, after: $after) { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }`, {
-      after: first.body.data.customers.pageInfo.endCursor,
-    });
-    const all = [...first.body.data.customers.edges.map((edge: { node: { id: string } }) => edge.node.id), ...next.body.data.customers.nodes.map((node: { id: string }) => node.id)];
+    const first = await admin(
+      `query { customers(first: 25) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+    );
+    const next = await admin(
+      `query ($after: String) { customers(first: 50, after: $after) { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }`,
+      {
+        after: first.body.data.customers.pageInfo.endCursor,
+      },
+    );
+    const all = [
+      ...first.body.data.customers.edges.map((edge: { node: { id: string } }) => edge.node.id),
+      ...next.body.data.customers.nodes.map((node: { id: string }) => node.id),
+    ];
 
     expect(first.body.data.customers.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     expect(next.body.data.customers.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
     expect(new Set(all).size).toBe(60);
 
-    const subscribed = await admin(`query { customers(first: 100, query: "email_marketing_state:subscribed") { nodes { defaultEmailAddress { marketingState } } } }`);
-    const states = subscribed.body.data.customers.nodes.map((node: { defaultEmailAddress: { marketingState: string } }) => node.defaultEmailAddress.marketingState);
+    const subscribed = await admin(
+      `query { customers(first: 100, query: "email_marketing_state:subscribed") { nodes { defaultEmailAddress { marketingState } } } }`,
+    );
+    const states = subscribed.body.data.customers.nodes.map(
+      (node: { defaultEmailAddress: { marketingState: string } }) => node.defaultEmailAddress.marketingState,
+    );
     expect(states.length).toBeGreaterThan(0);
     expect(new Set(states)).toEqual(new Set(["SUBSCRIBED"]));
 
     const unknownField = await admin(`query { customers(first: 1, query: "no_such_field:1") { nodes { id } } }`);
-    expect(unknownField.body.extensions.search[0].warnings[0]).toEqual({ field: "no_such_field", message: "Invalid search field for this query." });
+    expect(unknownField.body.extensions.search[0].warnings[0]).toEqual({
+      field: "no_such_field",
+      message: "Invalid search field for this query.",
+    });
   });
 
   it("serves a customer's history, statistics and consent as the Admin API models them", async () => {
@@ -111,13 +145,16 @@ describe("requests", () => {
     expect(customer.lastOrder.id).toBe(`gid://shopify/Order/${history.orders.at(-1)!.id}`);
     expect(customer.defaultEmailAddress).toEqual({ emailAddress: history.customer.email, marketingState: history.customer.marketingState });
     expect(customer.statistics.rfmGroup).toBe(history.customer.rfmGroup);
-    expect(customer.orders.nodes.map((order: { id: string }) => order.id)).toEqual(history.orders.slice(0, 10).map((order) => `gid://shopify/Order/${order.id}`));
+    expect(customer.orders.nodes.map((order: { id: string }) => order.id)).toEqual(
+      history.orders.slice(0, 10).map((order) => `gid://shopify/Order/${order.id}`),
+    );
   });
 });
 
 describe("fidelity", () => {
   it("pages backwards and in reverse, with cursors that survive new data and belong to one connection", async () => {
-    const page = (args: string) => admin(`query { customers(${args}) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`);
+    const page = (args: string) =>
+      admin(`query { customers(${args}) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`);
     const all = (await page("first: 100")).body.data.customers.nodes.map((node: { id: string }) => node.id);
 
     const lastTen = (await page("last: 10")).body.data.customers;
@@ -132,7 +169,9 @@ describe("fidelity", () => {
     const next = (await page(`first: 3, reverse: true, after: "${reversed.pageInfo.endCursor}"`)).body.data.customers;
     expect(next.nodes.map((node: { id: string }) => node.id)).toEqual(all.slice(-6, -3).reverse());
 
-    const foreign = await admin(`query ($after: String) { products(first: 1, after: $after) { nodes { id } } }`, { after: reversed.pageInfo.endCursor });
+    const foreign = await admin(`query ($after: String) { products(first: 1, after: $after) { nodes { id } } }`, {
+      after: reversed.pageInfo.endCursor,
+    });
     expect(foreign.body.errors).toEqual([expect.objectContaining({ message: "Invalid cursor for current pagination sort." })]);
   });
 
@@ -147,17 +186,29 @@ describe("fidelity", () => {
     const narrow = emulator.issueAccessToken(SHOP, { scopes: "read_customers,read_orders" });
     const customersOnly = emulator.issueAccessToken(SHOP, { scopes: "read_customers" });
     const noOrders = await admin(`query { orders(first: 1) { nodes { id } } }`, undefined, customersOnly);
-    expect(noOrders.body.errors).toEqual([expect.objectContaining({ message: "Access denied for orders field. Required access: `read_orders` access scope.", extensions: expect.objectContaining({ code: "ACCESS_DENIED" }) })]);
-    expect((await admin(`query { customers(first: 1) { nodes { id } } }`, undefined, customersOnly)).body.data.customers.nodes).toHaveLength(1);
+    expect(noOrders.body.errors).toEqual([
+      expect.objectContaining({
+        message: "Access denied for orders field. Required access: `read_orders` access scope.",
+        extensions: expect.objectContaining({ code: "ACCESS_DENIED" }),
+      }),
+    ]);
+    expect(
+      (await admin(`query { customers(first: 1) { nodes { id } } }`, undefined, customersOnly)).body.data.customers.nodes,
+    ).toHaveLength(1);
     // A nested field of a protected type is denied too (customers without read_orders).
     const nested = await admin(`query { customers(first: 1) { nodes { lastOrder { id } } } }`, undefined, customersOnly);
     expect(nested.body.errors[0].extensions.code).toBe("ACCESS_DENIED");
 
-    const denied = await admin(`mutation { customerEmailMarketingConsentUpdate(input: { customerId: "gid://shopify/Customer/1", emailMarketingConsent: { marketingState: UNSUBSCRIBED } }) { userErrors { message } } }`, undefined, narrow);
+    const denied = await admin(
+      `mutation { customerEmailMarketingConsentUpdate(input: { customerId: "gid://shopify/Customer/1", emailMarketingConsent: { marketingState: UNSUBSCRIBED } }) { userErrors { message } } }`,
+      undefined,
+      narrow,
+    );
     expect(denied.body.errors[0].extensions.code).toBe("ACCESS_DENIED");
 
     const withAll = (await admin(`query { orders(first: 250, reverse: true) { nodes { createdAt } } }`)).body.data.orders.nodes;
-    const recentOnly = (await admin(`query { orders(first: 250, reverse: true) { nodes { createdAt } } }`, undefined, narrow)).body.data.orders.nodes;
+    const recentOnly = (await admin(`query { orders(first: 250, reverse: true) { nodes { createdAt } } }`, undefined, narrow)).body.data
+      .orders.nodes;
     const cutoff = Date.now() - 60 * 86_400_000;
     expect(withAll.some((order: { createdAt: string }) => Date.parse(order.createdAt) < cutoff)).toBe(true);
     expect(recentOnly.every((order: { createdAt: string }) => Date.parse(order.createdAt) >= cutoff)).toBe(true);
@@ -165,12 +216,19 @@ describe("fidelity", () => {
 
   it("names a field it does not implement instead of answering null", async () => {
     const unimplemented = await admin(`query { orders(first: 1) { nodes { id closedAt } } }`);
-    expect(unimplemented.body.errors).toEqual([expect.objectContaining({ message: "The local Shopify emulator does not implement Order.closedAt.", extensions: { code: "EMULATOR_UNSUPPORTED" } })]);
+    expect(unimplemented.body.errors).toEqual([
+      expect.objectContaining({
+        message: "The local Shopify emulator does not implement Order.closedAt.",
+        extensions: { code: "EMULATOR_UNSUPPORTED" },
+      }),
+    ]);
   });
 
   it("computes cost on coerced variables: a defaulted first: is charged in full", async () => {
     const { body } = await admin(`query ($n: Int = 250) { customers(first: $n) { nodes { orders(first: 10) { nodes { id } } } } }`);
-    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED", cost: 2 + 250 * (1 + 2 + 10) }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED", cost: 2 + 250 * (1 + 2 + 10) }) }),
+    ]);
   });
 
   it("refuses a customer deletion while the customer has orders", () => {
@@ -214,13 +272,19 @@ describe("discounts", () => {
       codes: { nodes: [{ code: "WB-LOCKED-1" }] },
       context: { customers: [{ id: `gid://shopify/Customer/${alice!.id}` }] },
     });
-    expect(() => emulator.placeOrder(SHOP, { customerId: bob!.id, discountCode: "WB-LOCKED-1" })).toThrow(new OrderRefused("NOT_ELIGIBLE_CUSTOMER"));
+    expect(() => emulator.placeOrder(SHOP, { customerId: bob!.id, discountCode: "WB-LOCKED-1" })).toThrow(
+      new OrderRefused("NOT_ELIGIBLE_CUSTOMER"),
+    );
     const { order } = emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "wb-locked-1" });
     expect(order.discountCodes).toEqual(["WB-LOCKED-1"]);
     expect(order.totalDiscounts).toBe((Math.round(Math.round(Number(order.lineItemsTotal) * 100) * 0.15) / 100).toFixed(2));
-    expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-LOCKED-1" })).toThrow(new OrderRefused("USAGE_LIMIT_REACHED"));
+    expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-LOCKED-1" })).toThrow(
+      new OrderRefused("USAGE_LIMIT_REACHED"),
+    );
 
-    const lookup = await admin(`query { codeDiscountNodeByCode(code: "WB-LOCKED-1") { codeDiscount { ... on DiscountCodeBasic { asyncUsageCount } } } }`);
+    const lookup = await admin(
+      `query { codeDiscountNodeByCode(code: "WB-LOCKED-1") { codeDiscount { ... on DiscountCodeBasic { asyncUsageCount } } } }`,
+    );
     expect(lookup.body.data.codeDiscountNodeByCode.codeDiscount.asyncUsageCount).toBe(1);
   });
 
@@ -229,19 +293,27 @@ describe("discounts", () => {
     await createCode("WB-ONCE-EACH", { context: { all: "ALL" }, usageLimit: null, appliesOncePerCustomer: true });
 
     emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-ONCE-EACH" });
-    expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-ONCE-EACH" })).toThrow(new OrderRefused("ALREADY_USED_BY_CUSTOMER"));
+    expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-ONCE-EACH" })).toThrow(
+      new OrderRefused("ALREADY_USED_BY_CUSTOMER"),
+    );
     expect(emulator.placeOrder(SHOP, { customerId: bob!.id, discountCode: "WB-ONCE-EACH" }).order.discountCodes).toEqual(["WB-ONCE-EACH"]);
   });
 
   it("refuses a discount input with a malformed date as an invalid variable", async () => {
     const { body } = await createCode("WB-BAD-DATE", { context: { all: "ALL" }, startsAt: "soon" });
-    expect(body.errors).toEqual([expect.objectContaining({ message: "Variable $input of type DiscountCodeBasicInput! was provided invalid value" })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ message: "Variable $input of type DiscountCodeBasicInput! was provided invalid value" }),
+    ]);
   });
 
   it("refuses an expired code and a code not started yet", async () => {
     const [alice] = customers();
     const audience = { context: { all: "ALL" } };
-    await createCode("WB-EXPIRED", { ...audience, startsAt: new Date(Date.now() - 10 * 86_400_000).toISOString(), endsAt: new Date(Date.now() - 86_400_000).toISOString() });
+    await createCode("WB-EXPIRED", {
+      ...audience,
+      startsAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    });
     await createCode("WB-LATER", { ...audience, startsAt: new Date(Date.now() + 86_400_000).toISOString() });
 
     expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-EXPIRED" })).toThrow(new OrderRefused("EXPIRED"));
@@ -252,7 +324,10 @@ describe("discounts", () => {
     await createCode("WB-TAKEN", { context: { all: "ALL" } });
 
     const taken = await createCode("wb-taken", { context: { all: "ALL" } });
-    const range = await createCode("WB-RANGE", { context: { all: "ALL" }, customerGets: { value: { percentage: 15 }, items: { all: true } } });
+    const range = await createCode("WB-RANGE", {
+      context: { all: "ALL" },
+      customerGets: { value: { percentage: 15 }, items: { all: true } },
+    });
     const stranger = await createCode("WB-STRANGER", { context: { customers: { add: ["gid://shopify/Customer/1"] } } });
 
     expect(taken.body.data.discountCodeBasicCreate).toEqual({
@@ -260,7 +335,9 @@ describe("discounts", () => {
       userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }],
     });
     expect(range.body.data.discountCodeBasicCreate.userErrors).toEqual([expect.objectContaining({ code: "VALUE_OUTSIDE_RANGE" })]);
-    expect(stranger.body.data.discountCodeBasicCreate.userErrors).toEqual([expect.objectContaining({ field: ["basicCodeDiscount", "context", "customers", "add", "0"] })]);
+    expect(stranger.body.data.discountCodeBasicCreate.userErrors).toEqual([
+      expect.objectContaining({ field: ["basicCodeDiscount", "context", "customers", "add", "0"] }),
+    ]);
   });
 
   it("deletes codes one by one and in bulk (an asynchronous job), after which they no longer apply", async () => {
@@ -269,8 +346,12 @@ describe("discounts", () => {
     const two = (await createCode("WB-DEL-2", { context: { all: "ALL" } })).body.data.discountCodeBasicCreate.codeDiscountNode.id;
     const three = (await createCode("WB-DEL-3", { context: { all: "ALL" } })).body.data.discountCodeBasicCreate.codeDiscountNode.id;
 
-    const deleted = await admin(`mutation ($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { message } } }`, { id: one });
-    const bulk = await admin(`mutation ($ids: [ID!]!) { discountCodeBulkDelete(ids: $ids) { job { id done } userErrors { message } } }`, { ids: [two, three] });
+    const deleted = await admin(`mutation ($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { message } } }`, {
+      id: one,
+    });
+    const bulk = await admin(`mutation ($ids: [ID!]!) { discountCodeBulkDelete(ids: $ids) { job { id done } userErrors { message } } }`, {
+      ids: [two, three],
+    });
 
     expect(deleted.body.data.discountCodeDelete).toEqual({ deletedCodeDiscountId: one, userErrors: [] });
     expect(bulk.body.data.discountCodeBulkDelete.job.done).toBe(false);
@@ -283,28 +364,37 @@ describe("discounts", () => {
   });
 
   it("adds redeem codes in bulk (at most 250, asynchronously) and reports the duplicates", async () => {
-    const node = (await createCode("WB-BULK-BASE", { context: { all: "ALL" }, usageLimit: 1, appliesOncePerCustomer: false })).body.data.discountCodeBasicCreate.codeDiscountNode;
+    const node = (await createCode("WB-BULK-BASE", { context: { all: "ALL" }, usageLimit: 1, appliesOncePerCustomer: false })).body.data
+      .discountCodeBasicCreate.codeDiscountNode;
     const added = await admin(
       `mutation ($id: ID!, $codes: [DiscountRedeemCodeInput!]!) { discountRedeemCodeBulkAdd(discountId: $id, codes: $codes) { bulkCreation { id done codesCount } userErrors { code } } }`,
       { id: node.id, codes: [{ code: "WB-BULK-A" }, { code: "WB-BULK-B" }, { code: "WB-BULK-BASE" }] },
     );
-    const tooMany = await admin(`mutation ($id: ID!, $codes: [DiscountRedeemCodeInput!]!) { discountRedeemCodeBulkAdd(discountId: $id, codes: $codes) { userErrors { code } } }`, {
-      id: node.id,
-      codes: Array.from({ length: 251 }, (_, i) => ({ code: `WB-MANY-${i}` })),
-    });
+    const tooMany = await admin(
+      `mutation ($id: ID!, $codes: [DiscountRedeemCodeInput!]!) { discountRedeemCodeBulkAdd(discountId: $id, codes: $codes) { userErrors { code } } }`,
+      {
+        id: node.id,
+        codes: Array.from({ length: 251 }, (_, i) => ({ code: `WB-MANY-${i}` })),
+      },
+    );
 
     expect(added.body.data.discountRedeemCodeBulkAdd.bulkCreation).toMatchObject({ done: false, codesCount: 3 });
     expect(tooMany.body.data.discountRedeemCodeBulkAdd.userErrors).toEqual([{ code: "TOO_MANY_ARGUMENTS" }]);
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const creation = await admin(`query ($id: ID!) { discountRedeemCodeBulkCreation(id: $id) { done importedCount failedCount codes(first: 10) { nodes { code errors { code } } } } }`, {
-      id: added.body.data.discountRedeemCodeBulkAdd.bulkCreation.id,
-    });
+    const creation = await admin(
+      `query ($id: ID!) { discountRedeemCodeBulkCreation(id: $id) { done importedCount failedCount codes(first: 10) { nodes { code errors { code } } } } }`,
+      {
+        id: added.body.data.discountRedeemCodeBulkAdd.bulkCreation.id,
+      },
+    );
     expect(creation.body.data.discountRedeemCodeBulkCreation).toMatchObject({ done: true, importedCount: 2, failedCount: 1 });
     const [alice, bob] = customers();
     // Usage limits apply per redeem code: each new code works once.
     expect(emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-BULK-A" }).order.discountCodes).toEqual(["WB-BULK-A"]);
     expect(emulator.placeOrder(SHOP, { customerId: bob!.id, discountCode: "WB-BULK-B" }).order.discountCodes).toEqual(["WB-BULK-B"]);
-    expect(() => emulator.placeOrder(SHOP, { customerId: bob!.id, discountCode: "WB-BULK-A" })).toThrow(new OrderRefused("USAGE_LIMIT_REACHED"));
+    expect(() => emulator.placeOrder(SHOP, { customerId: bob!.id, discountCode: "WB-BULK-A" })).toThrow(
+      new OrderRefused("USAGE_LIMIT_REACHED"),
+    );
   });
 });
 
@@ -329,12 +419,22 @@ describe("free shipping, consent, marketing and Flow", () => {
       },
     );
     expect(body.data.discountCodeFreeShippingCreate.userErrors).toEqual([]);
-    expect(body.data.discountCodeFreeShippingCreate.codeDiscountNode.codeDiscount.minimumRequirement.greaterThanOrEqualToSubtotal.amount).toBe("30.00");
+    expect(
+      body.data.discountCodeFreeShippingCreate.codeDiscountNode.codeDiscount.minimumRequirement.greaterThanOrEqualToSubtotal.amount,
+    ).toBe("30.00");
 
-    const cheap = state.store.products.flatMap((product) => (product.status === "ACTIVE" ? product.variants : [])).find((variant) => Number(variant.price) < 30 && variant.inventoryQuantity > 0)!;
-    expect(() => emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-SHIP", lineItems: [{ variantId: cheap.id, quantity: 1 }] })).toThrow(new OrderRefused("MINIMUM_SUBTOTAL_NOT_MET"));
+    const cheap = state.store.products
+      .flatMap((product) => (product.status === "ACTIVE" ? product.variants : []))
+      .find((variant) => Number(variant.price) < 30 && variant.inventoryQuantity > 0)!;
+    expect(() =>
+      emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-SHIP", lineItems: [{ variantId: cheap.id, quantity: 1 }] }),
+    ).toThrow(new OrderRefused("MINIMUM_SUBTOTAL_NOT_MET"));
     const quantity = Math.ceil(31 / Number(cheap.price));
-    const { order } = emulator.placeOrder(SHOP, { customerId: alice!.id, discountCode: "WB-SHIP", lineItems: [{ variantId: cheap.id, quantity }] });
+    const { order } = emulator.placeOrder(SHOP, {
+      customerId: alice!.id,
+      discountCode: "WB-SHIP",
+      lineItems: [{ variantId: cheap.id, quantity }],
+    });
     expect(order.shipping).toBe("0.00");
     expect(order.totalDiscounts).toBe("0.00");
   });
@@ -351,16 +451,18 @@ describe("free shipping, consent, marketing and Flow", () => {
     const done = await update(`gid://shopify/Customer/${subscribed.id}`, "UNSUBSCRIBED");
     expect(done.body.data.customerEmailMarketingConsentUpdate.userErrors).toEqual([]);
     expect(done.body.data.customerEmailMarketingConsentUpdate.customer.defaultEmailAddress.marketingState).toBe("UNSUBSCRIBED");
-    const read = await admin(`query ($id: ID!) { customer(id: $id) { defaultEmailAddress { marketingState } } }`, { id: `gid://shopify/Customer/${subscribed.id}` });
+    const read = await admin(`query ($id: ID!) { customer(id: $id) { defaultEmailAddress { marketingState } } }`, {
+      id: `gid://shopify/Customer/${subscribed.id}`,
+    });
     expect(read.body.data.customer.defaultEmailAddress.marketingState).toBe("UNSUBSCRIBED");
     expect(emulator.webhooks.deliveries.at(-1)).toMatchObject({ topic: "customers_email_marketing_consent/update", shop: SHOP });
 
     expect((await update("gid://shopify/Customer/1", "UNSUBSCRIBED")).body.data.customerEmailMarketingConsentUpdate.userErrors).toEqual([
       { field: ["input", "customerId"], message: "Customer not found", code: "INVALID" },
     ]);
-    expect((await update(`gid://shopify/Customer/${subscribed.id}`, "INVALID")).body.data.customerEmailMarketingConsentUpdate.userErrors).toEqual([
-      expect.objectContaining({ code: "INCLUSION" }),
-    ]);
+    expect(
+      (await update(`gid://shopify/Customer/${subscribed.id}`, "INVALID")).body.data.customerEmailMarketingConsentUpdate.userErrors,
+    ).toEqual([expect.objectContaining({ code: "INCLUSION" })]);
   });
 
   it("registers an external marketing activity once per UTM, records engagements and status changes", async () => {
@@ -368,31 +470,54 @@ describe("free shipping, consent, marketing and Flow", () => {
     const create = () =>
       admin(
         `mutation ($input: MarketingActivityCreateExternalInput!) { marketingActivityCreateExternal(input: $input) { marketingActivity { id title status utmParameters { campaign source medium } } userErrors { field message } } }`,
-        { input: { title: "Win-Back", remoteUrl: "https://winback.test/app/campaigns/1", tactic: "NEWSLETTER", marketingChannelType: "EMAIL", status: "ACTIVE", utm } },
+        {
+          input: {
+            title: "Win-Back",
+            remoteUrl: "https://winback.test/app/campaigns/1",
+            tactic: "NEWSLETTER",
+            marketingChannelType: "EMAIL",
+            status: "ACTIVE",
+            utm,
+          },
+        },
       );
     const created = (await create()).body.data.marketingActivityCreateExternal;
     expect(created.marketingActivity).toMatchObject({ title: "Win-Back", status: "ACTIVE", utmParameters: utm });
-    expect((await create()).body.data.marketingActivityCreateExternal.userErrors).toEqual([expect.objectContaining({ field: ["input", "utm"] })]);
+    expect((await create()).body.data.marketingActivityCreateExternal.userErrors).toEqual([
+      expect.objectContaining({ field: ["input", "utm"] }),
+    ]);
 
     const engagement = await admin(
       `mutation ($id: ID!, $e: MarketingEngagementInput!) { marketingEngagementCreate(marketingActivityId: $id, marketingEngagement: $e) { marketingEngagement { occurredOn sendsCount clicksCount } userErrors { message } } }`,
-      { id: created.marketingActivity.id, e: { occurredOn: "2026-11-20", utcOffset: "+00:00", sendsCount: 120, clicksCount: 9, isCumulative: false } },
+      {
+        id: created.marketingActivity.id,
+        e: { occurredOn: "2026-11-20", utcOffset: "+00:00", sendsCount: 120, clicksCount: 9, isCumulative: false },
+      },
     );
-    expect(engagement.body.data.marketingEngagementCreate).toEqual({ marketingEngagement: { occurredOn: "2026-11-20", sendsCount: 120, clicksCount: 9 }, userErrors: [] });
+    expect(engagement.body.data.marketingEngagementCreate).toEqual({
+      marketingEngagement: { occurredOn: "2026-11-20", sendsCount: 120, clicksCount: 9 },
+      userErrors: [],
+    });
     expect(state.marketingEngagements.at(-1)).toMatchObject({ occurredOn: "2026-11-20" });
 
-    const paused = await admin(`mutation ($id: ID!) { marketingActivityUpdateExternal(marketingActivityId: $id, input: { status: PAUSED }) { marketingActivity { status } userErrors { message } } }`, {
-      id: created.marketingActivity.id,
-    });
+    const paused = await admin(
+      `mutation ($id: ID!) { marketingActivityUpdateExternal(marketingActivityId: $id, input: { status: PAUSED }) { marketingActivity { status } userErrors { message } } }`,
+      {
+        id: created.marketingActivity.id,
+      },
+    );
     expect(paused.body.data.marketingActivityUpdateExternal).toEqual({ marketingActivity: { status: "PAUSED" }, userErrors: [] });
   });
 
   it("receives Flow triggers and refuses an empty handle", async () => {
     const fire = (handle: string) =>
-      admin(`mutation ($handle: String, $payload: JSON) { flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } } }`, {
-        handle,
-        payload: { "Campaign name": "Win-Back", customer_id: 1 },
-      });
+      admin(
+        `mutation ($handle: String, $payload: JSON) { flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } } }`,
+        {
+          handle,
+          payload: { "Campaign name": "Win-Back", customer_id: 1 },
+        },
+      );
     expect((await fire("winback-customer-entered")).body.data.flowTriggerReceive.userErrors).toEqual([]);
     expect(state.flowTriggers.at(-1)).toMatchObject({ handle: "winback-customer-entered", payload: { "Campaign name": "Win-Back" } });
     expect((await fire("")).body.data.flowTriggerReceive.userErrors).toEqual([{ field: ["handle"], message: "Handle can't be blank" }]);
@@ -402,23 +527,44 @@ describe("free shipping, consent, marketing and Flow", () => {
 describe("throttling", () => {
   it("throttles a burst beyond the bucket, refills at the restore rate, and accounts actual costs", async () => {
     let now = Date.parse("2026-11-20T12:00:00Z");
-    const throttled = await ShopifyEmulator.start({ apiKey: "k", apiSecret: "s", bucketClock: () => now, bucket: { maximumAvailable: 50, restoreRate: 10 } });
+    const throttled = await ShopifyEmulator.start({
+      apiKey: "k",
+      apiSecret: "s",
+      bucketClock: () => now,
+      bucket: { maximumAvailable: 50, restoreRate: 10 },
+    });
     try {
       throttled.addShop({ seed: "throttle", customers: 5, shopName: "tiny" });
       const accessToken = throttled.issueAccessToken("tiny.myshopify.com");
       const ask = async () => {
-        const { body } = await throttled.graphql("tiny.myshopify.com", accessToken, JSON.stringify({ query: "query { customers(first: 10) { nodes { id } } }" }));
-        return body as { data?: unknown; errors?: { extensions: { code: string } }[]; extensions: { cost: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { currentlyAvailable: number } } } };
+        const { body } = await throttled.graphql(
+          "tiny.myshopify.com",
+          accessToken,
+          JSON.stringify({ query: "query { customers(first: 10) { nodes { id } } }" }),
+        );
+        return body as {
+          data?: unknown;
+          errors?: { extensions: { code: string } }[];
+          extensions: {
+            cost: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { currentlyAvailable: number } };
+          };
+        };
       };
 
       // Requested 2 + 10 × 1 = 12; the store has 5 customers, so the actual cost is 2 + 5 = 7.
       const first = await ask();
-      expect(first.extensions.cost).toMatchObject({ requestedQueryCost: 12, actualQueryCost: 7, throttleStatus: { currentlyAvailable: 43 } });
+      expect(first.extensions.cost).toMatchObject({
+        requestedQueryCost: 12,
+        actualQueryCost: 7,
+        throttleStatus: { currentlyAvailable: 43 },
+      });
       const burst = [];
       for (let i = 0; i < 8; i++) burst.push(await ask());
       expect(burst.map((response) => response.extensions.cost.throttleStatus.currentlyAvailable)).toEqual([36, 29, 22, 15, 8, 8, 8, 8]);
       const refused = burst.at(-1)!;
-      expect(refused.errors).toEqual([expect.objectContaining({ message: "Throttled", extensions: expect.objectContaining({ code: "THROTTLED" }) })]);
+      expect(refused.errors).toEqual([
+        expect.objectContaining({ message: "Throttled", extensions: expect.objectContaining({ code: "THROTTLED" }) }),
+      ]);
       expect(refused.data).toBeUndefined();
 
       now += 1000; // +10 points
@@ -441,7 +587,9 @@ describe("throttling", () => {
       const over = (await plus.graphql("plus.myshopify.com", accessToken, JSON.stringify({ query: cost(167) }))).body as any;
       expect(within.errors).toBeUndefined();
       expect(within.extensions.cost.requestedQueryCost).toBe(998);
-      expect(over.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED", cost: 1004, maxCost: 1000 }) })]);
+      expect(over.errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: "MAX_COST_EXCEEDED", cost: 1004, maxCost: 1000 }) }),
+      ]);
     } finally {
       await plus.close();
     }
@@ -460,8 +608,17 @@ describe("the app's own Admin API client, routed to the emulator", () => {
 
     const stored = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
     const expected = state.store.shop;
-    expect(stored).toMatchObject({ name: expected.name, ianaTimezone: expected.ianaTimezone, currencyCode: expected.currencyCode, contactEmail: expected.contactEmail });
-    expect(stored.postalAddress).toMatchObject({ address1: expected.address.address1, city: expected.address.city, countryCodeV2: expected.address.countryCodeV2 });
+    expect(stored).toMatchObject({
+      name: expected.name,
+      ianaTimezone: expected.ianaTimezone,
+      currencyCode: expected.currencyCode,
+      contactEmail: expected.contactEmail,
+    });
+    expect(stored.postalAddress).toMatchObject({
+      address1: expected.address.address1,
+      city: expected.address.city,
+      countryCodeV2: expected.address.countryCodeV2,
+    });
   });
 
   it.each(["wrong-secret", "expired", "wrong-audience"] as const)("refuses token exchange for a %s session token", async (kind) => {
@@ -494,17 +651,35 @@ describe("bulk operations", () => {
     const query = `{ customers { edges { node { id email firstName lastName numberOfOrders defaultEmailAddress { marketingState }
       orders { edges { node { id createdAt totalPriceSet { shopMoney { amount } } discountCodes lineItems { edges { node { id quantity variant { id } } } } } } } } } } }`;
 
-    const started = await admin(`mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id status } userErrors { field message } } }`, { q: query }, bulkToken, "bulk-shop.myshopify.com");
+    const started = await admin(
+      `mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { bulkOperation { id status } userErrors { field message } } }`,
+      { q: query },
+      bulkToken,
+      "bulk-shop.myshopify.com",
+    );
     expect(started.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
     const id = started.body.data.bulkOperationRunQuery.bulkOperation.id;
-    const second = await admin(`mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { userErrors { code } } }`, { q: query }, bulkToken, "bulk-shop.myshopify.com");
+    const second = await admin(
+      `mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { userErrors { code } } }`,
+      { q: query },
+      bulkToken,
+      "bulk-shop.myshopify.com",
+    );
     expect(second.body.data.bulkOperationRunQuery.userErrors).toEqual([{ code: "OPERATION_IN_PROGRESS" }]);
 
     await emulator.bulkOperationsSettled();
-    const finished = await admin(`query ($id: ID!) { bulkOperation(id: $id) { status objectCount rootObjectCount url } }`, { id }, bulkToken, "bulk-shop.myshopify.com");
+    const finished = await admin(
+      `query ($id: ID!) { bulkOperation(id: $id) { status objectCount rootObjectCount url } }`,
+      { id },
+      bulkToken,
+      "bulk-shop.myshopify.com",
+    );
     const operation = finished.body.data.bulkOperation;
     expect(operation.status).toBe("COMPLETED");
-    const lines = (await (await fetch(operation.url)).text()).trim().split("\n").map((line) => JSON.parse(line) as Record<string, any>);
+    const lines = (await (await fetch(operation.url)).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, any>);
     expect(String(lines.length)).toBe(operation.objectCount);
 
     // Rebuild customers → orders → line items from __parentId and compare with the store.
@@ -516,10 +691,28 @@ describe("bulk operations", () => {
     let index = 0;
     for (const history of big.store.histories()) {
       const exported = customers[index++]!;
-      expect(exported).toMatchObject({ id: `gid://shopify/Customer/${history.customer.id}`, email: history.customer.email, numberOfOrders: String(history.orders.length) });
+      expect(exported).toMatchObject({
+        id: `gid://shopify/Customer/${history.customer.id}`,
+        email: history.customer.email,
+        numberOfOrders: String(history.orders.length),
+      });
       expect((exported as Record<string, unknown>).defaultEmailAddress).toEqual({ marketingState: history.customer.marketingState });
-      expect(exported.children.map((order: any) => [order.id, order.createdAt, order.totalPriceSet.shopMoney.amount, order.discountCodes, order.children.length])).toEqual(
-        history.orders.map((order) => [`gid://shopify/Order/${order.id}`, order.createdAt, order.total, order.discountCodes, order.lineItems.length]),
+      expect(
+        exported.children.map((order: any) => [
+          order.id,
+          order.createdAt,
+          order.totalPriceSet.shopMoney.amount,
+          order.discountCodes,
+          order.children.length,
+        ]),
+      ).toEqual(
+        history.orders.map((order) => [
+          `gid://shopify/Order/${order.id}`,
+          order.createdAt,
+          order.total,
+          order.discountCodes,
+          order.lineItems.length,
+        ]),
       );
     }
   }, 120_000);
@@ -529,13 +722,23 @@ describe("bulk operations", () => {
       defaultEmailAddress { marketingState } defaultEmailAddress { emailAddress }
       orders { nodes { id total: totalPriceSet { shopMoney { amount } } } } } } } }
       fragment Who on Customer { first: firstName }`;
-    const started = await admin(`mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) { bulkOperation { id } userErrors { message } } }`, { q: query });
+    const started = await admin(
+      `mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) { bulkOperation { id } userErrors { message } } }`,
+      { q: query },
+    );
     expect(started.body.data.bulkOperationRunQuery.userErrors).toEqual([]);
     expect(await emulator.bulkOperationsSettled()).toEqual([]);
-    const finished = await admin(`query ($id: ID!) { bulkOperation(id: $id) { status url } }`, { id: started.body.data.bulkOperationRunQuery.bulkOperation.id });
-    const lines = (await (await fetch(finished.body.data.bulkOperation.url)).text()).trim().split("\n").map((line) => JSON.parse(line));
+    const finished = await admin(`query ($id: ID!) { bulkOperation(id: $id) { status url } }`, {
+      id: started.body.data.bulkOperationRunQuery.bulkOperation.id,
+    });
+    const lines = (await (await fetch(finished.body.data.bulkOperation.url)).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
 
-    const subscribed = [...state.store.histories()].filter((history) => state.customer(history.customer.id)?.marketingState === "SUBSCRIBED");
+    const subscribed = [...state.store.histories()].filter(
+      (history) => state.customer(history.customer.id)?.marketingState === "SUBSCRIBED",
+    );
     const roots = lines.filter((line: any) => !line.__parentId);
     expect(roots.length).toBe(subscribed.length);
     const first = subscribed[0]!;
@@ -550,20 +753,29 @@ describe("bulk operations", () => {
   });
 
   it("refuses bulk queries Shopify refuses", async () => {
-    const run = (q: string) => admin(`mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { userErrors { field code message } } }`, { q });
+    const run = (q: string) =>
+      admin(`mutation ($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: false) { userErrors { field code message } } }`, {
+        q,
+      });
     expect((await run(`{ shop { name } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
       expect.objectContaining({ field: ["query"], code: "INVALID", message: expect.stringMatching(/connection field at the top level/) }),
     ]);
-    expect((await run(`{ customers { edges { node { email orders { edges { node { id } } } } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/Customer must select id/) }),
+    expect(
+      (await run(`{ customers { edges { node { email orders { edges { node { id } } } } } } }`)).body.data.bulkOperationRunQuery.userErrors,
+    ).toEqual([expect.objectContaining({ message: expect.stringMatching(/Customer must select id/) })]);
+    expect((await run(`{ customers { edges { node { emal } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
+      expect.objectContaining({ code: "INVALID" }),
     ]);
-    expect((await run(`{ customers { edges { node { emal } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([expect.objectContaining({ code: "INVALID" })]);
-    expect((await run(`query ($q: String) { customers(query: $q) { edges { node { id } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/cannot use variables/) }),
-    ]);
-    expect((await run(`{ customers { nodes { id orders { nodes { id lineItems { nodes { id product { id collections { nodes { id } } } } } } } } } }`)).body.data.bulkOperationRunQuery.userErrors).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/more than 2 levels deep/) }),
-    ]);
+    expect(
+      (await run(`query ($q: String) { customers(query: $q) { edges { node { id } } } }`)).body.data.bulkOperationRunQuery.userErrors,
+    ).toEqual([expect.objectContaining({ message: expect.stringMatching(/cannot use variables/) })]);
+    expect(
+      (
+        await run(
+          `{ customers { nodes { id orders { nodes { id lineItems { nodes { id product { id collections { nodes { id } } } } } } } } } }`,
+        )
+      ).body.data.bulkOperationRunQuery.userErrors,
+    ).toEqual([expect.objectContaining({ message: expect.stringMatching(/more than 2 levels deep/) })]);
   });
 });
 
@@ -604,7 +816,12 @@ describe("webhooks", () => {
     const stored = await prisma.webhookEvent.findFirstOrThrow({ where: { webhookId: webhook!.webhookId } });
     expect(stored).toMatchObject({ shopDomain: SHOP, topic: "orders/create", apiVersion: "2026-10", eventId: webhook!.eventId });
     const body = JSON.parse(stored.payload!);
-    expect(body).toMatchObject({ id: order.id, admin_graphql_api_id: `gid://shopify/Order/${order.id}`, total_price: order.total, customer: { id: order.customerId } });
+    expect(body).toMatchObject({
+      id: order.id,
+      admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+      total_price: order.total,
+      customer: { id: order.customerId },
+    });
     expect(body.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
   });
 
@@ -645,7 +862,10 @@ describe("webhooks", () => {
     const created = emulator.createCustomer(SHOP, { firstName: "Ana", lastName: "Reorder", email: "ana.reorder@example.com" });
     const updated = emulator.updateCustomer(SHOP, created.customer.id, { lastName: "Reordered" });
     await emulator.webhooks.release("reversed");
-    const received = await prisma.webhookEvent.findMany({ where: { webhookId: { in: [created.webhook!.webhookId, updated.webhook!.webhookId] } }, orderBy: { id: "asc" } });
+    const received = await prisma.webhookEvent.findMany({
+      where: { webhookId: { in: [created.webhook!.webhookId, updated.webhook!.webhookId] } },
+      orderBy: { id: "asc" },
+    });
     expect(received.map((event) => event.topic)).toEqual(["customers/update", "customers/create"]);
 
     const startedAt = Date.now();

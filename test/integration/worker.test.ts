@@ -79,7 +79,13 @@ describe("worker processing webhook events", () => {
     await installShop(new Date("2026-11-21T00:00:00Z"));
     const webhookId = randomUUID();
 
-    await postWebhook({ topic: "app/uninstalled", shop, payload: { myshopify_domain: shop }, webhookId, triggeredAt: "2026-11-20T12:00:00.000Z" });
+    await postWebhook({
+      topic: "app/uninstalled",
+      shop,
+      payload: { myshopify_domain: shop },
+      webhookId,
+      triggeredAt: "2026-11-20T12:00:00.000Z",
+    });
 
     await processedEvent(webhookId);
     expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).uninstalledAt).toBeNull();
@@ -91,9 +97,21 @@ describe("worker processing webhook events", () => {
     const newer = randomUUID();
     const older = randomUUID();
 
-    await postWebhook({ topic: "app/scopes_update", shop, payload: { current: ["read_orders", "read_customers"] }, webhookId: newer, triggeredAt: "2026-11-20T10:00:00.000Z" });
+    await postWebhook({
+      topic: "app/scopes_update",
+      shop,
+      payload: { current: ["read_orders", "read_customers"] },
+      webhookId: newer,
+      triggeredAt: "2026-11-20T10:00:00.000Z",
+    });
     await processedEvent(newer);
-    await postWebhook({ topic: "app/scopes_update", shop, payload: { current: ["read_orders"] }, webhookId: older, triggeredAt: "2026-11-20T09:00:00.000Z" });
+    await postWebhook({
+      topic: "app/scopes_update",
+      shop,
+      payload: { current: ["read_orders"] },
+      webhookId: older,
+      triggeredAt: "2026-11-20T09:00:00.000Z",
+    });
     await processedEvent(older);
 
     expect((await prisma.session.findFirstOrThrow({ where: { shop } })).scope).toBe("read_orders,read_customers");
@@ -130,7 +148,12 @@ describe("worker processing webhook events", () => {
     const otherOrder = await pending("o2", "orders/create", { id: 12, customer: { id: 7 } });
     const webhookId = randomUUID();
 
-    await postWebhook({ topic: "customers/redact", shop, webhookId, payload: { shop_domain: shop, customer: { id: 42 }, orders_to_redact: [11] } });
+    await postWebhook({
+      topic: "customers/redact",
+      shop,
+      webhookId,
+      payload: { shop_domain: shop, customer: { id: 42 }, orders_to_redact: [11] },
+    });
 
     await processedEvent(webhookId);
     for (const { id } of [theirOrder, theirConsent]) {
@@ -180,7 +203,10 @@ describe("worker processing webhook events", () => {
     await eventually(async () => (await jobState(parked.id)) === "failed");
 
     // Whatever made it fail is fixed (here: the stored body); Shopify delivers the event again.
-    await prisma.webhookEvent.update({ where: { id: parked.id }, data: { payload: JSON.stringify({ shop_domain: shop, customer: { id: 1 } }) } });
+    await prisma.webhookEvent.update({
+      where: { id: parked.id },
+      data: { payload: JSON.stringify({ shop_domain: shop, customer: { id: 1 } }) },
+    });
     const repeat = await postWebhook({ topic: "customers/redact", shop, webhookId, payload: { shop_domain: shop, customer: {} } });
 
     expect(repeat.status).toBe(200);
@@ -262,7 +288,11 @@ describe("maintenance sweep", () => {
       },
       { schedules: false },
     );
-    await getQueue("webhooks").add("process-webhook-event", { webhookEventId: String(event.id) }, { jobId: `webhook-event-${event.id}`, attempts: 1 });
+    await getQueue("webhooks").add(
+      "process-webhook-event",
+      { webhookEventId: String(event.id) },
+      { jobId: `webhook-event-${event.id}`, attempts: 1 },
+    );
     await eventually(async () => (await jobState(event.id)) === "failed");
     await outage.close();
 
@@ -278,7 +308,13 @@ describe("maintenance sweep", () => {
 
   it("leaves parked failures to Shopify's repeat delivery instead of retrying them every minute", async () => {
     await prisma.webhookEvent.create({
-      data: { shopDomain: shop, webhookId: randomUUID(), topic: "orders/create", receivedAt: new Date(Date.now() - 10 * 60_000), failedAt: new Date() },
+      data: {
+        shopDomain: shop,
+        webhookId: randomUUID(),
+        topic: "orders/create",
+        receivedAt: new Date(Date.now() - 10 * 60_000),
+        failedAt: new Date(),
+      },
     });
 
     expect((await maintenanceSweep()).webhookJobsRevived).toBe(0);
@@ -312,7 +348,9 @@ describe("maintenance sweep", () => {
   it("asks for shop details once per shop, and again only an hour later if they still did not arrive", async () => {
     const missing = await prisma.shop.create({ data: { domain: shopDomain("no-details") } });
     await prisma.shop.create({ data: { domain: shopDomain("fresh-details"), detailsSyncedAt: new Date() } });
-    const stale = await prisma.shop.create({ data: { domain: shopDomain("stale-details"), detailsSyncedAt: new Date(Date.now() - 2 * DAY) } });
+    const stale = await prisma.shop.create({
+      data: { domain: shopDomain("stale-details"), detailsSyncedAt: new Date(Date.now() - 2 * DAY) },
+    });
     await prisma.shop.create({ data: { domain: shopDomain("gone"), uninstalledAt: new Date() } });
 
     const result = await maintenanceSweep();

@@ -16,7 +16,11 @@ export async function startAppServer(
     const headers = new Headers(Object.entries(incoming.headers).map(([name, value]) => [name, String(value)] as [string, string]));
     const body = Buffer.concat(chunks);
     const toRequest = () =>
-      new Request(`https://winback.test${incoming.url}`, { method: incoming.method, headers, body: incoming.method === "GET" ? undefined : body });
+      new Request(`https://winback.test${incoming.url}`, {
+        method: incoming.method,
+        headers,
+        body: incoming.method === "GET" ? undefined : body,
+      });
     const answer = (await inspect?.(toRequest(), incoming)) ?? (await callRoute(incoming.url!, toRequest()));
     response.writeHead(answer.status).end();
   });

@@ -15,7 +15,13 @@ const client = "node_modules/.prisma/client/index.js";
 if (!existsSync(client) || statSync(client).mtimeMs < statSync("prisma/schema.prisma").mtimeMs) {
   run("npm run --silent prisma:generate");
 }
-if (!process.argv.includes("--no-browser") && !process.env.CHROMIUM_PATH && !existsSync("/usr/bin/chromium") && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
+if (
+  !process.argv.includes("--no-browser") &&
+  !process.env.CHROMIUM_PATH &&
+  !existsSync("/usr/bin/chromium") &&
+  process.getuid?.() === 0 &&
+  existsSync("/usr/bin/apt-get")
+) {
   console.log("Installing Debian's Chromium for the browser tests…");
   run("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium");
 }

@@ -40,9 +40,7 @@ export async function createDatabase(name: string, template?: string): Promise<v
 
 export async function dropDatabases(namePattern: string): Promise<void> {
   await withAdminClient(async (client) => {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [
-      namePattern,
-    ]);
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [namePattern]);
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     }

@@ -18,7 +18,11 @@ describe("campaign settings", () => {
       expect.objectContaining({ kind: "percentage", value: 10 }),
       expect.objectContaining({ kind: "percentage", value: 15 }),
     ]);
-    expect(defaults).toMatchObject({ holdoutPercent: 10, attributionWindowDays: 5, audience: { lapse: { kind: "inactivity", days: 90 }, cooldownDays: 180 } });
+    expect(defaults).toMatchObject({
+      holdoutPercent: 10,
+      attributionWindowDays: 5,
+      audience: { lapse: { kind: "inactivity", days: 90 }, cooldownDays: 180 },
+    });
   });
 
   it("names each bad field and says why", () => {
@@ -26,7 +30,16 @@ describe("campaign settings", () => {
       edited((settings) => {
         settings.name = " ";
         settings.holdoutPercent = 80;
-        settings.steps[1]!.offer = { use: "new", offer: { kind: "percentage", value: 120, expiresInDays: 14, minimumSubtotal: null, combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false } } };
+        settings.steps[1]!.offer = {
+          use: "new",
+          offer: {
+            kind: "percentage",
+            value: 120,
+            expiresInDays: 14,
+            minimumSubtotal: null,
+            combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+          },
+        };
         settings.steps[2]!.delayHours = 48;
       }),
     );
@@ -44,7 +57,10 @@ describe("campaign settings", () => {
   it("allows at most three steps, and at least one", () => {
     const four = edited((settings) => settings.steps.push({ ...settings.steps[2]!, delayHours: 400 }));
     expect(validateCampaignSettings(four)).toEqual({ ok: false, fieldErrors: { steps: "At most 3 steps" } });
-    expect(validateCampaignSettings(edited((settings) => (settings.steps = [])))).toEqual({ ok: false, fieldErrors: { steps: "A campaign needs at least one step" } });
+    expect(validateCampaignSettings(edited((settings) => (settings.steps = [])))).toEqual({
+      ok: false,
+      fieldErrors: { steps: "A campaign needs at least one step" },
+    });
   });
 
   it("refuses a 'same code' step with no code before it, and an offer block without an offer", () => {
@@ -80,13 +96,29 @@ describe("campaign settings", () => {
   });
 
   it("reports a step's Liquid problem at its field, with line and column", () => {
-    const result = validateCampaignSettings(edited((settings) => (settings.steps[1]!.content.body = "<p>Hi</p>\n<p>{{ customer.emial }}</p>")));
+    const result = validateCampaignSettings(
+      edited((settings) => (settings.steps[1]!.content.body = "<p>Hi</p>\n<p>{{ customer.emial }}</p>")),
+    );
     expect(result).toEqual({ ok: false, fieldErrors: { "steps.1.content.body": "Unknown variable customer.emial (line 2, column 7)" } });
   });
 
   it("checks money: positive, two decimals", () => {
     const fixed = (value: number) =>
-      validateCampaignSettings(edited((settings) => (settings.steps[1]!.offer = { use: "new", offer: { kind: "fixed_amount", value, expiresInDays: 14, minimumSubtotal: null, combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false } } })));
+      validateCampaignSettings(
+        edited(
+          (settings) =>
+            (settings.steps[1]!.offer = {
+              use: "new",
+              offer: {
+                kind: "fixed_amount",
+                value,
+                expiresInDays: 14,
+                minimumSubtotal: null,
+                combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+              },
+            }),
+        ),
+      );
     expect(fixed(10.5).ok).toBe(true);
     expect(fixed(0)).toEqual({ ok: false, fieldErrors: { "steps.1.offer.offer.value": "The amount must be more than 0" } });
     expect(fixed(9.999)).toEqual({ ok: false, fieldErrors: { "steps.1.offer.offer.value": "Use at most two decimals" } });

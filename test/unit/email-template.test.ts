@@ -24,7 +24,11 @@ function input(fields: Partial<StepContent> = {}, overrides: Partial<RenderInput
       { title: "Canvas tote", handle: "canvas-tote", imageUrl: null, price: "19.50" },
     ],
     lastOrderProducts: [{ title: "Wool socks", handle: "wool-socks", imageUrl: null, price: "9.00" }],
-    links: { unsubscribeUrl: "https://app.example/u/TOKEN", openPixelUrl: "https://app.example/t/o/OPEN", track: (index) => `https://app.example/t/c/L${index}` },
+    links: {
+      unsubscribeUrl: "https://app.example/u/TOKEN",
+      openPixelUrl: "https://app.example/t/o/OPEN",
+      track: (index) => `https://app.example/t/c/L${index}`,
+    },
     now: new Date("2026-11-23T10:00:00Z"),
     ...overrides,
   };
@@ -43,7 +47,9 @@ describe("checking a template when it is saved", () => {
     expect(checkTemplate(content({ body: "<p>Hello</p>\n<p>{{ customer.email }}</p>" }))).toEqual([
       { field: "body", message: "Unknown variable customer.email", line: 2, column: 7 },
     ]);
-    expect(checkTemplate(content({ subject: "{{ order.name }}" }))).toEqual([{ field: "subject", message: "Unknown variable order", line: 1, column: 4 }]);
+    expect(checkTemplate(content({ subject: "{{ order.name }}" }))).toEqual([
+      { field: "subject", message: "Unknown variable order", line: 1, column: 4 },
+    ]);
   });
 
   it("reports syntax errors and unknown filters with their position", () => {
@@ -82,7 +88,9 @@ describe("checking a template when it is saved", () => {
 
 describe("rendering an e-mail", () => {
   it("speaks to the customer, shows the code, the products and the footer, in HTML and text", () => {
-    const email = renderEmail(input({ heading: "Come back, {{ customer.first_name }}", preheader: "{{ discount.value }} off until {{ discount.ends_at }}" }));
+    const email = renderEmail(
+      input({ heading: "Come back, {{ customer.first_name }}", preheader: "{{ discount.value }} off until {{ discount.ends_at }}" }),
+    );
     expect(email.subject).toBe("We miss you, Ana");
     expect(email.preheader).toBe("15% off until November 30, 2026 at 11:59 PM");
     for (const part of [email.html, email.text]) {
@@ -98,7 +106,9 @@ describe("rendering an e-mail", () => {
   });
 
   it("tracks every link to the shop and records its destination", () => {
-    const email = renderEmail(input({ body: '<p><a href="https://acme.example/pages/about">About us</a> · <a href="mailto:hi@acme.example">mail</a></p>' }));
+    const email = renderEmail(
+      input({ body: '<p><a href="https://acme.example/pages/about">About us</a> · <a href="mailto:hi@acme.example">mail</a></p>' }),
+    );
     expect(email.links).toEqual([
       "https://acme.example/pages/about",
       "https://acme.example/discount/WB-7QK2M9XR4T8Z?redirect=%2F",
@@ -115,7 +125,9 @@ describe("rendering an e-mail", () => {
   it("escapes what customers type and strips what the merchant may not use", () => {
     const hostile = renderEmail(
       input(
-        { body: '<p onclick="steal()">Hi {{ customer.first_name }}</p><script>steal()</script><a href="javascript:steal()">x</a><img src="x" onerror="steal()">' },
+        {
+          body: '<p onclick="steal()">Hi {{ customer.first_name }}</p><script>steal()</script><a href="javascript:steal()">x</a><img src="x" onerror="steal()">',
+        },
         { customer: { firstName: '<script>alert("x")</script>', lastName: null, locale: null, lastOrderAt: null } },
       ),
     );
@@ -135,10 +147,13 @@ describe("rendering an e-mail", () => {
 
   it("formats money and dates in the customer's locale and the shop's timezone", () => {
     const german = renderEmail(
-      input({ body: "<p>{{ discount.value }} · {{ discount.ends_at }} · {% for p in products %}{{ p.price }} {% endfor %}</p>" }, {
-        customer: { firstName: "Jonas", lastName: null, locale: "de-DE", lastOrderAt: null },
-        offer: { code: "WB-X", kind: "fixed_amount", value: 10, endsAt: "2026-11-30T22:59:00Z" },
-      }),
+      input(
+        { body: "<p>{{ discount.value }} · {{ discount.ends_at }} · {% for p in products %}{{ p.price }} {% endfor %}</p>" },
+        {
+          customer: { firstName: "Jonas", lastName: null, locale: "de-DE", lastOrderAt: null },
+          offer: { code: "WB-X", kind: "fixed_amount", value: 10, endsAt: "2026-11-30T22:59:00Z" },
+        },
+      ),
     );
     expect(german.text.replace(/\u00a0/g, " ")).toContain("10,00 € · 30. November 2026 um 23:59 · 49,00 € 19,50 €");
   });

@@ -21,7 +21,10 @@ function problemsOf(source: Record<string, string | undefined>): string[] {
 describe("parseEnv", () => {
   it("allows the demo's faster engine clock only against the local emulator, never in production", () => {
     const demo = { ...valid, DEMO_TIME_SCALE: "14400", DEMO_EPOCH: "2026-11-23T10:00:00Z" };
-    expect(parseEnv({ ...demo, SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4900" })).toMatchObject({ DEMO_TIME_SCALE: 14400, DEMO_EPOCH: new Date("2026-11-23T10:00:00Z") });
+    expect(parseEnv({ ...demo, SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4900" })).toMatchObject({
+      DEMO_TIME_SCALE: 14400,
+      DEMO_EPOCH: new Date("2026-11-23T10:00:00Z"),
+    });
     expect(problemsOf(demo)).toEqual([expect.stringContaining("DEMO_TIME_SCALE is for the demo against the local emulator")]);
     expect(problemsOf({ ...demo, SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4900", NODE_ENV: "production" })).toHaveLength(1);
     expect(problemsOf({ ...valid, DEMO_TIME_SCALE: "14400" })).toContain("DEMO_TIME_SCALE and DEMO_EPOCH go together.");

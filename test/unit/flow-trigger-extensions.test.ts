@@ -19,13 +19,29 @@ interface TriggerToml {
 const dir = path.resolve("extensions");
 const extensions = readdirSync(dir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
-  .map((entry) => ({ folder: entry.name, toml: parse(readFileSync(path.join(dir, entry.name, "shopify.extension.toml"), "utf8")) as unknown as TriggerToml }));
+  .map((entry) => ({
+    folder: entry.name,
+    toml: parse(readFileSync(path.join(dir, entry.name, "shopify.extension.toml"), "utf8")) as unknown as TriggerToml,
+  }));
 
-const SAMPLE = { customerId: 42n, campaignName: "Win-Back", holdout: false, lastStepSent: 2, orderId: 7n, code: "WB-ABC", orderRevenue: 59.9, exitReason: "ordered_on_their_own" };
+const SAMPLE = {
+  customerId: 42n,
+  campaignName: "Win-Back",
+  holdout: false,
+  lastStepSent: 2,
+  orderId: 7n,
+  code: "WB-ABC",
+  orderRevenue: 59.9,
+  exitReason: "ordered_on_their_own",
+};
 
 describe("Flow trigger extensions", () => {
   it("are the three the engine fires, one folder each, named after their handle", () => {
-    expect(extensions.map((extension) => extension.folder).sort()).toEqual(Object.values(FLOW_TRIGGERS).map((trigger) => trigger.handle).sort());
+    expect(extensions.map((extension) => extension.folder).sort()).toEqual(
+      Object.values(FLOW_TRIGGERS)
+        .map((trigger) => trigger.handle)
+        .sort(),
+    );
   });
 
   it.each(extensions)("$folder declares a valid flow_trigger", ({ folder, toml }) => {
@@ -48,18 +64,25 @@ describe("Flow trigger extensions", () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it.each(Object.keys(FLOW_TRIGGERS) as FlowTriggerKind[])("%s: the payload has exactly the declared fields, with values of their types", (kind) => {
-    const { toml } = extensions.find((extension) => extension.folder === FLOW_TRIGGERS[kind].handle)!;
-    const fields = toml.settings!.fields!;
-    expect(fields).toEqual(FLOW_TRIGGERS[kind].fields.map((field) => Object.fromEntries(Object.entries(field).filter(([, value]) => value !== undefined))));
-    const payload = flowPayload(kind, SAMPLE);
-    expect(Object.keys(payload).sort()).toEqual(fields.map((field) => field.key ?? REFERENCE_KEYS[field.type as keyof typeof REFERENCE_KEYS]!).sort());
-    for (const field of fields) {
-      const value = payload[field.key ?? REFERENCE_KEYS[field.type as keyof typeof REFERENCE_KEYS]!];
-      if (field.type === "boolean") expect(typeof value).toBe("boolean");
-      else if (field.type.startsWith("number_") || field.type.endsWith("_reference")) expect(typeof value).toBe("number");
-      else expect(typeof value).toBe("string");
-      if (field.type.endsWith("_reference") || field.key === "Step") expect(Number.isInteger(value)).toBe(true);
-    }
-  });
+  it.each(Object.keys(FLOW_TRIGGERS) as FlowTriggerKind[])(
+    "%s: the payload has exactly the declared fields, with values of their types",
+    (kind) => {
+      const { toml } = extensions.find((extension) => extension.folder === FLOW_TRIGGERS[kind].handle)!;
+      const fields = toml.settings!.fields!;
+      expect(fields).toEqual(
+        FLOW_TRIGGERS[kind].fields.map((field) => Object.fromEntries(Object.entries(field).filter(([, value]) => value !== undefined))),
+      );
+      const payload = flowPayload(kind, SAMPLE);
+      expect(Object.keys(payload).sort()).toEqual(
+        fields.map((field) => field.key ?? REFERENCE_KEYS[field.type as keyof typeof REFERENCE_KEYS]!).sort(),
+      );
+      for (const field of fields) {
+        const value = payload[field.key ?? REFERENCE_KEYS[field.type as keyof typeof REFERENCE_KEYS]!];
+        if (field.type === "boolean") expect(typeof value).toBe("boolean");
+        else if (field.type.startsWith("number_") || field.type.endsWith("_reference")) expect(typeof value).toBe("number");
+        else expect(typeof value).toBe("string");
+        if (field.type.endsWith("_reference") || field.key === "Step") expect(Number.isInteger(value)).toBe(true);
+      }
+    },
+  );
 });

@@ -31,8 +31,12 @@ describe("the contract check itself", () => {
   });
 
   it("fails on a wrong argument type and a missing required argument", () => {
-    expect(documentProblems(`query { customer(id: true) { id } }`)).toEqual([expect.stringMatching(/ID cannot represent a non-string and non-integer value: true/)]);
-    expect(documentProblems(`mutation { discountCodeDelete { deletedCodeDiscountId } }`)).toEqual([expect.stringMatching(/argument "id" of type "ID!" is required/)]);
+    expect(documentProblems(`query { customer(id: true) { id } }`)).toEqual([
+      expect.stringMatching(/ID cannot represent a non-string and non-integer value: true/),
+    ]);
+    expect(documentProblems(`mutation { discountCodeDelete { deletedCodeDiscountId } }`)).toEqual([
+      expect.stringMatching(/argument "id" of type "ID!" is required/),
+    ]);
   });
 
   it("fails on a syntax error and on an interpolated document", () => {

@@ -36,7 +36,11 @@ describe("lift against the holdout", () => {
 
   it("reports rates, the interval, extra orders and revenue net of discounts", () => {
     // 9,000 contacted, 630 converted (7%), €50,400; 1,000 held out, 30 converted (3%), €2,400; €5,040 of discounts.
-    const lift = computeLift({ customers: 9000, conversions: 630, revenue: 50_400 }, { customers: 1000, conversions: 30, revenue: 2400 }, 5040);
+    const lift = computeLift(
+      { customers: 9000, conversions: 630, revenue: 50_400 },
+      { customers: 1000, conversions: 30, revenue: 2400 },
+      5040,
+    );
     expect(lift).toMatchObject({ enoughData: true, contactedRate: 0.07, holdoutRate: 0.03, significant: true });
     if (!lift.enoughData) throw new Error("unreachable");
     expect(round4(lift.difference.value)).toBe(0.04);

@@ -57,7 +57,11 @@ describe("the re-check before a send", () => {
     ["no postal address", { missingAddressParts: ["address1", "city"] }, /postal address lacks address1, city/],
     ["a deleted customer", { customer: null }, /no longer exists/],
     ["no e-mail address", { customer: { email: null, consent: "SUBSCRIBED", suppressed: false } }, /no e-mail address/],
-    ["an unsubscribed customer", { customer: { email: "ana@example.com", consent: "UNSUBSCRIBED", suppressed: false } }, /not subscribed.*UNSUBSCRIBED/],
+    [
+      "an unsubscribed customer",
+      { customer: { email: "ana@example.com", consent: "UNSUBSCRIBED", suppressed: false } },
+      /not subscribed.*UNSUBSCRIBED/,
+    ],
     ["a suppressed customer", { customer: { email: "ana@example.com", consent: "SUBSCRIBED", suppressed: true } }, /suppressed/],
     ["a customer who left the sequence, or a paused campaign", { sequenceOpen: false }, /left the sequence.*not Live/],
     ["a suppressed address", { addressSuppressed: true }, /suppressed/],

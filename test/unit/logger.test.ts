@@ -23,7 +23,17 @@ describe("logger", () => {
     });
 
     const output = lines.join("");
-    for (const secret of ["jane@example.com", "Jane", "Doe", "+34600111222", "shpat_secret", "shprt_secret", "Bearer token", "shpat_other", "raw"]) {
+    for (const secret of [
+      "jane@example.com",
+      "Jane",
+      "Doe",
+      "+34600111222",
+      "shpat_secret",
+      "shprt_secret",
+      "Bearer token",
+      "shpat_other",
+      "raw",
+    ]) {
       expect(output).not.toContain(secret);
     }
     expect(JSON.parse(output)).toMatchObject({ shopId: 7, customer: { email: "[redacted]" } });

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Offer } from "../../app/domain/campaign";
 import { applyMarginFloor } from "../../app/domain/margin";
 
-const terms = { expiresInDays: 14, minimumSubtotal: null, combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false } };
+const terms = {
+  expiresInDays: 14,
+  minimumSubtotal: null,
+  combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+};
 const percent = (value: number): Offer => ({ kind: "percentage", value, ...terms });
 const amount = (value: number): Offer => ({ kind: "fixed_amount", value, ...terms });
 
@@ -20,6 +24,9 @@ describe("the margin floor", () => {
   });
 
   it("withholds it when less than 1% or 1 unit would remain", () => {
-    expect(applyMarginFloor(percent(10), { value: 100, costRatio: 0.75 }, 25)).toEqual({ offer: null, reason: expect.stringMatching(/25% margin floor/) });
+    expect(applyMarginFloor(percent(10), { value: 100, costRatio: 0.75 }, 25)).toEqual({
+      offer: null,
+      reason: expect.stringMatching(/25% margin floor/),
+    });
   });
 });

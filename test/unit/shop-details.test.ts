@@ -26,7 +26,21 @@ describe("shop details", () => {
 
   it("maps the Admin API shop, treating empty strings as unknown", () => {
     expect(
-      shopDetailsFromAdmin({ name: "Acme", contactEmail: "", ianaTimezone: "Europe/Madrid", currencyCode: "EUR", shopAddress: null, primaryDomain: { url: "https://acme.example/" } }),
-    ).toEqual({ name: "Acme", contactEmail: null, ianaTimezone: "Europe/Madrid", currencyCode: "EUR", postalAddress: null, primaryDomainUrl: "https://acme.example" });
+      shopDetailsFromAdmin({
+        name: "Acme",
+        contactEmail: "",
+        ianaTimezone: "Europe/Madrid",
+        currencyCode: "EUR",
+        shopAddress: null,
+        primaryDomain: { url: "https://acme.example/" },
+      }),
+    ).toEqual({
+      name: "Acme",
+      contactEmail: null,
+      ianaTimezone: "Europe/Madrid",
+      currencyCode: "EUR",
+      postalAddress: null,
+      primaryDomainUrl: "https://acme.example",
+    });
   });
 });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  isStaleScopesUpdate,
-  isStaleShopRedact,
-  isStaleUninstall,
-  SHOP_REDACT_DELAY_MS,
-} from "../../app/domain/shop-lifecycle";
+import { isStaleScopesUpdate, isStaleShopRedact, isStaleUninstall, SHOP_REDACT_DELAY_MS } from "../../app/domain/shop-lifecycle";
 
 const at = (iso: string) => new Date(iso);
 

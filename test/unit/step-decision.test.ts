@@ -11,7 +11,15 @@ const facts = (overrides: Partial<StepFacts> = {}, customer: Partial<NonNullable
   quietHours: { start: 21, end: 8 },
   defaultSendHour: 10,
   frequencyCapHours: 72,
-  customer: { subscribed: true, suppressed: false, lastOrderAt: new Date("2026-07-01T10:00:00Z"), lastCheckoutAt: null, lastContactedAt: null, orderHours: hours({}), ...customer },
+  customer: {
+    subscribed: true,
+    suppressed: false,
+    lastOrderAt: new Date("2026-07-01T10:00:00Z"),
+    lastCheckoutAt: null,
+    lastContactedAt: null,
+    orderHours: hours({}),
+    ...customer,
+  },
   ...overrides,
 });
 
@@ -24,8 +32,14 @@ describe("a due step", () => {
     expect(decideStep(facts({ customer: null }))).toEqual({ kind: "exit", reason: "customer_deleted" });
     expect(decideStep(facts({}, { subscribed: false }))).toEqual({ kind: "exit", reason: "unsubscribed" });
     expect(decideStep(facts({}, { suppressed: true }))).toEqual({ kind: "exit", reason: "unsubscribed" });
-    expect(decideStep(facts({}, { lastOrderAt: new Date("2026-11-15T09:00:00Z") }))).toEqual({ kind: "exit", reason: "ordered_on_their_own" });
-    expect(decideStep(facts({}, { lastCheckoutAt: new Date("2026-11-19T09:00:00Z") }))).toEqual({ kind: "exit", reason: "checkout_started" });
+    expect(decideStep(facts({}, { lastOrderAt: new Date("2026-11-15T09:00:00Z") }))).toEqual({
+      kind: "exit",
+      reason: "ordered_on_their_own",
+    });
+    expect(decideStep(facts({}, { lastCheckoutAt: new Date("2026-11-19T09:00:00Z") }))).toEqual({
+      kind: "exit",
+      reason: "checkout_started",
+    });
   });
 
   it("waits for the frequency cap", () => {
@@ -38,13 +52,21 @@ describe("a due step", () => {
 
   it("moves out of quiet hours in the shop's timezone, to the default hour", () => {
     // 22:30 in Madrid → 10:00 Madrid the next day = 09:00 UTC.
-    expect(decideStep(facts({ now: new Date("2026-11-20T21:30:00Z") }))).toEqual({ kind: "postpone", until: new Date("2026-11-21T09:00:00Z"), reason: "quiet hours" });
+    expect(decideStep(facts({ now: new Date("2026-11-20T21:30:00Z") }))).toEqual({
+      kind: "postpone",
+      until: new Date("2026-11-21T09:00:00Z"),
+      reason: "quiet hours",
+    });
     expect(decideStep(facts({ now: new Date("2026-11-20T21:30:00Z"), quietHours: { start: 0, end: 0 } }))).toEqual({ kind: "send" });
   });
 
   it("goes out at the customer's usual ordering hour when it is not a quiet one", () => {
     const evening = hours({ 18: 3, 19: 2, 9: 1 }); // 19:00 / 20:00 Madrid
-    expect(decideStep(facts({}, { orderHours: evening }))).toEqual({ kind: "postpone", until: new Date("2026-11-20T18:00:00Z"), reason: "the customer's usual hour" });
+    expect(decideStep(facts({}, { orderHours: evening }))).toEqual({
+      kind: "postpone",
+      until: new Date("2026-11-20T18:00:00Z"),
+      reason: "the customer's usual hour",
+    });
     expect(decideStep(facts({ now: new Date("2026-11-20T18:20:00Z") }, { orderHours: evening }))).toEqual({ kind: "send" });
     // Their habit is 23:00 Madrid, a quiet hour: the shop's rules win.
     expect(decideStep(facts({}, { orderHours: hours({ 22: 4 }) }))).toEqual({ kind: "send" });

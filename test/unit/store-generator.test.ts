@@ -135,7 +135,12 @@ describe("store generator: shop and catalogue", () => {
     const { address } = store.shop;
     for (const part of [address.address1, address.city, address.zip, address.country, address.countryCodeV2]) expect(part).not.toBe("");
     const usd = generateStore({ seed: SEED, customers: 50, shopName: "acme-coffee", currencyCode: "USD" });
-    expect(usd.shop).toMatchObject({ domain: "acme-coffee.myshopify.com", name: "Acme Coffee", currencyCode: "USD", ianaTimezone: "America/Los_Angeles" });
+    expect(usd.shop).toMatchObject({
+      domain: "acme-coffee.myshopify.com",
+      name: "Acme Coffee",
+      currencyCode: "USD",
+      ianaTimezone: "America/Los_Angeles",
+    });
     expect(usd.history(0).orders.every((order) => order.currencyCode === "USD")).toBe(true);
   });
 
@@ -190,7 +195,11 @@ describe("store generator: shop and catalogue", () => {
 describe("store generator: customers and orders", () => {
   it("gives every record a unique, safe id and every customer a unique example e-mail", () => {
     const lineItems = orders.flatMap((order) => order.lineItems);
-    const ids = [...histories.map((history) => history.customer.id), ...orders.map((order) => order.id), ...lineItems.map((item) => item.id)];
+    const ids = [
+      ...histories.map((history) => history.customer.id),
+      ...orders.map((order) => order.id),
+      ...lineItems.map((item) => item.id),
+    ];
     expectUnique(ids);
     for (const id of ids) expect(Number.isSafeInteger(id) && id > 0).toBe(true);
     expectUnique(orders.map((order) => order.name));
@@ -283,7 +292,8 @@ describe("store generator: customers and orders", () => {
       expect(Math.abs(share(customers, (customer) => customer.marketingState === state) - target)).toBeLessThan(0.035);
     }
     for (const customer of customers) {
-      if (customer.marketingState === "NOT_SUBSCRIBED" && customer.marketingUpdatedAt === null) expect(customer.marketingOptInLevel).toBeNull();
+      if (customer.marketingState === "NOT_SUBSCRIBED" && customer.marketingUpdatedAt === null)
+        expect(customer.marketingOptInLevel).toBeNull();
       if (customer.marketingState !== "NOT_SUBSCRIBED") {
         expect(customer.marketingOptInLevel).not.toBeNull();
         expect(customer.marketingUpdatedAt).not.toBeNull();
@@ -412,7 +422,9 @@ describe("store generator: customers and orders", () => {
       expect(cents(order.refunded)).toBeGreaterThan(0);
       expect(cents(order.refunded)).toBeLessThan(cents(order.total));
     }
-    for (const order of orders.filter((candidate) => candidate.cancelledAt === null && candidate.financialStatus !== "PARTIALLY_REFUNDED")) {
+    for (const order of orders.filter(
+      (candidate) => candidate.cancelledAt === null && candidate.financialStatus !== "PARTIALLY_REFUNDED",
+    )) {
       expect(order).toMatchObject({ financialStatus: "PAID", refunded: "0.00", cancelReason: null });
     }
   });
@@ -457,7 +469,12 @@ describe("store generator: scale", () => {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code, output).toBe(0);
-    const result = JSON.parse(output.trim().split("\n").at(-1)!) as { customers: number; orders: number; lineItems: number; peakRssMb: number };
+    const result = JSON.parse(output.trim().split("\n").at(-1)!) as {
+      customers: number;
+      orders: number;
+      lineItems: number;
+      peakRssMb: number;
+    };
     expect(result.customers).toBe(1_000_000);
     expect(result.orders).toBeGreaterThan(2_000_000);
     expect(result.lineItems).toBeGreaterThan(result.orders);

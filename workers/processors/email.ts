@@ -11,7 +11,11 @@ import type { Attempt } from "./webhook-event";
  * pending, the others settled); after the last attempt they are marked failed, visibly, with the
  * provider's answer.
  */
-export async function sendEmailJob({ shopId, sendId }: JobPayload<"sendEmail">, deps: { transport: MailTransport }, attempt: Attempt): Promise<DeliveryOutcome> {
+export async function sendEmailJob(
+  { shopId, sendId }: JobPayload<"sendEmail">,
+  deps: { transport: MailTransport },
+  attempt: Attempt,
+): Promise<DeliveryOutcome> {
   try {
     return await deliverSend(shopId, BigInt(sendId), deps.transport);
   } catch (error) {
@@ -20,7 +24,11 @@ export async function sendEmailJob({ shopId, sendId }: JobPayload<"sendEmail">, 
   }
 }
 
-export async function sendEmailsJob({ shopId, sendIds }: JobPayload<"sendEmails">, deps: { transport: MailTransport }, attempt: Attempt): Promise<Record<string, number>> {
+export async function sendEmailsJob(
+  { shopId, sendIds }: JobPayload<"sendEmails">,
+  deps: { transport: MailTransport },
+  attempt: Attempt,
+): Promise<Record<string, number>> {
   const { outcomes, retry } = await deliverSends(shopId, sendIds.map(BigInt), deps.transport);
   if (retry) {
     if (isLastAttempt(attempt)) for (const sendId of sendIds) await markSendFailed(shopId, BigInt(sendId), retry.message);
@@ -42,11 +50,17 @@ const UNSUBSCRIBE = `#graphql
   }`;
 
 interface UnsubscribeResult {
-  customerEmailMarketingConsentUpdate: { customer: { id: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
+  customerEmailMarketingConsentUpdate: {
+    customer: { id: string } | null;
+    userErrors: { field: string[] | null; message: string; code: string | null }[];
+  };
 }
 
 /** Tells Shopify the customer unsubscribed (Shopify's API terms require it), at the time they did. */
-export async function syncUnsubscribeJob({ shopId, customerId }: JobPayload<"syncUnsubscribe">, deps: { admin: AdminQuery }): Promise<string> {
+export async function syncUnsubscribeJob(
+  { shopId, customerId }: JobPayload<"syncUnsubscribe">,
+  deps: { admin: AdminQuery },
+): Promise<string> {
   const pending = await prisma.consentUpdate.findFirst({
     where: { shopId, customerId: BigInt(customerId), appliedAt: null, failedAt: null },
     include: { shop: { select: { domain: true, uninstalledAt: true } } },
@@ -71,6 +85,9 @@ export async function syncUnsubscribeJob({ shopId, customerId }: JobPayload<"syn
     });
     throw new UnrecoverableError(reason);
   }
-  await prisma.consentUpdate.updateMany({ where: { shopId, customerId: BigInt(customerId), requestedAt: pending.requestedAt }, data: { appliedAt: new Date() } });
+  await prisma.consentUpdate.updateMany({
+    where: { shopId, customerId: BigInt(customerId), requestedAt: pending.requestedAt },
+    data: { appliedAt: new Date() },
+  });
   return gone ? "customer gone" : "reported";
 }

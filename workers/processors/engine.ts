@@ -22,7 +22,10 @@ export async function enrollCampaignJob({ shopId, campaignId }: JobPayload<"enro
 }
 
 export async function enrollLiveCampaignsJob(): Promise<number> {
-  const campaigns = await prisma.campaign.findMany({ where: { status: "live", shop: { uninstalledAt: null } }, select: { id: true, shopId: true } });
+  const campaigns = await prisma.campaign.findMany({
+    where: { status: "live", shop: { uninstalledAt: null } },
+    select: { id: true, shopId: true },
+  });
   for (const campaign of campaigns) await enqueue("enrollCampaign", { shopId: campaign.shopId, campaignId: campaign.id });
   return campaigns.length;
 }
@@ -36,7 +39,10 @@ export async function dispatchStepsJob(): Promise<{ jobs: number; completed: num
   return { jobs: jobs.length, completed: await completeFinishedEnrollments(now) };
 }
 
-export async function runStepsJob({ shopId, enrollmentIds }: JobPayload<"runSteps">, deps: { admin: AdminQuery; transport: MailTransport }) {
+export async function runStepsJob(
+  { shopId, enrollmentIds }: JobPayload<"runSteps">,
+  deps: { admin: AdminQuery; transport: MailTransport },
+) {
   const run = await runSteps(shopId, enrollmentIds.map(BigInt), deps, engineNow());
   return { sent: run.sent, postponed: run.postponed, exited: run.exited, notSent: run.notSent.size };
 }

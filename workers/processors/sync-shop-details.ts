@@ -26,7 +26,10 @@ export const SHOP_DETAILS_QUERY = `#graphql
     }
   }`;
 
-export async function syncShopDetails({ shopId }: JobPayload<"syncShopDetails">, deps: { admin: AdminQuery }): Promise<"synced" | "not-installed"> {
+export async function syncShopDetails(
+  { shopId }: JobPayload<"syncShopDetails">,
+  deps: { admin: AdminQuery },
+): Promise<"synced" | "not-installed"> {
   const shop = await findInstalledShop(shopId);
   if (!shop) return "not-installed";
   const data = await deps.admin<{ shop: unknown }>(shop.domain, SHOP_DETAILS_QUERY);

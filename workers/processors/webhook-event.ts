@@ -57,7 +57,11 @@ export const webhookHandlers: Record<string, TopicHandler> = {
   },
   "customers/data_request": forShop((shopId, { payload, occurredAt }) => {
     const request = dataRequestPayloadSchema.parse(payload);
-    return exportCustomerData(shopId, request.customer.id, { id: request.data_request.id, requestedAt: occurredAt, orderIds: request.orders_requested });
+    return exportCustomerData(shopId, request.customer.id, {
+      id: request.data_request.id,
+      requestedAt: occurredAt,
+      orderIds: request.orders_requested,
+    });
   }),
   "orders/create": applyOrder,
   "orders/updated": applyOrder,

@@ -5,8 +5,16 @@ import { NumberField, type FieldErrors } from "./fields";
 
 const PRESETS: { value: RfmPreset; label: string; help: string }[] = [
   { value: "all_lapsed", label: "All lapsed subscribed customers", help: "Everyone who matches the trigger." },
-  { value: "at_risk", label: RFM_PRESETS.at_risk.label, help: "Bought often and spent much (frequency and value 4–5 of 5), but not recently (recency 1–2)." },
-  { value: "cant_lose", label: RFM_PRESETS.cant_lose.label, help: "Your very best customers (frequency and value 5 of 5) who have gone quiet longest (recency 1)." },
+  {
+    value: "at_risk",
+    label: RFM_PRESETS.at_risk.label,
+    help: "Bought often and spent much (frequency and value 4–5 of 5), but not recently (recency 1–2).",
+  },
+  {
+    value: "cant_lose",
+    label: RFM_PRESETS.cant_lose.label,
+    help: "Your very best customers (frequency and value 5 of 5) who have gone quiet longest (recency 1).",
+  },
 ];
 
 /** Who the campaign is for: the trigger (when someone counts as lapsed) and the segment, with the live count. */
@@ -33,7 +41,9 @@ export function AudienceCard(props: {
             checked={lapse.kind === "inactivity"}
             id="lapse-inactivity"
             name="lapse"
-            onChange={() => onChange({ ...audience, lapse: { kind: "inactivity", days: lapse.kind === "cadence" ? lapse.fallbackDays : lapse.days } })}
+            onChange={() =>
+              onChange({ ...audience, lapse: { kind: "inactivity", days: lapse.kind === "cadence" ? lapse.fallbackDays : lapse.days } })
+            }
           />
           <RadioButton
             label="Personal cadence"
@@ -41,7 +51,12 @@ export function AudienceCard(props: {
             checked={lapse.kind === "cadence"}
             id="lapse-cadence"
             name="lapse"
-            onChange={() => onChange({ ...audience, lapse: { kind: "cadence", multiplier: 2, fallbackDays: lapse.kind === "inactivity" ? lapse.days : lapse.fallbackDays } })}
+            onChange={() =>
+              onChange({
+                ...audience,
+                lapse: { kind: "cadence", multiplier: 2, fallbackDays: lapse.kind === "inactivity" ? lapse.days : lapse.fallbackDays },
+              })
+            }
           />
         </BlockStack>
         <FormLayout>
@@ -81,7 +96,11 @@ export function AudienceCard(props: {
           title="Who"
           choices={[
             ...PRESETS.map((preset) => ({ label: preset.label, value: preset.value, helpText: preset.help })),
-            { label: "Shopify's RFM groups", value: "shopify_rfm_groups", helpText: "Shopify's own customer groups, as shown in Shopify's customer segments." },
+            {
+              label: "Shopify's RFM groups",
+              value: "shopify_rfm_groups",
+              helpText: "Shopify's own customer groups, as shown in Shopify's customer segments.",
+            },
           ]}
           selected={[segment.kind === "preset" ? segment.preset : "shopify_rfm_groups"]}
           onChange={([choice]) =>
@@ -100,7 +119,9 @@ export function AudienceCard(props: {
             allowMultiple
             choices={SHOPIFY_RFM_GROUPS.map((group) => ({ label: shopifyGroupLabel(group), value: group }))}
             selected={segment.groups}
-            onChange={(groups) => onChange({ ...audience, segment: { kind: "shopify_rfm_groups", groups: groups as typeof segment.groups } })}
+            onChange={(groups) =>
+              onChange({ ...audience, segment: { kind: "shopify_rfm_groups", groups: groups as typeof segment.groups } })
+            }
             error={error("segment.groups")}
           />
         ) : null}

@@ -14,7 +14,17 @@ const WIDTHS = { desktop: 640, mobile: 375 } as const;
  * and "send test to me". The e-mail is shown in a sandboxed frame: no script runs, links do not
  * navigate the app.
  */
-export function EmailPreview({ campaignId, steps, stepIndex, onStepChange }: { campaignId: number; steps: EditorStep[]; stepIndex: number; onStepChange: (index: number) => void }) {
+export function EmailPreview({
+  campaignId,
+  steps,
+  stepIndex,
+  onStepChange,
+}: {
+  campaignId: number;
+  steps: EditorStep[];
+  stepIndex: number;
+  onStepChange: (index: number) => void;
+}) {
   const preview = useFetcher<PreviewAnswer>();
   const testSend = useFetcher<PreviewAnswer>();
   const search = useFetcher<{ customers: PreviewCustomer[] }>();
@@ -33,7 +43,10 @@ export function EmailPreview({ campaignId, steps, stepIndex, onStepChange }: { c
   }, [content]);
 
   useEffect(() => {
-    const timer = setTimeout(() => search.submit({ q: query }, { method: "post", action: "/app/customers", encType: "application/json" }), 300);
+    const timer = setTimeout(
+      () => search.submit({ q: query }, { method: "post", action: "/app/customers", encType: "application/json" }),
+      300,
+    );
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [query]);
@@ -61,7 +74,10 @@ export function EmailPreview({ campaignId, steps, stepIndex, onStepChange }: { c
             labelHidden
             options={[
               { label: shown ? `Showing: ${shown.customer.name}` : "Choose a customer…", value: "" },
-              ...search.data.customers.map((found) => ({ label: `${found.name}${found.email ? ` <${found.email}>` : ""}`, value: found.id })),
+              ...search.data.customers.map((found) => ({
+                label: `${found.name}${found.email ? ` <${found.email}>` : ""}`,
+                value: found.id,
+              })),
             ]}
             value=""
             onChange={(id) => setCustomer(search.data!.customers.find((found) => found.id === id) ?? null)}

@@ -11,12 +11,26 @@ const SUGGESTED: { label: string; offer: Pick<Offer, "kind"> & { value?: number 
 ];
 
 /** One discount: suggested values or a custom one, and the code's conditions. */
-export function OfferFields({ offer, onChange, errors, path, currency }: { offer: Offer; onChange: (offer: Offer) => void; errors: FieldErrors; path: string; currency: string }) {
+export function OfferFields({
+  offer,
+  onChange,
+  errors,
+  path,
+  currency,
+}: {
+  offer: Offer;
+  onChange: (offer: Offer) => void;
+  errors: FieldErrors;
+  path: string;
+  currency: string;
+}) {
   const error = (field: string) => errors[`${path}.${field}`];
   const value = "value" in offer ? (offer.value as number | null) : null;
   const setKind = (kind: Offer["kind"], nextValue?: number) => {
     const base = { expiresInDays: offer.expiresInDays, minimumSubtotal: offer.minimumSubtotal, combinesWith: offer.combinesWith };
-    onChange(kind === "free_shipping" ? { ...base, kind } : { ...base, kind, value: nextValue ?? value ?? (kind === "percentage" ? 10 : 5) });
+    onChange(
+      kind === "free_shipping" ? { ...base, kind } : { ...base, kind, value: nextValue ?? value ?? (kind === "percentage" ? 10 : 5) },
+    );
   };
   return (
     <BlockStack gap="300">

@@ -20,7 +20,13 @@ export function SettingsCard(props: {
           Settings
         </Text>
         <FormLayout>
-          <TextField label="Campaign name" value={settings.name} onChange={(name) => set({ name })} error={errors.name} autoComplete="off" />
+          <TextField
+            label="Campaign name"
+            value={settings.name}
+            onChange={(name) => set({ name })}
+            error={errors.name}
+            autoComplete="off"
+          />
           <FormLayout.Group>
             <TextField
               label="Sender name"
@@ -45,7 +51,8 @@ export function SettingsCard(props: {
           {shop.missingAddress.length > 0 ? (
             <Banner tone="warning" title="Postal address needed before going Live">
               <p>
-                Marketing e-mails must show your postal address. Add it in Shopify under Settings → Store details (missing: {shop.missingAddress.join(", ")}).
+                Marketing e-mails must show your postal address. Add it in Shopify under Settings → Store details (missing:{" "}
+                {shop.missingAddress.join(", ")}).
               </p>
             </Banner>
           ) : (

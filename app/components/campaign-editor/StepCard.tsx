@@ -103,7 +103,13 @@ export function StepCard(props: {
             error={error("offer.use")}
           />
           {step.offer.use === "new" ? (
-            <OfferFields offer={step.offer.offer} onChange={(offer) => onChange({ ...step, offer: { use: "new", offer } })} errors={errors} path={`${path}.offer.offer`} currency={currency} />
+            <OfferFields
+              offer={step.offer.offer}
+              onChange={(offer) => onChange({ ...step, offer: { use: "new", offer } })}
+              errors={errors}
+              path={`${path}.offer.offer`}
+              currency={currency}
+            />
           ) : null}
 
           {contentField("subject", "Subject")}
@@ -118,7 +124,12 @@ export function StepCard(props: {
               if (!variable) return;
               const field = lastFocused.current;
               const current = step.content[field];
-              setContent({ [field]: field === "body" && current.endsWith("</p>") ? `${current.slice(0, -4)} ${variable}</p>` : `${current} ${variable}`.trim() });
+              setContent({
+                [field]:
+                  field === "body" && current.endsWith("</p>")
+                    ? `${current.slice(0, -4)} ${variable}</p>`
+                    : `${current} ${variable}`.trim(),
+              });
             }}
           />
           {contentField("buttonText", "Button text")}
@@ -130,7 +141,11 @@ export function StepCard(props: {
             disabled={step.offer.use === "none" && !step.content.showOffer}
           />
           <FormLayout.Group>
-            <Checkbox label="Show products picked for the customer" checked={step.content.showProducts} onChange={(showProducts) => setContent({ showProducts })} />
+            <Checkbox
+              label="Show products picked for the customer"
+              checked={step.content.showProducts}
+              onChange={(showProducts) => setContent({ showProducts })}
+            />
             {step.content.showProducts ? (
               <NumberField
                 label="How many products"

@@ -37,4 +37,7 @@ export function NumberField(props: {
 export const hoursToDays = (hours: number | null) => (hours === null ? null : Math.round((hours / 24) * 100) / 100);
 export const daysToHours = (days: number | null) => (days === null ? null : Math.round(days * 24));
 
-export const HOUR_OPTIONS = Array.from({ length: 24 }, (_, hour) => ({ label: `${String(hour).padStart(2, "0")}:00`, value: String(hour) }));
+export const HOUR_OPTIONS = Array.from({ length: 24 }, (_, hour) => ({
+  label: `${String(hour).padStart(2, "0")}:00`,
+  value: String(hour),
+}));

@@ -26,9 +26,9 @@ export default function Landing() {
                 Win-back
               </Text>
               <Text as="p">
-                Brings lapsed customers back: notices when a customer who used to buy has gone quiet, sends a short,
-                consented e-mail sequence with a personal single-use code and products picked for them, stops the
-                moment they return, and shows what it really earned against a holdout group.
+                Brings lapsed customers back: notices when a customer who used to buy has gone quiet, sends a short, consented e-mail
+                sequence with a personal single-use code and products picked for them, stops the moment they return, and shows what it
+                really earned against a holdout group.
               </Text>
             </BlockStack>
           </Card>

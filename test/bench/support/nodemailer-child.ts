@@ -18,7 +18,13 @@ interface Task {
 const task = JSON.parse(process.argv[2]!) as Task;
 const message = JSON.parse(readFileSync(task.messageFile, "utf8")) as Mail.Options;
 const url = new URL(task.smtpUrl);
-const transporter = nodemailer.createTransport({ pool: true, host: url.hostname, port: Number(url.port), maxConnections: task.poolSize, maxMessages: 1000 });
+const transporter = nodemailer.createTransport({
+  pool: true,
+  host: url.hostname,
+  port: Number(url.port),
+  maxConnections: task.poolSize,
+  maxMessages: 1000,
+});
 
 let next = 0;
 const start = performance.now();

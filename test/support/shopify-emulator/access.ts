@@ -9,7 +9,12 @@ import { GraphQLError } from "graphql";
 export type AccessScopes = ReadonlySet<string>;
 
 export function scopesOf(list: string): Set<string> {
-  return new Set(list.split(",").map((scope) => scope.trim()).filter(Boolean));
+  return new Set(
+    list
+      .split(",")
+      .map((scope) => scope.trim())
+      .filter(Boolean),
+  );
 }
 
 const TYPE_SCOPES: Record<string, string> = {
@@ -37,6 +42,10 @@ export function hasScope(scopes: AccessScopes, required: string): boolean {
 
 export function accessDenied(field: string, required: string): GraphQLError {
   return new GraphQLError(`Access denied for ${field} field. Required access: \`${required}\` access scope.`, {
-    extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: `\`${required}\` access scope.` },
+    extensions: {
+      code: "ACCESS_DENIED",
+      documentation: "https://shopify.dev/api/usage/access-scopes",
+      requiredAccess: `\`${required}\` access scope.`,
+    },
   });
 }

@@ -23,7 +23,17 @@ import { arraySequence, type Sequence } from "./connection";
 import type { OrderRecord } from "./model";
 import { adminSchema } from "./schema";
 import { compileSearch, type SearchSpec } from "./search-query";
-import { BULK, customerSearch, customerView, orderSearch, orderView, orderVisible, productSearch, productView, type RequestContext } from "./views";
+import {
+  BULK,
+  customerSearch,
+  customerView,
+  orderSearch,
+  orderView,
+  orderVisible,
+  productSearch,
+  productView,
+  type RequestContext,
+} from "./views";
 
 /**
  * bulkOperationRunQuery: Shopify runs the query over every matching object and writes JSONL, one
@@ -53,14 +63,22 @@ interface Root {
 
 /** Roots the emulator can stream: the records, the resource's search, and how to view one. */
 const ROOTS: Record<string, Root> = {
-  customers: { sequence: (context) => context.state.customerSequence(), search: customerSearch as SearchSpec<never>, view: customerView as Root["view"] },
+  customers: {
+    sequence: (context) => context.state.customerSequence(),
+    search: customerSearch as SearchSpec<never>,
+    view: customerView as Root["view"],
+  },
   orders: {
     sequence: (context) => context.state.orderSequence(),
     search: orderSearch as SearchSpec<never>,
     view: orderView as Root["view"],
     visible: orderVisible as (context: RequestContext, record: OrderRecord) => boolean as Root["visible"],
   },
-  products: { sequence: (context) => arraySequence(context.state.store.products), search: productSearch as SearchSpec<never>, view: productView as Root["view"] },
+  products: {
+    sequence: (context) => arraySequence(context.state.store.products),
+    search: productSearch as SearchSpec<never>,
+    view: productView as Root["view"],
+  },
 };
 
 function isConnectionType(type: GraphQLOutputType): boolean {
@@ -81,7 +99,12 @@ function appliesTo(condition: string | undefined, typename: string | undefined):
  * spread in, as graphql-js's collectFields does: a field selected twice is one field whose
  * sub-selections are merged.
  */
-function collect(selectionSet: SelectionSetNode, fragments: Fragments, typename?: string, into = new Map<string, FieldNode[]>()): Map<string, FieldNode[]> {
+function collect(
+  selectionSet: SelectionSetNode,
+  fragments: Fragments,
+  typename?: string,
+  into = new Map<string, FieldNode[]>(),
+): Map<string, FieldNode[]> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const key = selection.alias?.value ?? selection.name.value;
@@ -126,11 +149,16 @@ export function prepareBulkQuery(query: string): { problems: string[] } | Prepar
   }
   const validation = validate(schema, document);
   if (validation.length) return { problems: validation.map((error) => error.message) };
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  const fragments: Fragments = new Map(
-    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
-  if (operations.length !== 1 || operations[0]!.operation !== "query") return { problems: ["Bulk queries must contain exactly one query operation."] };
+  const fragments: Fragments = new Map(
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  if (operations.length !== 1 || operations[0]!.operation !== "query")
+    return { problems: ["Bulk queries must contain exactly one query operation."] };
   if (operations[0]!.variableDefinitions?.length) return { problems: ["Bulk queries cannot use variables."] };
   const roots = [...collect(operations[0]!.selectionSet, fragments).values()];
   if (roots.length !== 1) return { problems: ["Bulk queries must have exactly one top-level field."] };
@@ -138,7 +166,9 @@ export function prepareBulkQuery(query: string): { problems: string[] } | Prepar
   const rootDefinition = schema.getQueryType()!.getFields()[rootField.name.value]!;
   if (!isConnectionType(rootDefinition.type)) return { problems: ["Bulk queries require a connection field at the top level."] };
   if (!(rootField.name.value in ROOTS)) {
-    return { problems: [`The local Shopify emulator runs bulk queries on ${Object.keys(ROOTS).join(", ")} only, not ${rootField.name.value}.`] };
+    return {
+      problems: [`The local Shopify emulator runs bulk queries on ${Object.keys(ROOTS).join(", ")} only, not ${rootField.name.value}.`],
+    };
   }
   const sortKey = rootField.arguments?.find((argument) => argument.name.value === "sortKey");
   if (sortKey && !["ID", "RELEVANCE"].includes(String(valueFromASTUntyped(sortKey.value)))) {
@@ -155,15 +185,18 @@ export function prepareBulkQuery(query: string): { problems: string[] } | Prepar
       if (!definition || isLeafType(getNamedType(definition.type))) continue;
       if (isConnectionType(definition.type)) {
         connections++;
-        if (!underConnectionNode) problems.push(`The local Shopify emulator does not export the connection ${field.name.value} under a non-connection field.`);
-        if (depth + 1 > MAX_BULK_CONNECTION_DEPTH) problems.push(`Bulk queries cannot nest connections more than ${MAX_BULK_CONNECTION_DEPTH} levels deep.`);
+        if (!underConnectionNode)
+          problems.push(`The local Shopify emulator does not export the connection ${field.name.value} under a non-connection field.`);
+        if (depth + 1 > MAX_BULK_CONNECTION_DEPTH)
+          problems.push(`Bulk queries cannot nest connections more than ${MAX_BULK_CONNECTION_DEPTH} levels deep.`);
         const nodes = nodeSelection(group, fragments);
         if (!nodes) {
           problems.push(`The connection ${field.name.value} must select edges { node } or nodes.`);
           continue;
         }
         const nodeType = getNamedType((getNamedType(definition.type) as GraphQLObjectType).getFields().nodes!.type) as GraphQLObjectType;
-        if (!collect(selection, fragments, type.name).has("id")) problems.push(`${type.name} must select id, because its nested connections refer to it by __parentId.`);
+        if (!collect(selection, fragments, type.name).has("id"))
+          problems.push(`${type.name} must select id, because its nested connections refer to it by __parentId.`);
         walk(nodes, nodeType, depth + 1, true);
       } else {
         const inner = merged(group);
@@ -198,7 +231,14 @@ function read(view: Record<string, unknown>, field: FieldNode, type: GraphQLObje
  * Projects a view onto a selection: the object's own fields (nested objects inline), then the
  * lines of its nested connections' nodes, each with __parentId.
  */
-function project(view: Record<string, unknown>, selection: SelectionSetNode, type: GraphQLObjectType, fragments: Fragments, parentId: unknown, out: Line[]): void {
+function project(
+  view: Record<string, unknown>,
+  selection: SelectionSetNode,
+  type: GraphQLObjectType,
+  fragments: Fragments,
+  parentId: unknown,
+  out: Line[],
+): void {
   const line: Line = {};
   const children: (() => void)[] = [];
   for (const [key, group] of collect(selection, fragments, type.name)) {
@@ -244,7 +284,12 @@ export interface BulkResult {
 }
 
 /** Streams the bulk query's result to `file`, yielding to the event loop so the emulator keeps answering. */
-export async function writeBulkResult(context: RequestContext, prepared: Prepared, file: string, cancelled: () => boolean): Promise<BulkResult> {
+export async function writeBulkResult(
+  context: RequestContext,
+  prepared: Prepared,
+  file: string,
+  cancelled: () => boolean,
+): Promise<BulkResult> {
   const root = ROOTS[prepared.rootField.name.value]!;
   const argument = (name: string) => {
     const node = prepared.rootField.arguments?.find((candidate) => candidate.name.value === name);

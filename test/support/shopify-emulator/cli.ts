@@ -22,13 +22,28 @@ if (!apiKey || !apiSecret) {
   console.error("Set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to the app's credentials (webhooks are signed with the secret).");
   process.exit(2);
 }
-const emulator = await ShopifyEmulator.start({ apiKey, apiSecret, appUrl: values["app-url"], scopes: process.env.SCOPES }, Number(values.port));
+const emulator = await ShopifyEmulator.start(
+  { apiKey, apiSecret, appUrl: values["app-url"], scopes: process.env.SCOPES },
+  Number(values.port),
+);
 const shop = emulator.addShop({ seed: values.seed, customers: Number(values.customers), shopName: values.shop });
 const token = emulator.issueAccessToken(shop.domain);
 console.log(
-  JSON.stringify({ origin: emulator.origin, shop: shop.domain, accessToken: token, customers: shop.store.customerCount, appUrl: values["app-url"] ?? null }, null, 2),
+  JSON.stringify(
+    {
+      origin: emulator.origin,
+      shop: shop.domain,
+      accessToken: token,
+      customers: shop.store.customerCount,
+      appUrl: values["app-url"] ?? null,
+    },
+    null,
+    2,
+  ),
 );
-console.log(`Point the app at it: SHOPIFY_ADMIN_API_ORIGIN=${emulator.origin}. Actions: POST ${emulator.origin}/emulator/<action>. Ctrl-C stops it.`);
+console.log(
+  `Point the app at it: SHOPIFY_ADMIN_API_ORIGIN=${emulator.origin}. Actions: POST ${emulator.origin}/emulator/<action>. Ctrl-C stops it.`,
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void emulator.close().then(() => process.exit(0)));
 }

@@ -86,8 +86,12 @@ export function paginate<T, V>(
   const beginning = order === 1 ? 0 : source.length - 1;
   const end = order === 1 ? source.length - 1 : 0;
   const start = forward
-    ? args.after ? decodeCursor(args.after, connection) + order : beginning
-    : args.before ? decodeCursor(args.before, connection) - order : end;
+    ? args.after
+      ? decodeCursor(args.after, connection) + order
+      : beginning
+    : args.before
+      ? decodeCursor(args.before, connection) - order
+      : end;
   const step = (forward ? order : -order) as 1 | -1;
 
   const page: { position: number; item: T }[] = [];
@@ -108,7 +112,7 @@ export function paginate<T, V>(
     nodes: edges.map((edge) => edge.node),
     pageInfo: {
       hasNextPage: forward ? more : firstMatch(source, start + order, order, matches),
-      hasPreviousPage: forward ? firstMatch(source, start - order, (-order) as 1 | -1, matches) : more,
+      hasPreviousPage: forward ? firstMatch(source, start - order, -order as 1 | -1, matches) : more,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },

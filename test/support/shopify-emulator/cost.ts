@@ -69,8 +69,7 @@ function fieldsOf(context: CostContext, selectionSet: SelectionSetNode, type: Gr
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) fields.push(selection);
     else {
-      const fragment =
-        selection.kind === Kind.INLINE_FRAGMENT ? selection : context.fragments.get(selection.name.value);
+      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : context.fragments.get(selection.name.value);
       if (!fragment) continue;
       const condition = fragment.typeCondition?.name.value;
       if (condition && !appliesTo(context.schema, condition, type)) continue;

@@ -126,7 +126,11 @@ export function discountInputErrors(
   }
   const minimum = input.minimumRequirement?.subtotal?.greaterThanOrEqualToSubtotal;
   if (minimum != null && !(Number(minimum) >= 0)) {
-    error(["minimumRequirement", "subtotal", "greaterThanOrEqualToSubtotal"], "Minimum subtotal must be 0 or more", "GREATER_THAN_OR_EQUAL_TO");
+    error(
+      ["minimumRequirement", "subtotal", "greaterThanOrEqualToSubtotal"],
+      "Minimum subtotal must be 0 or more",
+      "GREATER_THAN_OR_EQUAL_TO",
+    );
   }
   return errors;
 }

@@ -109,7 +109,13 @@ export class ShopifyEmulator {
     const config = appConfigFromToml(options.appConfig);
     this.grantedScopes = options.scopes ?? config.scopes;
     this.webhooks = new WebhookDeliverer(
-      { appUrl: () => this.appUrl, apiSecret: options.apiSecret, subscriptions: config.subscriptions, apiVersion: config.apiVersion, now: () => this.now() },
+      {
+        appUrl: () => this.appUrl,
+        apiSecret: options.apiSecret,
+        subscriptions: config.subscriptions,
+        apiVersion: config.apiVersion,
+        now: () => this.now(),
+      },
       options.webhookRetryDelaysMs ?? [50, 100, 200, 400, 800],
     );
   }
@@ -195,7 +201,9 @@ export class ShopifyEmulator {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://emulator");
-    const shopDomain = String(request.headers["x-forwarded-host"] ?? request.headers.host ?? "").split(":")[0]!.toLowerCase();
+    const shopDomain = String(request.headers["x-forwarded-host"] ?? request.headers.host ?? "")
+      .split(":")[0]!
+      .toLowerCase();
     if (request.method === "GET" && url.pathname.startsWith("/bulk-results/")) return this.serveBulkResult(url, response);
     if (request.method === "POST" && url.pathname === `/admin/api/${ADMIN_API_VERSION}/graphql.json`) {
       const body = await readBody(request);
@@ -238,7 +246,13 @@ export class ShopifyEmulator {
     try {
       const args = (rawBody ? JSON.parse(rawBody) : []) as never[];
       const result = run.apply(this, args) as Record<string, unknown> | string;
-      send(response, 200, typeof result === "string" ? { result } : JSON.parse(JSON.stringify(result, (key, value) => (key === "settled" ? undefined : value))));
+      send(
+        response,
+        200,
+        typeof result === "string"
+          ? { result }
+          : JSON.parse(JSON.stringify(result, (key, value) => (key === "settled" ? undefined : value))),
+      );
     } catch (error) {
       send(response, 422, { error: (error as Error).message });
     }
@@ -247,7 +261,8 @@ export class ShopifyEmulator {
   private serveBulkResult(url: URL, response: ServerResponse): void {
     const match = /^\/bulk-results\/(\d+)-([0-9a-f]+)\.jsonl$/.exec(url.pathname);
     const operation = match ? this.bulkOperations.get(Number(match[1])) : undefined;
-    if (!operation || operation.urlToken !== match![2] || operation.status !== "COMPLETED") return send(response, 404, { errors: "Not Found" });
+    if (!operation || operation.urlToken !== match![2] || operation.status !== "COMPLETED")
+      return send(response, 404, { errors: "Not Found" });
     response.writeHead(200, { "content-type": "application/jsonl" });
     createReadStream(operation.file).pipe(response);
   }
@@ -277,11 +292,17 @@ export class ShopifyEmulator {
     const validationErrors = validate(schema, document);
     if (validationErrors.length) return { status: 200, body: { errors: validationErrors.map(shopifyError) } };
 
-    const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-    const operation = request.operationName ? operations.find((candidate) => candidate.name?.value === request.operationName) : operations[0];
+    const operations = document.definitions.filter(
+      (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation = request.operationName
+      ? operations.find((candidate) => candidate.name?.value === request.operationName)
+      : operations[0];
     if (!operation) return { status: 200, body: { errors: [{ message: `No operation named "${String(request.operationName)}"` }] } };
     const fragments = new Map(
-      document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+      document.definitions
+        .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+        .map((fragment) => [fragment.name.value, fragment]),
     );
     const rawVariables = (request.variables ?? {}) as Record<string, unknown>;
     // Cost is computed on the coerced variables (defaults included), as Shopify does.
@@ -298,7 +319,12 @@ export class ShopifyEmulator {
           errors: [
             {
               message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).`,
-              extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: SINGLE_QUERY_MAX_COST, documentation: "https://shopify.dev/api/usage/limits#rate-limits" },
+              extensions: {
+                code: "MAX_COST_EXCEEDED",
+                cost: requested,
+                maxCost: SINGLE_QUERY_MAX_COST,
+                documentation: "https://shopify.dev/api/usage/limits#rate-limits",
+              },
             },
           ],
         },
@@ -308,7 +334,9 @@ export class ShopifyEmulator {
       return {
         status: 200,
         body: {
-          errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/limits#rate-limits" } }],
+          errors: [
+            { message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/limits#rate-limits" } },
+          ],
           extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
         },
       };
@@ -363,21 +391,32 @@ export class ShopifyEmulator {
       return { status: 400, body: { error: "invalid_request" } };
     }
     if (!state || !state.installed) return { status: 400, body: { error: "invalid_request", error_description: "Shop not found" } };
-    if (body.client_id !== this.options.apiKey || body.client_secret !== this.options.apiSecret) return { status: 401, body: { error: "invalid_client" } };
+    if (body.client_id !== this.options.apiKey || body.client_secret !== this.options.apiSecret)
+      return { status: 401, body: { error: "invalid_client" } };
     const now = this.now().getTime();
     const issue = (expiring: boolean) => {
       const accessToken = this.issueAccessToken(domain, { expiresInSeconds: expiring ? EXPIRING_TOKEN_SECONDS : undefined });
       if (!expiring) return { access_token: accessToken, scope: this.grantedScopes };
       const refreshToken = `shprt_${randomBytes(16).toString("hex")}`;
       this.refreshTokens.set(refreshToken, { domain, expiresAt: now + REFRESH_TOKEN_SECONDS * 1000 });
-      return { access_token: accessToken, scope: this.grantedScopes, expires_in: EXPIRING_TOKEN_SECONDS, refresh_token: refreshToken, refresh_token_expires_in: REFRESH_TOKEN_SECONDS };
+      return {
+        access_token: accessToken,
+        scope: this.grantedScopes,
+        expires_in: EXPIRING_TOKEN_SECONDS,
+        refresh_token: refreshToken,
+        refresh_token_expires_in: REFRESH_TOKEN_SECONDS,
+      };
     };
     if (body.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") {
       if (body.requested_token_type !== "urn:shopify:params:oauth:token-type:offline-access-token") {
-        return { status: 400, body: { error: "invalid_request", error_description: "The local Shopify emulator issues offline access tokens only." } };
+        return {
+          status: 400,
+          body: { error: "invalid_request", error_description: "The local Shopify emulator issues offline access tokens only." },
+        };
       }
       if (body.subject_token_type === "urn:ietf:params:oauth:token-type:id_token") {
-        if (!verifySessionToken(body.subject_token ?? "", this.options.apiKey, this.options.apiSecret, domain, now)) return { status: 400, body: { error: "invalid_subject_token" } };
+        if (!verifySessionToken(body.subject_token ?? "", this.options.apiKey, this.options.apiSecret, domain, now))
+          return { status: 400, body: { error: "invalid_subject_token" } };
         return { status: 200, body: issue(body.expiring === "1") };
       }
       if (body.subject_token_type === "urn:shopify:params:oauth:token-type:offline-access-token") {
@@ -441,16 +480,28 @@ export class ShopifyEmulator {
     if (running) {
       return {
         bulkOperation: null,
-        userErrors: [{ field: null, message: `A bulk query operation for this app and shop is already in progress: ${gid("BulkOperation", running.id)}.`, code: "OPERATION_IN_PROGRESS" }],
+        userErrors: [
+          {
+            field: null,
+            message: `A bulk query operation for this app and shop is already in progress: ${gid("BulkOperation", running.id)}.`,
+            code: "OPERATION_IN_PROGRESS",
+          },
+        ],
       };
     }
     const prepared = prepareBulkQuery(query);
     if ("problems" in prepared) {
-      return { bulkOperation: null, userErrors: [{ field: ["query"], message: `Invalid bulk query: ${prepared.problems.join(" ")}`, code: "INVALID" }] };
+      return {
+        bulkOperation: null,
+        userErrors: [{ field: ["query"], message: `Invalid bulk query: ${prepared.problems.join(" ")}`, code: "INVALID" }],
+      };
     }
     const required = requiredScopeForType(getNamedType(prepared.rootType.getFields().nodes!.type).name);
     if (required && !hasScope(context.scopes, required)) {
-      return { bulkOperation: null, userErrors: [{ field: ["query"], message: accessDenied(prepared.rootField.name.value, required).message, code: "INVALID" }] };
+      return {
+        bulkOperation: null,
+        userErrors: [{ field: ["query"], message: accessDenied(prepared.rootField.name.value, required).message, code: "INVALID" }],
+      };
     }
     const id = this.nextBulkOperationId++;
     const operation: BulkOperationRecord = {
@@ -534,7 +585,10 @@ export class ShopifyEmulator {
     const state = this.shop(domain);
     const order = state.cancelOrder(orderId);
     const payload = orderPayload(state, order);
-    return { order, webhooks: [this.deliver(domain, "orders/cancelled", payload, delivery), this.deliver(domain, "orders/updated", payload, delivery)] };
+    return {
+      order,
+      webhooks: [this.deliver(domain, "orders/cancelled", payload, delivery), this.deliver(domain, "orders/updated", payload, delivery)],
+    };
   }
 
   refundOrder(domain: string, orderId: number, amount: string, delivery?: DeliveryOptions) {
@@ -560,7 +614,10 @@ export class ShopifyEmulator {
     const state = this.shop(domain);
     const level = marketingState === "SUBSCRIBED" ? "SINGLE_OPT_IN" : null;
     const customer = state.setMarketingConsent(customerId, marketingState, level, this.now());
-    return { customer, webhook: this.deliver(domain, "customers_email_marketing_consent/update", consentPayload(state, customer), delivery) };
+    return {
+      customer,
+      webhook: this.deliver(domain, "customers_email_marketing_consent/update", consentPayload(state, customer), delivery),
+    };
   }
 
   /** Deletes a customer without orders (Shopify refuses to delete one with orders). */
@@ -599,7 +656,10 @@ export class ShopifyEmulator {
     const state = this.shop(domain);
     const customer = state.customer(customerId);
     if (!customer) throw new Error(`no customer ${customerId} in ${domain}`);
-    const payload = { ...customerCompliancePayload(state, customer), orders_to_redact: state.ordersOf(customerId).map((order) => order.id) };
+    const payload = {
+      ...customerCompliancePayload(state, customer),
+      orders_to_redact: state.ordersOf(customerId).map((order) => order.id),
+    };
     return { webhook: this.deliver(domain, "customers/redact", payload, delivery) };
   }
 
@@ -626,7 +686,9 @@ function emulatorResolver(source: unknown, args: Record<string, unknown>, contex
   if (required && !hasScope(context.scopes, required)) throw accessDenied(info.fieldName, required);
   const object = source as Record<string, unknown>;
   if (!(info.fieldName in object)) {
-    throw new GraphQLError(`The local Shopify emulator does not implement ${info.parentType.name}.${info.fieldName}.`, { extensions: { code: "EMULATOR_UNSUPPORTED" } });
+    throw new GraphQLError(`The local Shopify emulator does not implement ${info.parentType.name}.${info.fieldName}.`, {
+      extensions: { code: "EMULATOR_UNSUPPORTED" },
+    });
   }
   const value = object[info.fieldName];
   return typeof value === "function" ? (value as (a: typeof args, c: EmulatorContext) => unknown)(args, context) : value;
@@ -656,29 +718,54 @@ export function shopifyError(error: GraphQLError): Record<string, unknown> {
   const rewrite = (message: string, extensions: Record<string, unknown>) => ({ ...base, message, extensions });
   let match: RegExpExecArray | null;
   if ((match = /^Cannot query field "(\w+)" on type "(\w+)"/.exec(error.message))) {
-    return rewrite(`Field '${match[1]}' doesn't exist on type '${match[2]}'`, { code: "undefinedField", typeName: match[2], fieldName: match[1] });
+    return rewrite(`Field '${match[1]}' doesn't exist on type '${match[2]}'`, {
+      code: "undefinedField",
+      typeName: match[2],
+      fieldName: match[1],
+    });
   }
   if ((match = /^Unknown argument "(\w+)" on field "\w+\.(\w+)"/.exec(error.message))) {
-    return rewrite(`Field '${match[2]}' doesn't accept argument '${match[1]}'`, { code: "argumentNotAccepted", name: match[2], typeName: "Field", argumentName: match[1] });
+    return rewrite(`Field '${match[2]}' doesn't accept argument '${match[1]}'`, {
+      code: "argumentNotAccepted",
+      name: match[2],
+      typeName: "Field",
+      argumentName: match[1],
+    });
   }
   if ((match = /^Field "(?:\w+\.)?(\w+)" argument "(\w+)" of type ".+" is required, but it was not provided/.exec(error.message))) {
-    return rewrite(`Field '${match[1]}' is missing required arguments: ${match[2]}`, { code: "missingRequiredArguments", className: "Field", name: match[1], arguments: match[2] });
+    return rewrite(`Field '${match[1]}' is missing required arguments: ${match[2]}`, {
+      code: "missingRequiredArguments",
+      className: "Field",
+      name: match[1],
+      arguments: match[2],
+    });
   }
   if ((match = /^Variable "\$(\w+)" of required type "(.+)" was not provided/.exec(error.message))) {
-    return rewrite(`Variable $${match[1]} of type ${match[2]} was provided invalid value`, { value: null, problems: [{ path: [], explanation: "Expected value to not be null" }] });
+    return rewrite(`Variable $${match[1]} of type ${match[2]} was provided invalid value`, {
+      value: null,
+      problems: [{ path: [], explanation: "Expected value to not be null" }],
+    });
   }
   if ((match = /^Variable "\$(\w+)" got invalid value (.+?); (.*)$/s.exec(error.message))) {
-    return rewrite(`Variable $${match[1]} of type ${variableType(error)} was provided invalid value`, { value: match[2], problems: [{ path: [], explanation: match[3] }] });
+    return rewrite(`Variable $${match[1]} of type ${variableType(error)} was provided invalid value`, {
+      value: match[2],
+      problems: [{ path: [], explanation: match[3] }],
+    });
   }
   if (error.message.startsWith("Syntax Error")) {
     return rewrite(error.message.replace(/^Syntax Error: /, "syntax error, "), { code: "parseError" });
   }
-  return { ...base, extensions: error.extensions && Object.keys(error.extensions).length ? error.extensions : { code: "GRAPHQL_VALIDATION_FAILED" } };
+  return {
+    ...base,
+    extensions: error.extensions && Object.keys(error.extensions).length ? error.extensions : { code: "GRAPHQL_VALIDATION_FAILED" },
+  };
 }
 
 function variableType(error: GraphQLError): string {
   const node = error.nodes?.[0];
-  return node && node.kind === Kind.VARIABLE_DEFINITION && node.type.loc ? node.type.loc.source.body.slice(node.type.loc.start, node.type.loc.end) : "?";
+  return node && node.kind === Kind.VARIABLE_DEFINITION && node.type.loc
+    ? node.type.loc.source.body.slice(node.type.loc.start, node.type.loc.end)
+    : "?";
 }
 
 /** App Bridge's session token: HS256 with the app secret, issued by this shop, for this app, currently valid. */

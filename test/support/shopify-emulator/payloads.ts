@@ -97,7 +97,10 @@ function lineItemPayload(item: LineItemRecord, currency: string, cancelled: bool
     quantity: item.quantity,
     current_quantity: cancelled ? 0 : item.quantity,
     price: item.price,
-    price_set: { shop_money: { amount: item.price, currency_code: currency }, presentment_money: { amount: item.price, currency_code: currency } },
+    price_set: {
+      shop_money: { amount: item.price, currency_code: currency },
+      presentment_money: { amount: item.price, currency_code: currency },
+    },
     total_discount: "0.00",
   };
 }
@@ -134,7 +137,10 @@ export function orderPayload(state: ShopState, order: OrderRecord) {
     total_discounts: order.totalDiscounts,
     subtotal_price: order.subtotal,
     total_price: order.total,
-    total_price_set: { shop_money: { amount: order.total, currency_code: order.currencyCode }, presentment_money: { amount: order.total, currency_code: order.currencyCode } },
+    total_price_set: {
+      shop_money: { amount: order.total, currency_code: order.currencyCode },
+      presentment_money: { amount: order.total, currency_code: order.currencyCode },
+    },
     current_total_price: current.toFixed(2),
     total_tax: "0.00",
     taxes_included: true,
@@ -143,7 +149,13 @@ export function orderPayload(state: ShopState, order: OrderRecord) {
     line_items: order.lineItems.map((item) => lineItemPayload(item, order.currencyCode, order.cancelledAt !== null)),
     refunds:
       Number(order.refunded) > 0
-        ? [{ id: order.id + 1, created_at: shopTime(order.updatedAt, zone), transactions: [{ kind: "refund", status: "success", amount: order.refunded, currency: order.currencyCode }] }]
+        ? [
+            {
+              id: order.id + 1,
+              created_at: shopTime(order.updatedAt, zone),
+              transactions: [{ kind: "refund", status: "success", amount: order.refunded, currency: order.currencyCode }],
+            },
+          ]
         : [],
     customer: customer ? customerPayload(state, customer) : null,
   };
@@ -174,7 +186,10 @@ export function checkoutPayload(state: ShopState, checkout: CheckoutRecord) {
     subtotal_price: total,
     total_price: total,
     abandoned_checkout_url: `https://${state.domain}/checkouts/${checkout.token}/recover`,
-    line_items: checkout.lineItems.map((item) => ({ ...lineItemPayload(item, state.store.shop.currencyCode, false), key: String(item.id) })),
+    line_items: checkout.lineItems.map((item) => ({
+      ...lineItemPayload(item, state.store.shop.currencyCode, false),
+      key: String(item.id),
+    })),
     customer: customer ? customerPayload(state, customer) : null,
   };
 }

@@ -35,7 +35,10 @@ export interface BulkOperationView {
 /** Work that outlives a request or reaches outside the shop's state; supplied by the emulator. */
 export interface Effects {
   consentChanged(context: RequestContext, customer: CustomerRecord): void;
-  runBulkQuery(context: RequestContext, query: string): { bulkOperation: BulkOperationView | null; userErrors: { field: string[] | null; message: string; code: string }[] };
+  runBulkQuery(
+    context: RequestContext,
+    query: string,
+  ): { bulkOperation: BulkOperationView | null; userErrors: { field: string[] | null; message: string; code: string }[] };
   cancelBulkOperation(context: RequestContext, id: number): BulkOperationView | null;
   bulkOperation(context: RequestContext, id: number): BulkOperationView | null;
   currentBulkOperation(context: RequestContext): BulkOperationView | null;
@@ -77,10 +80,16 @@ function customerIdFromGid(value: string): number | null {
 
 function createDiscount(context: EmulatorContext, root: string, kind: "basic" | "freeShipping", input: DiscountInput) {
   const { state } = context;
-  const userErrors = discountInputErrors(root, kind, input, (code) => state.isCodeTaken(code), (value) => {
-    const id = customerIdFromGid(value);
-    return id !== null && state.customer(id) !== undefined;
-  });
+  const userErrors = discountInputErrors(
+    root,
+    kind,
+    input,
+    (code) => state.isCodeTaken(code),
+    (value) => {
+      const id = customerIdFromGid(value);
+      return id !== null && state.customer(id) !== undefined;
+    },
+  );
   if (userErrors.length) return { codeDiscountNode: null, userErrors };
 
   const gets = input.customerGets?.value;
@@ -89,7 +98,11 @@ function createDiscount(context: EmulatorContext, root: string, kind: "basic" | 
       ? { kind: "freeShipping", maximumShippingPrice: input.maximumShippingPrice ?? null }
       : gets?.percentage != null
         ? { kind: "percentage", percentage: gets.percentage }
-        : { kind: "amount", amount: Number(gets!.discountAmount!.amount).toFixed(2), appliesOnEachItem: !!gets!.discountAmount!.appliesOnEachItem };
+        : {
+            kind: "amount",
+            amount: Number(gets!.discountAmount!.amount).toFixed(2),
+            appliesOnEachItem: !!gets!.discountAmount!.appliesOnEachItem,
+          };
   const discount = state.addDiscount(
     {
       title: input.title!.trim(),
@@ -177,11 +190,18 @@ interface MarketingActivityInput {
   utm?: { campaign: string; source: string; medium: string } | null;
 }
 
-function findActivity(context: EmulatorContext, by: { marketingActivityId?: string | null; remoteId?: string | null; utm?: MarketingActivityInput["utm"] }) {
+function findActivity(
+  context: EmulatorContext,
+  by: { marketingActivityId?: string | null; remoteId?: string | null; utm?: MarketingActivityInput["utm"] },
+) {
   const activities = [...context.state.marketingActivities.values()];
   if (by.marketingActivityId) return context.state.marketingActivities.get(parseGid(by.marketingActivityId, "MarketingActivity").id);
   if (by.remoteId) return activities.find((activity) => activity.remoteId === by.remoteId);
-  if (by.utm) return activities.find((activity) => activity.utm?.campaign === by.utm!.campaign && activity.utm.source === by.utm!.source && activity.utm.medium === by.utm!.medium);
+  if (by.utm)
+    return activities.find(
+      (activity) =>
+        activity.utm?.campaign === by.utm!.campaign && activity.utm.source === by.utm!.source && activity.utm.medium === by.utm!.medium,
+    );
   return undefined;
 }
 
@@ -255,7 +275,8 @@ function nodeById(context: EmulatorContext, value: string): unknown {
     Job: "job",
   };
   const field = byType[type];
-  if (!field) throw new GraphQLError(`The local Shopify emulator does not resolve ${type} nodes.`, { extensions: { code: "EMULATOR_UNSUPPORTED" } });
+  if (!field)
+    throw new GraphQLError(`The local Shopify emulator does not resolve ${type} nodes.`, { extensions: { code: "EMULATOR_UNSUPPORTED" } });
   // node(id) returns the Node interface, so the scope of the concrete type is checked here.
   const required = requiredScopeForType(type);
   if (required && !hasScope(context.scopes, required)) throw accessDenied("node", required);
@@ -270,7 +291,10 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
   discountCodeDelete: ({ id }, context) => {
     const discount = discountFromGid(context, String(id));
     if (!discount || !context.state.deleteDiscount(discount.id)) {
-      return { deletedCodeDiscountId: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID", extraInfo: null }] };
+      return {
+        deletedCodeDiscountId: null,
+        userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID", extraInfo: null }],
+      };
     }
     return { deletedCodeDiscountId: id, userErrors: [] };
   },
@@ -279,7 +303,8 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
       throw new GraphQLError("The local Shopify emulator deletes discounts by ids only.", { extensions: { code: "EMULATOR_UNSUPPORTED" } });
     }
     const list = (ids as string[] | null) ?? [];
-    if (list.length === 0) return { job: null, userErrors: [{ field: ["ids"], message: "Ids can't be blank", code: "BLANK", extraInfo: null }] };
+    if (list.length === 0)
+      return { job: null, userErrors: [{ field: ["ids"], message: "Ids can't be blank", code: "BLANK", extraInfo: null }] };
     const discountIds = list.map((value) => parseGid(value, "DiscountCodeNode").id);
     const jobId = context.effects.startJob(() => discountIds.forEach((id) => context.state.deleteDiscount(id)));
     return { job: { __typename: "Job", id: gid("Job", jobId), done: false, query: null }, userErrors: [] };
@@ -287,9 +312,16 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
   discountRedeemCodeBulkAdd: ({ discountId, codes }, context) => {
     const discount = discountFromGid(context, String(discountId));
     const list = codes as { code: string }[];
-    if (!discount) return { bulkCreation: null, userErrors: [{ field: ["discountId"], message: "Discount does not exist", code: "INVALID", extraInfo: null }] };
+    if (!discount)
+      return {
+        bulkCreation: null,
+        userErrors: [{ field: ["discountId"], message: "Discount does not exist", code: "INVALID", extraInfo: null }],
+      };
     if (list.length > 250) {
-      return { bulkCreation: null, userErrors: [{ field: ["codes"], message: "Codes can't exceed 250 per request", code: "TOO_MANY_ARGUMENTS", extraInfo: null }] };
+      return {
+        bulkCreation: null,
+        userErrors: [{ field: ["codes"], message: "Codes can't exceed 250 per request", code: "TOO_MANY_ARGUMENTS", extraInfo: null }],
+      };
     }
     const creation: BulkCreation = {
       id: nextBulkCreationId++,
@@ -302,7 +334,8 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
       for (const entry of creation.codes) {
         const code = entry.code.trim();
         if (!code || /\s/.test(code)) entry.errors.push({ field: ["code"], message: "Code is invalid", code: "INVALID" });
-        else if (context.state.isCodeTaken(code)) entry.errors.push({ field: ["code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" });
+        else if (context.state.isCodeTaken(code))
+          entry.errors.push({ field: ["code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" });
         else entry.redeemCodeId = context.state.addRedeemCode(discount, code).id;
       }
     });
@@ -312,7 +345,11 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
   customerEmailMarketingConsentUpdate: ({ input }, context) => {
     const { customerId, emailMarketingConsent } = input as {
       customerId: string;
-      emailMarketingConsent: { marketingState: MarketingState | "REDACTED"; marketingOptInLevel?: MarketingOptInLevel | null; consentUpdatedAt?: string | null };
+      emailMarketingConsent: {
+        marketingState: MarketingState | "REDACTED";
+        marketingOptInLevel?: MarketingOptInLevel | null;
+        consentUpdatedAt?: string | null;
+      };
     };
     const error = (field: string[], message: string, code: string) => ({ customer: null, userErrors: [{ field, message, code }] });
     const id = customerIdFromGid(customerId);
@@ -334,7 +371,8 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
     const activity = input as MarketingActivityInput;
     const userErrors: { field: string[]; message: string; code: string }[] = [];
     if (!activity.title?.trim()) userErrors.push({ field: ["input", "title"], message: "Title can't be blank", code: "INVALID" });
-    if (!activity.utm && !activity.remoteId) userErrors.push({ field: ["input", "utm"], message: "UTM parameters or a remote id are required", code: "INVALID" });
+    if (!activity.utm && !activity.remoteId)
+      userErrors.push({ field: ["input", "utm"], message: "UTM parameters or a remote id are required", code: "INVALID" });
     if (activity.remoteId && findActivity(context, { remoteId: activity.remoteId })) {
       userErrors.push({ field: ["input", "remoteId"], message: "Remote ID has already been taken", code: "INVALID" });
     }
@@ -359,10 +397,17 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
     const userErrors: { field: string[]; message: string; code: string }[] = [];
     if (!activity.title?.trim()) userErrors.push({ field: ["input", "title"], message: "Title can't be blank", code: "INVALID" });
     const sameUtm = activity.utm ? findActivity(context, { utm: activity.utm }) : undefined;
-    if (sameUtm && sameUtm !== existing) userErrors.push({ field: ["input", "utm"], message: "UTM parameters have already been taken", code: "INVALID" });
+    if (sameUtm && sameUtm !== existing)
+      userErrors.push({ field: ["input", "utm"], message: "UTM parameters have already been taken", code: "INVALID" });
     if (userErrors.length) return { marketingActivity: null, userErrors };
     if (existing) {
-      Object.assign(existing, { title: activity.title!.trim(), status: activity.status!, tactic: activity.tactic!, remoteUrl: activity.remoteUrl!, utm: activity.utm ?? existing.utm });
+      Object.assign(existing, {
+        title: activity.title!.trim(),
+        status: activity.status!,
+        tactic: activity.tactic!,
+        remoteUrl: activity.remoteUrl!,
+        utm: activity.utm ?? existing.utm,
+      });
       existing.updatedAt = context.state.now().toISOString();
       return { marketingActivity: marketingActivityView(existing), userErrors: [] };
     }
@@ -378,8 +423,18 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
     return { marketingActivity: marketingActivityView(record), userErrors: [] };
   },
   marketingActivityUpdateExternal: ({ input, marketingActivityId, remoteId, utm }, context) => {
-    const record = findActivity(context, { marketingActivityId: marketingActivityId as string, remoteId: remoteId as string, utm: utm as MarketingActivityInput["utm"] });
-    if (!record) return { marketingActivity: null, userErrors: [{ field: ["marketingActivityId"], message: "Marketing activity does not exist", code: "MARKETING_ACTIVITY_DOES_NOT_EXIST" }] };
+    const record = findActivity(context, {
+      marketingActivityId: marketingActivityId as string,
+      remoteId: remoteId as string,
+      utm: utm as MarketingActivityInput["utm"],
+    });
+    if (!record)
+      return {
+        marketingActivity: null,
+        userErrors: [
+          { field: ["marketingActivityId"], message: "Marketing activity does not exist", code: "MARKETING_ACTIVITY_DOES_NOT_EXIST" },
+        ],
+      };
     const changes = input as MarketingActivityInput;
     if (changes.title) record.title = changes.title;
     if (changes.status) record.status = changes.status;
@@ -388,20 +443,37 @@ export const mutationRoot: Record<string, (args: Args, context: EmulatorContext)
   },
   marketingEngagementCreate: ({ marketingActivityId, remoteId, channelHandle, marketingEngagement }, context) => {
     if (channelHandle) {
-      throw new GraphQLError("The local Shopify emulator records engagements of marketing activities only.", { extensions: { code: "EMULATOR_UNSUPPORTED" } });
+      throw new GraphQLError("The local Shopify emulator records engagements of marketing activities only.", {
+        extensions: { code: "EMULATOR_UNSUPPORTED" },
+      });
     }
     const record = findActivity(context, { marketingActivityId: marketingActivityId as string, remoteId: remoteId as string });
-    if (!record) return { marketingEngagement: null, userErrors: [{ field: ["marketingActivityId"], message: "Marketing activity does not exist", code: "MARKETING_ACTIVITY_DOES_NOT_EXIST" }] };
+    if (!record)
+      return {
+        marketingEngagement: null,
+        userErrors: [
+          { field: ["marketingActivityId"], message: "Marketing activity does not exist", code: "MARKETING_ACTIVITY_DOES_NOT_EXIST" },
+        ],
+      };
     const engagement = marketingEngagement as Record<string, unknown> & { occurredOn: string };
     context.state.marketingEngagements.push({ marketingActivityId: record.id, occurredOn: engagement.occurredOn, input: engagement });
-    return { marketingEngagement: { ...engagement, isCumulative: false, marketingActivity: marketingActivityView(record) }, userErrors: [] };
+    return {
+      marketingEngagement: { ...engagement, isCumulative: false, marketingActivity: marketingActivityView(record) },
+      userErrors: [],
+    };
   },
   flowTriggerReceive: ({ handle, payload, body }, context) => {
     const known = context.effects.flowTriggerHandles;
     if (!handle && !body) return { userErrors: [{ field: ["handle"], message: "Handle can't be blank" }] };
-    if (handle && known && !known.includes(String(handle))) return { userErrors: [{ field: ["handle"], message: `Invalid handle '${handle}'` }] };
-    if (JSON.stringify(payload ?? body ?? null).length > 50_000) return { userErrors: [{ field: ["payload"], message: "Payload exceeds 50 KB" }] };
-    context.state.flowTriggers.push({ handle: String(handle ?? ""), payload: payload ?? JSON.parse(String(body)), receivedAt: context.state.now().toISOString() });
+    if (handle && known && !known.includes(String(handle)))
+      return { userErrors: [{ field: ["handle"], message: `Invalid handle '${handle}'` }] };
+    if (JSON.stringify(payload ?? body ?? null).length > 50_000)
+      return { userErrors: [{ field: ["payload"], message: "Payload exceeds 50 KB" }] };
+    context.state.flowTriggers.push({
+      handle: String(handle ?? ""),
+      payload: payload ?? JSON.parse(String(body)),
+      receivedAt: context.state.now().toISOString(),
+    });
     return { userErrors: [] };
   },
   bulkOperationRunQuery: ({ query }, context) => context.effects.runBulkQuery(context, String(query)),

@@ -1,5 +1,13 @@
 import { readFileSync } from "node:fs";
-import { buildClientSchema, GraphQLError, Kind, type GraphQLScalarType, type GraphQLSchema, type IntrospectionQuery, type ValueNode } from "graphql";
+import {
+  buildClientSchema,
+  GraphQLError,
+  Kind,
+  type GraphQLScalarType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+  type ValueNode,
+} from "graphql";
 import { SCHEMA_FILE } from "../../../app/types/update-admin-schema";
 
 /**
@@ -8,14 +16,27 @@ import { SCHEMA_FILE } from "../../../app/types/update-admin-schema";
  */
 const scalarRules: Record<string, { test: (value: unknown) => boolean; expected: string }> = {
   DateTime: {
-    test: (value) => typeof value === "string" && /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/.test(value) && !Number.isNaN(Date.parse(value)),
+    test: (value) =>
+      typeof value === "string" &&
+      /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/.test(value) &&
+      !Number.isNaN(Date.parse(value)),
     expected: "an ISO-8601 date-time, e.g. 2026-11-20T10:00:00Z",
   },
-  Date: { test: (value) => typeof value === "string" && /^\d{4}-\d\d-\d\d$/.test(value) && !Number.isNaN(Date.parse(value)), expected: "an ISO-8601 date, e.g. 2026-11-20" },
-  Decimal: { test: (value) => (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) || (typeof value === "number" && Number.isFinite(value)), expected: "a decimal, e.g. \"19.95\"" },
-  Money: { test: (value) => (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) || (typeof value === "number" && Number.isFinite(value)), expected: "an amount, e.g. \"19.95\"" },
+  Date: {
+    test: (value) => typeof value === "string" && /^\d{4}-\d\d-\d\d$/.test(value) && !Number.isNaN(Date.parse(value)),
+    expected: "an ISO-8601 date, e.g. 2026-11-20",
+  },
+  Decimal: {
+    test: (value) => (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) || (typeof value === "number" && Number.isFinite(value)),
+    expected: 'a decimal, e.g. "19.95"',
+  },
+  Money: {
+    test: (value) => (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) || (typeof value === "number" && Number.isFinite(value)),
+    expected: 'an amount, e.g. "19.95"',
+  },
   UnsignedInt64: {
-    test: (value) => (typeof value === "string" && /^\d{1,20}$/.test(value)) || (typeof value === "number" && Number.isInteger(value) && value >= 0),
+    test: (value) =>
+      (typeof value === "string" && /^\d{1,20}$/.test(value)) || (typeof value === "number" && Number.isInteger(value) && value >= 0),
     expected: "an unsigned 64-bit integer",
   },
   URL: {

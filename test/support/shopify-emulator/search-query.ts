@@ -70,17 +70,19 @@ export function compileSearch<T>(query: string | null | undefined, spec: SearchS
   let at = 0;
   const always: Expression<T> = () => true;
 
-  const holds = (term: Term): Expression<T> => (record) => {
-    let result: boolean;
-    if (term.field === null) {
-      result = spec.text(record).toLowerCase().includes(term.value.toLowerCase());
-    } else {
-      const value = spec.fields[term.field]!(record);
-      const values = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
-      result = values.some((candidate) => compare(candidate, term.comparator, term.value));
-    }
-    return term.negated ? !result : result;
-  };
+  const holds =
+    (term: Term): Expression<T> =>
+    (record) => {
+      let result: boolean;
+      if (term.field === null) {
+        result = spec.text(record).toLowerCase().includes(term.value.toLowerCase());
+      } else {
+        const value = spec.fields[term.field]!(record);
+        const values = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
+        result = values.some((candidate) => compare(candidate, term.comparator, term.value));
+      }
+      return term.negated ? !result : result;
+    };
 
   const parseOr = (): Expression<T> => {
     const alternatives = [parseAnd()];

@@ -349,7 +349,8 @@ export class ShopState {
     }
     const subtotalCents = lineItemsCents - discountCents;
     const standardShippingCents = subtotalCents >= 5000 ? 0 : 495;
-    const shippingCents = freeShipping && (maximumShippingCents === null || standardShippingCents <= maximumShippingCents) ? 0 : standardShippingCents;
+    const shippingCents =
+      freeShipping && (maximumShippingCents === null || standardShippingCents <= maximumShippingCents) ? 0 : standardShippingCents;
     const order: OrderRecord = {
       id: this.nextOrderId,
       name: `#E${this.nextOrderId - 9_000_000_000_000 + 1}`,
@@ -392,7 +393,14 @@ export class ShopState {
     const order = this.order(id);
     if (!order) throw new Error(`no order ${id} in ${this.domain}`);
     const now = this.now().toISOString();
-    this.orderPatches.set(id, { ...this.orderPatches.get(id), cancelledAt: now, cancelReason: reason, refunded: order.total, financialStatus: "REFUNDED", updatedAt: now });
+    this.orderPatches.set(id, {
+      ...this.orderPatches.get(id),
+      cancelledAt: now,
+      cancelReason: reason,
+      refunded: order.total,
+      financialStatus: "REFUNDED",
+      updatedAt: now,
+    });
     this.ordersVersion++;
     return this.order(id)!;
   }
@@ -422,7 +430,18 @@ export class ShopState {
       token: `emulated${id.toString(36)}`,
       customerId,
       createdAt: this.now().toISOString(),
-      lineItems: [{ id: this.nextLineItemId++, productId: found.product.id, variantId: variant.id, title: found.product.title, sku: variant.sku, vendor: found.product.vendor, quantity: 1, price: variant.price }],
+      lineItems: [
+        {
+          id: this.nextLineItemId++,
+          productId: found.product.id,
+          variantId: variant.id,
+          title: found.product.title,
+          sku: variant.sku,
+          vendor: found.product.vendor,
+          quantity: 1,
+          price: variant.price,
+        },
+      ],
     };
     this.checkouts.push(checkout);
     return checkout;

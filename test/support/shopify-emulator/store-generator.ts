@@ -425,16 +425,21 @@ function drawStatus(rng: Random): ProductRecord["status"] {
   return roll < 0.9 ? "ACTIVE" : roll < 0.95 ? "DRAFT" : "ARCHIVED";
 }
 
-function drawVariant(rng: Random, productIndex: number, variantIndex: number, type: ProductTypeInfo, title: string, priceCents: number): VariantRecord {
+function drawVariant(
+  rng: Random,
+  productIndex: number,
+  variantIndex: number,
+  type: ProductTypeInfo,
+  title: string,
+  priceCents: number,
+): VariantRecord {
   const stock = rng.next();
   return {
     id: VARIANT_ID_BASE + productIndex * 10 + variantIndex,
     title,
     sku: `${type.code}-${String(productIndex + 1).padStart(4, "0")}-${variantIndex + 1}`,
     price: money(priceCents),
-    unitCost: rng.chance(0.85)
-      ? money(rng.intBetween(Math.ceil(priceCents * 0.3), Math.floor(priceCents * 0.65)))
-      : null,
+    unitCost: rng.chance(0.85) ? money(rng.intBetween(Math.ceil(priceCents * 0.3), Math.floor(priceCents * 0.65))) : null,
     // ~8 % sold out; ~3 % not tracked (always available, quantity 0 as Shopify reports it).
     inventoryQuantity: stock < 0.11 ? 0 : rng.intBetween(1, 400),
     tracked: !(stock >= 0.08 && stock < 0.11),
@@ -463,7 +468,13 @@ function drawProductDates(rng: Random, times: StoreTimes, status: ProductRecord[
   const { nowMs, historyStartMs, storeOpenMs } = times;
   if (status === "DRAFT") {
     const createdMs = instantBetween(rng, nowMs - 60 * DAY_MS, nowMs - 3 * DAY_MS);
-    return { createdMs, updatedMs: instantBetween(rng, createdMs, nowMs), publishedMs: null, availableFromMs: Infinity, availableUntilMs: Infinity };
+    return {
+      createdMs,
+      updatedMs: instantBetween(rng, createdMs, nowMs),
+      publishedMs: null,
+      availableFromMs: Infinity,
+      availableUntilMs: Infinity,
+    };
   }
   if (status === "ARCHIVED") {
     const createdMs = instantBetween(rng, storeOpenMs, storeOpenMs + 300 * DAY_MS);
@@ -579,9 +590,7 @@ function linkBundles(rng: Random, entries: CatalogueEntry[], shelves: readonly T
 function buildCatalogue(seedHash: number, options: Options, times: StoreTimes, houseBrand: string): Catalogue {
   const usedTitles = new Set<string>();
   const usedHandles = new Set<string>();
-  const drafts = Array.from({ length: options.products }, (_, j) =>
-    draftProduct(seedHash, j, times, houseBrand, usedTitles, usedHandles),
-  );
+  const drafts = Array.from({ length: options.products }, (_, j) => draftProduct(seedHash, j, times, houseBrand, usedTitles, usedHandles));
   const rng = new Random(seedHash, KIND_CATALOGUE, 0);
   const sellable = drafts.filter(isSellable);
   const ranking = shuffled(rng, sellable.length);
@@ -645,10 +654,42 @@ interface RepeatProfile {
 }
 
 const REPEAT_PROFILES: Readonly<Record<"lapsedHeavy" | "lapsed" | "active" | "loyal", RepeatProfile>> = {
-  lapsedHeavy: { cadenceMedianDays: 28, cadenceSigma: 0.3, minCadenceDays: 14, maxCadenceDays: 60, minOrders: 4, extraOrdersMean: 6, valueFactor: 1.6 },
-  lapsed: { cadenceMedianDays: 55, cadenceSigma: 0.45, minCadenceDays: 20, maxCadenceDays: 140, minOrders: 2, extraOrdersMean: 1.5, valueFactor: 1 },
-  active: { cadenceMedianDays: 60, cadenceSigma: 0.45, minCadenceDays: 20, maxCadenceDays: 140, minOrders: 2, extraOrdersMean: 3, valueFactor: 1 },
-  loyal: { cadenceMedianDays: 30, cadenceSigma: 0.3, minCadenceDays: 14, maxCadenceDays: 60, minOrders: 5, extraOrdersMean: 8, valueFactor: 1.3 },
+  lapsedHeavy: {
+    cadenceMedianDays: 28,
+    cadenceSigma: 0.3,
+    minCadenceDays: 14,
+    maxCadenceDays: 60,
+    minOrders: 4,
+    extraOrdersMean: 6,
+    valueFactor: 1.6,
+  },
+  lapsed: {
+    cadenceMedianDays: 55,
+    cadenceSigma: 0.45,
+    minCadenceDays: 20,
+    maxCadenceDays: 140,
+    minOrders: 2,
+    extraOrdersMean: 1.5,
+    valueFactor: 1,
+  },
+  active: {
+    cadenceMedianDays: 60,
+    cadenceSigma: 0.45,
+    minCadenceDays: 20,
+    maxCadenceDays: 140,
+    minOrders: 2,
+    extraOrdersMean: 3,
+    valueFactor: 1,
+  },
+  loyal: {
+    cadenceMedianDays: 30,
+    cadenceSigma: 0.3,
+    minCadenceDays: 14,
+    maxCadenceDays: 60,
+    minOrders: 5,
+    extraOrdersMean: 8,
+    valueFactor: 1.3,
+  },
 };
 
 const GAP_JITTER_SIGMA = 0.3;
@@ -695,7 +736,14 @@ const FAVOURITE_TYPE_SHARE = 0.6;
 const STAPLE_SHARE = 0.55;
 const BUNDLE_SHARE = 0.45;
 
-const CANCEL_REASONS: readonly NonNullable<OrderRecord["cancelReason"]>[] = ["CUSTOMER", "INVENTORY", "FRAUD", "DECLINED", "OTHER", "STAFF"];
+const CANCEL_REASONS: readonly NonNullable<OrderRecord["cancelReason"]>[] = [
+  "CUSTOMER",
+  "INVENTORY",
+  "FRAUD",
+  "DECLINED",
+  "OTHER",
+  "STAFF",
+];
 const CANCEL_REASON_CUMULATIVE = cumulativeWeights([50, 15, 10, 10, 10, 5]);
 const CANCEL_SHARE = 0.02;
 const PARTIAL_REFUND_SHARE = 0.03;
@@ -847,7 +895,10 @@ function drawLastOrderDaysAgo(rng: Random, archetype: Exclude<Archetype, "prospe
 /** Local days of a repeat buyer's orders, oldest first: gaps jittered around a personal cadence, walked back from the last order. */
 function drawRepeatDays(rng: Random, calendar: Calendar, archetype: Exclude<Archetype, "prospect" | "oneTime">, today: number): number[] {
   const profile = REPEAT_PROFILES[archetype];
-  const cadence = Math.min(profile.maxCadenceDays, Math.max(profile.minCadenceDays, rng.logNormal(profile.cadenceMedianDays, profile.cadenceSigma)));
+  const cadence = Math.min(
+    profile.maxCadenceDays,
+    Math.max(profile.minCadenceDays, rng.logNormal(profile.cadenceMedianDays, profile.cadenceSigma)),
+  );
   const orderCount = Math.min(60, profile.minOrders + rng.geometric(profile.extraOrdersMean));
   let daysAgo = drawLastOrderDaysAgo(rng, archetype, cadence);
   const days: number[] = [];
@@ -905,7 +956,14 @@ function placeOrders(rng: Random, context: StoreContext, person: Person, habits:
   return instants;
 }
 
-function drawCustomerCreated(rng: Random, context: StoreContext, person: Person, habits: Habits, firstOrderMs: number | undefined, today: number): number {
+function drawCustomerCreated(
+  rng: Random,
+  context: StoreContext,
+  person: Person,
+  habits: Habits,
+  firstOrderMs: number | undefined,
+  today: number,
+): number {
   if (firstOrderMs === undefined) {
     const day = drawBusyDay(rng, context.calendar, today - STORE_AGE_DAYS, today);
     let instant = localToUtc(person.zone, day, drawSecondOfDay(rng, habits));
@@ -982,7 +1040,14 @@ function percentOf(cents: number, percent: number): number {
 }
 
 /** A partial refund: one unit of the cheapest line (net of the discount) when more was bought, else part of the subtotal; always below the total. */
-function partialRefundCents(rng: Random, unitCents: readonly number[], units: number, percent: number, subtotalCents: number, totalCents: number): number {
+function partialRefundCents(
+  rng: Random,
+  unitCents: readonly number[],
+  units: number,
+  percent: number,
+  subtotalCents: number,
+  totalCents: number,
+): number {
   const cheapest = Math.min(...unitCents);
   const oneUnit = cheapest - percentOf(cheapest, percent);
   const refund = units > 1 && oneUnit < totalCents ? oneUnit : Math.round(subtotalCents * rng.between(0.2, 0.6));

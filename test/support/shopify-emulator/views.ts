@@ -50,7 +50,13 @@ const moneyBag = (amount: Decimal, currencyCode: string) => ({
 });
 const sum = (amounts: Decimal[]) => (amounts.reduce((total, amount) => total + Math.round(Number(amount) * 100), 0) / 100).toFixed(2);
 
-function connection<T, V>(key: string, sequence: Sequence<T> | readonly T[], args: ConnectionArgs, view: (item: T) => V, matches?: (item: T) => boolean) {
+function connection<T, V>(
+  key: string,
+  sequence: Sequence<T> | readonly T[],
+  args: ConnectionArgs,
+  view: (item: T) => V,
+  matches?: (item: T) => boolean,
+) {
   const source = Array.isArray(sequence) ? arraySequence(sequence as readonly T[]) : (sequence as Sequence<T>);
   if (args === BULK) {
     const nodes: V[] = [];
@@ -165,7 +171,9 @@ export function customerView(context: RequestContext, customer: CustomerRecord) 
     numberOfOrders: () => String(orders().length),
     amountSpent: () => money(sum(counted().map((order) => sum([order.total, `-${order.refunded}`]))), currency),
     lastOrder: () => {
-      const last = orders().filter((order) => orderVisible(context, order)).at(-1);
+      const last = orders()
+        .filter((order) => orderVisible(context, order))
+        .at(-1);
       return last ? orderView(context, last) : null;
     },
     orders: (args: ConnectionArgs) => {
@@ -313,7 +321,8 @@ export function productView(context: RequestContext, product: ProductRecord) {
         title,
         handle: title.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
       })),
-    variants: (args: ConnectionArgs) => connection("product.variants", product.variants, args, (variant) => variantView(context, product, variant)),
+    variants: (args: ConnectionArgs) =>
+      connection("product.variants", product.variants, args, (variant) => variantView(context, product, variant)),
   };
 }
 

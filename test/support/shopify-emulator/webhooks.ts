@@ -55,7 +55,8 @@ export function appConfigFromToml(file = "shopify.app.toml"): AppConfig {
   };
   const subscriptions = new Map<string, string>();
   for (const subscription of toml.webhooks?.subscriptions ?? []) {
-    for (const topic of [...(subscription.topics ?? []), ...(subscription.compliance_topics ?? [])]) subscriptions.set(topic, subscription.uri);
+    for (const topic of [...(subscription.topics ?? []), ...(subscription.compliance_topics ?? [])])
+      subscriptions.set(topic, subscription.uri);
   }
   return { scopes: toml.access_scopes?.scopes ?? "", subscriptions, apiVersion: toml.webhooks?.api_version ?? "2026-10" };
 }
@@ -70,7 +71,13 @@ export class WebhookDeliverer {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly target: { appUrl: () => string | null; apiSecret: string; subscriptions: Map<string, string>; apiVersion: string; now: () => Date },
+    private readonly target: {
+      appUrl: () => string | null;
+      apiSecret: string;
+      subscriptions: Map<string, string>;
+      apiVersion: string;
+      now: () => Date;
+    },
     private readonly retryDelaysMs: number[],
   ) {}
 
@@ -126,7 +133,9 @@ export class WebhookDeliverer {
     for (let copy = 0; copy < (options.times ?? 1); copy++) {
       let dropped = !!options.dropFirstAttempt && copy === 0;
       for (let attempt = 0; ; attempt++) {
-        const ok = dropped ? (delivery.attempts.push({ at: new Date().toISOString(), status: "dropped" }), false) : await this.post(delivery, uri);
+        const ok = dropped
+          ? (delivery.attempts.push({ at: new Date().toISOString(), status: "dropped" }), false)
+          : await this.post(delivery, uri);
         dropped = false;
         if (ok) break;
         const wait = this.retryDelaysMs[attempt];
@@ -140,28 +149,29 @@ export class WebhookDeliverer {
     const appUrl = this.target.appUrl();
     let status = 0;
     // No app URL yet (emulator.setAppUrl not called): counted as a failed attempt, like a host that is down.
-    if (appUrl) try {
-      const response = await fetch(new URL(uri, appUrl), {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "Shopify-Captain-Hook",
-          "x-shopify-topic": delivery.topic,
-          "x-shopify-shop-domain": delivery.shop,
-          "x-shopify-api-version": this.target.apiVersion,
-          "x-shopify-webhook-id": delivery.webhookId,
-          "x-shopify-event-id": delivery.eventId,
-          "x-shopify-triggered-at": delivery.triggeredAt,
-          "x-shopify-hmac-sha256": signWebhook(delivery.body, this.target.apiSecret),
-        },
-        body: delivery.body,
-        signal: AbortSignal.timeout(5_000), // Shopify's own timeout
-      });
-      status = response.status;
-      await response.body?.cancel();
-    } catch {
-      status = 0;
-    }
+    if (appUrl)
+      try {
+        const response = await fetch(new URL(uri, appUrl), {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "user-agent": "Shopify-Captain-Hook",
+            "x-shopify-topic": delivery.topic,
+            "x-shopify-shop-domain": delivery.shop,
+            "x-shopify-api-version": this.target.apiVersion,
+            "x-shopify-webhook-id": delivery.webhookId,
+            "x-shopify-event-id": delivery.eventId,
+            "x-shopify-triggered-at": delivery.triggeredAt,
+            "x-shopify-hmac-sha256": signWebhook(delivery.body, this.target.apiSecret),
+          },
+          body: delivery.body,
+          signal: AbortSignal.timeout(5_000), // Shopify's own timeout
+        });
+        status = response.status;
+        await response.body?.cancel();
+      } catch {
+        status = 0;
+      }
     delivery.attempts.push({ at: new Date().toISOString(), status });
     return status >= 200 && status < 300;
   }
