@@ -8,6 +8,6 @@ export default {
   schema: "./app/types/admin-2026-10.schema.json",
   documents,
   projects: {
-    default: shopifyApiProject({ apiType: ApiType.Admin, apiVersion: "2026-10", documents, outputDir: "./app/types" }),
+    default: shopifyApiProject({ apiType: ApiType.Admin, apiVersion: "2026-10", documents, outputDir: "./app/types", enumsAsConst: true }),
   },
 };

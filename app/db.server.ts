@@ -31,6 +31,49 @@ const db = (globalThis.__winbackDb ??= connect());
 export const pool = db.pool;
 export default db.prisma;
 
+/** Where SQL runs: the pool, or the one connection of a transaction (`inTransaction`). */
+export type Db = pg.Pool | pg.PoolClient;
+
+const camelCaseNames = new Map<string, string>();
+function camelCase(name: string): string {
+  let camel = camelCaseNames.get(name);
+  if (camel === undefined) {
+    camel = name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+    camelCaseNames.set(name, camel);
+  }
+  return camel;
+}
+
+function camelCaseRows<Row>(result: pg.QueryResult): Row[] {
+  const names = result.fields.map((field) => [field.name, camelCase(field.name)] as const);
+  if (names.every(([name, camel]) => name === camel)) return result.rows as Row[];
+  return result.rows.map((raw: Record<string, unknown>) => {
+    const row: Record<string, unknown> = {};
+    for (const [name, camel] of names) row[camel] = raw[name];
+    return row as Row;
+  });
+}
+
+/**
+ * The one way to run SQL (README "Architecture", "Adding a query"): the statement, its
+ * parameters and its row type side by side at the call site. Columns come back camelCased
+ * (`shop_id` → `shopId`), so row types read like the rest of the code. PostgreSQL's `bigint`
+ * arrives as a string, `numeric` as a string, timestamps as `Date`.
+ */
+export async function queryRows<Row>(sql: string, params: readonly unknown[] = [], db: Db = pool): Promise<Row[]> {
+  return camelCaseRows<Row>(await db.query(sql, params as unknown[]));
+}
+
+/** The first row of `queryRows`, or undefined when there is none. */
+export async function queryRow<Row>(sql: string, params: readonly unknown[] = [], db: Db = pool): Promise<Row | undefined> {
+  return (await queryRows<Row>(sql, params, db))[0];
+}
+
+/** A statement whose rows nobody reads (INSERT, UPDATE, DELETE without RETURNING): how many rows it touched. */
+export async function execute(sql: string, params: readonly unknown[] = [], db: Db = pool): Promise<number> {
+  return (await db.query(sql, params as unknown[])).rowCount ?? 0;
+}
+
 /** Runs `work` in one transaction on one pooled connection: committed if it resolves, rolled back if it throws. */
 export async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

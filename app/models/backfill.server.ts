@@ -165,10 +165,8 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
     }
 
     if (!shop.syncBulkOperation) {
-      const started = await deps.admin<{
-        bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string; code: string | null }[] };
-      }>(shop.domain, START_BULK_QUERY, { query: BULK_QUERIES[phase] });
-      const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
+      const started = await deps.admin(shop.domain, START_BULK_QUERY, { query: BULK_QUERIES[phase] });
+      const { bulkOperation, userErrors } = started.bulkOperationRunQuery ?? { bulkOperation: null, userErrors: [] };
       if (!bulkOperation) {
         // Another bulk query of this app is running for the shop (e.g. an older attempt): wait for it.
         if (userErrors.some((error) => error.code === "OPERATION_IN_PROGRESS")) return { state: "waiting", waitMs: POLL_MS };
@@ -177,11 +175,7 @@ export async function runBackfill(shopId: number, deps: BackfillDeps): Promise<B
       shop = await prisma.shop.update({ where: { id: shopId }, data: { syncBulkOperation: bulkOperation.id, syncLinesDone: 0 } });
     }
 
-    const { bulkOperation } = await deps.admin<{ bulkOperation: { status: string; errorCode: string | null; url: string | null } | null }>(
-      shop.domain,
-      BULK_STATUS,
-      { id: shop.syncBulkOperation },
-    );
+    const { bulkOperation } = await deps.admin(shop.domain, BULK_STATUS, { id: shop.syncBulkOperation! });
     if (!bulkOperation || ["FAILED", "CANCELED", "CANCELING", "EXPIRED"].includes(bulkOperation.status)) {
       // Start the phase over with a new bulk operation; the job's retries bound how often.
       await prisma.shop.update({

@@ -1,3 +1,4 @@
+import type { DiscountCodeBasicInput, DiscountCodeFreeShippingInput } from "../types/admin.types";
 import { randomBytes } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
@@ -67,14 +68,10 @@ const FIND_BY_CODE = `#graphql
     codeDiscountNodeByCode(code: $code) { id }
   }`;
 
-interface CreateResult {
-  codeDiscountNode: { id: string } | null;
-  userErrors: { field: string[] | null; message: string; code: string | null }[];
-}
-
-function discountInput(personal: PersonalCode, customerId: bigint, startsAt: Date): Record<string, unknown> {
+/** What both kinds of personal code share: one customer, one use, an expiry. */
+function commonInput(personal: PersonalCode, customerId: bigint, startsAt: Date) {
   const { offer } = personal;
-  const common = {
+  return {
     title: `Win-back ${personal.code}`,
     code: personal.code,
     startsAt: startsAt.toISOString(),
@@ -86,12 +83,20 @@ function discountInput(personal: PersonalCode, customerId: bigint, startsAt: Dat
       offer.minimumSubtotal === null ? null : { subtotal: { greaterThanOrEqualToSubtotal: offer.minimumSubtotal.toFixed(2) } },
     combinesWith: offer.combinesWith,
   };
-  if (offer.kind === "free_shipping") return { ...common, destination: { all: true } };
+}
+
+function basicInput(personal: PersonalCode, customerId: bigint, startsAt: Date): DiscountCodeBasicInput {
+  const { offer } = personal;
+  if (offer.kind === "free_shipping") throw new Error("a free-shipping offer is not a basic code discount");
   const value =
     offer.kind === "percentage"
       ? { percentage: offer.value / 100 }
       : { discountAmount: { amount: offer.value.toFixed(2), appliesOnEachItem: false } };
-  return { ...common, customerGets: { value, items: { all: true } } };
+  return { ...commonInput(personal, customerId, startsAt), customerGets: { value, items: { all: true } } };
+}
+
+function freeShippingInput(personal: PersonalCode, customerId: bigint, startsAt: Date): DiscountCodeFreeShippingInput {
+  return { ...commonInput(personal, customerId, startsAt), destination: { all: true } };
 }
 
 /**
@@ -121,19 +126,18 @@ export async function ensurePersonalCode(
   const personal: PersonalCode = { code: reserved.code, offer: reserved.offer as Offer, endsAt: reserved.endsAt };
   if (reserved.status !== "reserved") return personal;
 
-  const mutation = offer.kind === "free_shipping" ? CREATE_FREE_SHIPPING : CREATE_BASIC;
-  const data = await admin<Record<string, CreateResult>>(shop.domain, mutation, {
-    input: discountInput(personal, enrollment.customerId, reserved.createdAt),
-  });
-  const result = Object.values(data)[0]!;
+  const { customerId } = enrollment;
+  const result =
+    offer.kind === "free_shipping"
+      ? (await admin(shop.domain, CREATE_FREE_SHIPPING, { input: freeShippingInput(personal, customerId, reserved.createdAt) }))
+          .discountCodeFreeShippingCreate
+      : (await admin(shop.domain, CREATE_BASIC, { input: basicInput(personal, customerId, reserved.createdAt) })).discountCodeBasicCreate;
+  if (!result) throw new ShopifyApiError("Shopify returned no result for the discount code", false);
   let shopifyId = result.codeDiscountNode?.id ?? null;
   if (!shopifyId) {
     // TAKEN: an earlier attempt created it and did not live to record it.
     const taken = result.userErrors.some((error) => error.code === "TAKEN");
-    if (taken)
-      shopifyId =
-        (await admin<{ codeDiscountNodeByCode: { id: string } | null }>(shop.domain, FIND_BY_CODE, { code: personal.code }))
-          .codeDiscountNodeByCode?.id ?? null;
+    if (taken) shopifyId = (await admin(shop.domain, FIND_BY_CODE, { code: personal.code })).codeDiscountNodeByCode?.id ?? null;
     if (!shopifyId)
       throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
   }
@@ -173,14 +177,8 @@ export async function deleteEndedCodes(admin: AdminQuery, shop: { id: number; do
       WHERE d.shop_id = ${shop.id} AND d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= ${now})
       ORDER BY d.id LIMIT ${DELETE_BATCH}`;
     if (batch.length === 0) return deleted;
-    const data = await admin<{ discountCodeBulkDelete: { job: { id: string } | null; userErrors: { message: string }[] } }>(
-      shop.domain,
-      BULK_DELETE,
-      {
-        ids: batch.map((row) => row.shopify_id),
-      },
-    );
-    const { job, userErrors } = data.discountCodeBulkDelete;
+    const data = await admin(shop.domain, BULK_DELETE, { ids: batch.map((row) => row.shopify_id) });
+    const { job, userErrors } = data.discountCodeBulkDelete ?? { job: null, userErrors: [] };
     if (!job) throw new ShopifyApiError(`Shopify refused to delete codes: ${userErrors.map((error) => error.message).join("; ")}`, true);
     await prisma.discountCode.updateMany({ where: { id: { in: batch.map((row) => row.id) } }, data: { status: "deleted" } });
     deleted += batch.length;

@@ -147,11 +147,11 @@ export async function fireFlowEvents(
     });
     let errors: string[];
     try {
-      const answer = await admin<{ flowTriggerReceive: { userErrors: { message: string }[] } }>(shop.domain, FIRE, {
+      const answer = await admin(shop.domain, FIRE, {
         handle: FLOW_TRIGGERS[event.kind].handle,
         payload,
       });
-      errors = answer.flowTriggerReceive.userErrors.map((error) => error.message);
+      errors = (answer.flowTriggerReceive?.userErrors ?? []).map((error) => error.message);
     } catch (error) {
       if (error instanceof ShopifyThrottledError) {
         await pool.query("UPDATE flow_events SET status = 'pending' WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shop.id, id]);

@@ -1,3 +1,4 @@
+import type { CurrencyCode } from "../types/admin.types";
 import { pool } from "../db.server";
 import { env } from "../env.server";
 import { ORDER_REVENUE } from "./results.server";
@@ -40,13 +41,6 @@ const ENGAGEMENT = `#graphql
     }
   }`;
 
-interface UserError {
-  field: string[] | null;
-  message: string;
-  code: string | null;
-}
-type ActivityAnswer = { marketingActivity: { id: string; status: string } | null; userErrors: UserError[] };
-
 const remoteIdOf = (campaignId: number) => `winback-campaign-${campaignId}`;
 
 /** Brings the campaign's marketing activity in line with its status; returns what Shopify now has (null: nothing to register). */
@@ -73,7 +67,7 @@ export async function syncMarketingActivity(
   if (campaign.marketing_activity_id && campaign.marketing_status === status) return { id: campaign.marketing_activity_id, status };
 
   // An upsert by our remote id: a retry after a lost answer updates the same activity.
-  const answer = await admin<{ marketingActivityUpsertExternal: ActivityAnswer }>(shop.domain, UPSERT, {
+  const answer = await admin(shop.domain, UPSERT, {
     input: {
       title: `Win-back: ${campaign.name}`,
       remoteId: remoteIdOf(campaignId),
@@ -85,10 +79,10 @@ export async function syncMarketingActivity(
       utm: { campaign: campaign.handle, source: UTM_SOURCE, medium: UTM_MEDIUM },
     },
   });
-  const activity = answer.marketingActivityUpsertExternal.marketingActivity;
+  const activity = answer.marketingActivityUpsertExternal?.marketingActivity;
   if (!activity)
     throw new Error(
-      `Shopify refused the marketing activity: ${answer.marketingActivityUpsertExternal.userErrors.map((e) => e.message).join("; ")}`,
+      `Shopify refused the marketing activity: ${(answer.marketingActivityUpsertExternal?.userErrors ?? []).map((e) => e.message).join("; ")}`,
     );
   await pool.query("UPDATE campaigns SET marketing_activity_id = $3, marketing_status = $4 WHERE shop_id = $1 AND id = $2", [
     shop.id,
@@ -172,7 +166,7 @@ export async function reportEngagement(
     ]);
     if (claim.rowCount === 0) continue;
     try {
-      const answer = await admin<{ marketingEngagementCreate: { userErrors: UserError[] } }>(shop.domain, ENGAGEMENT, {
+      const answer = await admin(shop.domain, ENGAGEMENT, {
         marketingActivityId: campaign.marketing_activity_id,
         engagement: {
           occurredOn: figures.day,
@@ -183,10 +177,10 @@ export async function reportEngagement(
           clicksCount: Number(figures.clicks),
           unsubscribesCount: Number(figures.unsubscribes),
           orders: figures.orders,
-          sales: { amount: Number(figures.sales).toFixed(2), currencyCode: campaign.currency ?? "USD" },
+          sales: { amount: Number(figures.sales).toFixed(2), currencyCode: (campaign.currency ?? "USD") as CurrencyCode },
         },
       });
-      const errors = answer.marketingEngagementCreate.userErrors;
+      const errors = answer.marketingEngagementCreate?.userErrors ?? [];
       if (errors.length > 0) {
         // Refused for good: kept as failed so the later days still go. An activity deleted in
         // Shopify is registered again by the next sync.

@@ -1,3 +1,4 @@
+import type { AdminMutations, AdminQueries } from "@shopify/admin-api-client";
 import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import { unauthenticated } from "../shopify.server";
 
@@ -27,12 +28,25 @@ export class ShopifyApiError extends Error {
   }
 }
 
-/** What a processor needs: run an Admin GraphQL document for a shop and get its data. */
-export type AdminQuery = <T = Record<string, unknown>>(
+/**
+ * Every Admin API operation the app sends, keyed by its GraphQL document: `npm run graphql-codegen`
+ * writes `app/types/admin.generated.d.ts`, which adds each document's result and variables to
+ * `@shopify/admin-api-client`'s operation map. The index signature the package declares is left
+ * out, so a document codegen has not seen (or that changed since) does not type-check.
+ */
+type AdminOperations = AdminQueries & AdminMutations;
+export type AdminDocument = keyof {
+  [Doc in keyof AdminOperations as Doc extends string ? (string extends Doc ? never : Doc) : never]: true;
+};
+export type AdminResult<Doc extends AdminDocument> = AdminOperations[Doc]["return"];
+export type AdminVariables<Doc extends AdminDocument> = AdminOperations[Doc]["variables"];
+
+/** What a processor needs: run an Admin GraphQL document for a shop and get its data, typed by the document. */
+export type AdminQuery = <Doc extends AdminDocument>(
   shopDomain: string,
-  query: string,
-  variables?: Record<string, unknown>,
-) => Promise<T>;
+  document: Doc,
+  variables?: AdminVariables<Doc>,
+) => Promise<AdminResult<Doc>>;
 
 const PERMANENT_CODES = new Set([
   "ACCESS_DENIED",
@@ -99,7 +113,11 @@ async function awaitBudget(shopDomain: string, cost: number = DEFAULT_COST): Pro
   await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 
-export const adminQuery: AdminQuery = async <T>(shopDomain: string, query: string, variables?: Record<string, unknown>) => {
+export const adminQuery: AdminQuery = async <Doc extends AdminDocument>(
+  shopDomain: string,
+  document: Doc,
+  variables?: AdminVariables<Doc>,
+) => {
   await awaitBudget(shopDomain);
   let admin;
   try {
@@ -108,8 +126,8 @@ export const adminQuery: AdminQuery = async <T>(shopDomain: string, query: strin
     throw new ShopifyApiError(`no usable offline session for the shop: ${(error as Error).message}`, true);
   }
   try {
-    const response = await admin.graphql(query, { variables });
-    const body = (await response.json()) as { data: T } & ClientErrorBody;
+    const response = await admin.graphql(document as string, { variables: variables as Record<string, unknown> | undefined });
+    const body = (await response.json()) as { data: AdminResult<Doc> } & ClientErrorBody;
     recordBudget(shopDomain, body);
     return body.data;
   } catch (error) {

@@ -239,8 +239,8 @@ describe("back-fill from Shopify bulk operations", () => {
 
     // The requests arrive once Shopify has started the export, which still lists both customers and their orders.
     let forgotten = false;
-    const admin: AdminQuery = async <T>(shop: string, query: string, variables?: Record<string, unknown>) => {
-      const result = await adminQuery<T>(shop, query, variables);
+    const admin: AdminQuery = async (shop, query, variables) => {
+      const result = await adminQuery(shop, query, variables);
       if (!forgotten && query.includes("BackfillStatus")) {
         forgotten = true;
         await redactCustomer(forgetShop, redacted, []);

@@ -49,13 +49,6 @@ const UNSUBSCRIBE = `#graphql
     }
   }`;
 
-interface UnsubscribeResult {
-  customerEmailMarketingConsentUpdate: {
-    customer: { id: string } | null;
-    userErrors: { field: string[] | null; message: string; code: string | null }[];
-  };
-}
-
 /** Tells Shopify the customer unsubscribed (Shopify's API terms require it), at the time they did. */
 export async function syncUnsubscribeJob(
   { shopId, customerId }: JobPayload<"syncUnsubscribe">,
@@ -67,13 +60,13 @@ export async function syncUnsubscribeJob(
   });
   if (!pending) return "nothing to report";
   if (pending.shop.uninstalledAt) return "shop uninstalled";
-  const result = await deps.admin<UnsubscribeResult>(pending.shop.domain, UNSUBSCRIBE, {
+  const result = await deps.admin(pending.shop.domain, UNSUBSCRIBE, {
     input: {
       customerId: `gid://shopify/Customer/${customerId}`,
       emailMarketingConsent: { marketingState: "UNSUBSCRIBED", consentUpdatedAt: pending.requestedAt.toISOString() },
     },
   });
-  const { customer, userErrors } = result.customerEmailMarketingConsentUpdate;
+  const { customer, userErrors } = result.customerEmailMarketingConsentUpdate ?? { customer: null, userErrors: [] };
   // A customer Shopify no longer has cannot be updated, and needs not be.
   const gone = !customer && userErrors.some((error) => error.field?.includes("customerId"));
   if (userErrors.length > 0 && !gone) {

@@ -32,7 +32,7 @@ export async function syncShopDetails(
 ): Promise<"synced" | "not-installed"> {
   const shop = await findInstalledShop(shopId);
   if (!shop) return "not-installed";
-  const data = await deps.admin<{ shop: unknown }>(shop.domain, SHOP_DETAILS_QUERY);
+  const data = await deps.admin(shop.domain, SHOP_DETAILS_QUERY);
   const parsed = adminShopSchema.safeParse(data.shop);
   if (!parsed.success) throw new UnrecoverableError(`ShopDetails answer has an unexpected shape: ${parsed.error.message}`);
   await saveShopDetails(shopId, shopDetailsFromAdmin(parsed.data));
