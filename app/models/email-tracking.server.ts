@@ -3,7 +3,7 @@ import { exitEnrollments } from "./conversions.server";
 import { linkKeyFrom, verifyLinkToken, type LinkKind, type LinkToken } from "../domain/link-tokens";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
-import { enqueue } from "../../workers/queues";
+import { enqueue } from "../jobs/client.server";
 import { suppressAddress } from "./suppressions.server";
 import { UTM_MEDIUM, UTM_SOURCE } from "./marketing.server";
 

@@ -1,0 +1,17 @@
+import { deleteEndedCodes, shopsWithEndedCodes } from "../models/discount-codes.server";
+import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+
+export async function run(deps: { admin: AdminQuery } = { admin: adminQuery }): Promise<number> {
+  let deleted = 0;
+  const failures: string[] = [];
+  for (const shop of await shopsWithEndedCodes()) {
+    // One shop's trouble does not keep the others' codes alive.
+    try {
+      deleted += await deleteEndedCodes(deps.admin, shop);
+    } catch (error) {
+      failures.push(`shop ${shop.id}: ${(error as Error).message}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(`${deleted} codes deleted; ${failures.join("; ")}`);
+  return deleted;
+}

@@ -1,0 +1,9 @@
+import prisma from "../db.server";
+import { syncMarketingActivity } from "../models/marketing.server";
+import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import type { SyncMarketingActivityPayload } from "./sync-marketing-activity";
+
+export async function run({ shopId, campaignId }: SyncMarketingActivityPayload, deps: { admin: AdminQuery } = { admin: adminQuery }) {
+  const shop = await prisma.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true, domain: true } });
+  return shop ? syncMarketingActivity(deps.admin, shop, campaignId) : "not installed";
+}
