@@ -8,7 +8,15 @@ import { env } from "../app/env.server";
 import { failedForGood, RetryLater } from "../app/jobs/attempts";
 import { closeQueues, getQueue, queueOptions } from "../app/jobs/client.server";
 import { QUEUE_NAMES, type QueueName } from "../app/jobs/define";
-import { defaultHandlers, jobKindNamed, parseJobPayload, scheduledJobs, type JobHandlers, type JobKind } from "../app/jobs/registry";
+import {
+  defaultHandlers,
+  jobKindNamed,
+  loadHandlers,
+  parseJobPayload,
+  scheduledJobs,
+  type JobHandlers,
+  type JobKind,
+} from "../app/jobs/registry";
 import { logger as rootLogger } from "../app/logger.server";
 import { ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
 import { assertNoEviction, createRedisConnection } from "../app/redis.server";
@@ -37,6 +45,9 @@ export interface WorkerOptions {
  */
 export async function startWorkers(handlers: JobHandlers = defaultHandlers, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const connection = await openWorkerConnection(handlers === defaultHandlers);
+  // Loaded before the first job, as a process that starts is one that may be stopped: while it
+  // loads code it cannot answer tsx's signal relay in time, and tsx would kill it undrained.
+  await loadHandlers();
   const run = jobRunner(handlers);
   const workers = QUEUE_NAMES.map((name) => startQueueWorker(name, run, connection));
   const schedules = await keepSchedules(connection, options);

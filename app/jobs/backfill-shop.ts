@@ -11,5 +11,5 @@ export const backfillShop = defineJob({
   payload: schema,
   // One back-fill job per shop at a time, including while it waits for Shopify (delayed).
   options: (p) => ({ deduplication: { id: `backfill-${p.shopId}` } }),
-  handler: async (payload, job) => (await import("./backfill-shop.handler")).run(payload, job),
+  handler: () => import("./backfill-shop.handler"),
 });

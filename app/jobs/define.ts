@@ -22,6 +22,12 @@ export const shopIdSchema = z.number().int().positive();
  */
 export type JobSchedule = ({ every: number } | { cron: string }) & { disabled?: boolean };
 
+/** A job's handler module (`app/jobs/<kind>.handler.ts`). */
+export interface JobHandler<Payload> {
+  /** Runs the job; an error fails this attempt (see `attempts.ts` for retrying later without one). */
+  run(payload: Payload, job: Job): Promise<unknown>;
+}
+
 /** What a job definition file declares. */
 export interface JobSpec<Payload extends z.ZodType> {
   queue: QueueName;
@@ -32,8 +38,11 @@ export interface JobSpec<Payload extends z.ZodType> {
   /** Job id or deduplication: enqueueing the same work twice should yield one job. None by default. */
   options?: (payload: z.infer<Payload>) => JobsOptions;
   schedule?: JobSchedule;
-  /** Loads its work lazily (`import("./<kind>.handler")`), so code that only enqueues stays light. */
-  handler: (payload: z.infer<Payload>, job: Job) => Promise<unknown>;
+  /**
+   * Its work, loaded only when needed: `() => import("./<kind>.handler")`, a module whose `run`
+   * the worker calls. Code that only enqueues (routes, webhooks) never loads the models it uses.
+   */
+  handler: () => Promise<JobHandler<z.infer<Payload>>>;
 }
 
 export interface JobDefinition<Payload extends z.ZodType = z.ZodType> extends JobSpec<Payload> {

@@ -1,7 +1,8 @@
 import { deleteEndedCodes, shopsWithEndedCodes } from "../models/discount-codes.server";
 import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import type { Attempt } from "./attempts";
 
-export async function run(deps: { admin: AdminQuery } = { admin: adminQuery }): Promise<number> {
+export async function run(_payload?: object, _attempt?: Attempt, deps: { admin: AdminQuery } = { admin: adminQuery }): Promise<number> {
   let deleted = 0;
   const failures: string[] = [];
   for (const shop of await shopsWithEndedCodes()) {

@@ -5,5 +5,5 @@ export const deleteEndedCodes = scheduledJob({
   queue: "engine",
   name: "delete-ended-codes",
   schedule: { every: 15 * 60 * 1000 },
-  handler: async () => (await import("./delete-ended-codes.handler")).run(),
+  handler: () => import("./delete-ended-codes.handler"),
 });

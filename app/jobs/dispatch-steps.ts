@@ -12,5 +12,5 @@ export const dispatchSteps = scheduledJob({
     // take the same steps again.
     disabled: env.DEMO_TIME_SCALE !== undefined,
   },
-  handler: async () => (await import("./dispatch-steps.handler")).run(),
+  handler: () => import("./dispatch-steps.handler"),
 });

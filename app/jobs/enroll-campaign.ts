@@ -10,5 +10,5 @@ export const enrollCampaign = defineJob({
   name: "enroll-campaign",
   payload: schema,
   options: (p) => ({ deduplication: { id: `enroll-${p.campaignId}` } }),
-  handler: async (payload) => (await import("./enroll-campaign.handler")).run(payload),
+  handler: () => import("./enroll-campaign.handler"),
 });

@@ -5,5 +5,5 @@ export const enrollLiveCampaigns = scheduledJob({
   queue: "engine",
   name: "enroll-live-campaigns",
   schedule: { every: 3600 * 1000 },
-  handler: async () => (await import("./enroll-live-campaigns.handler")).run(),
+  handler: () => import("./enroll-live-campaigns.handler"),
 });

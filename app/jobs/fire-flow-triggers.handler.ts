@@ -1,9 +1,12 @@
 import { fireFlowEvents, recordFlowEvents, shopsWithFlowTriggers } from "../models/flow-triggers.server";
 import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import type { Attempt } from "./attempts";
 import { eachIsolated } from "./each-isolated";
 
 /** Records each opted-in shop's new Flow events and fires them, 50 a call, until none is pending. */
 export async function run(
+  _payload?: object,
+  _attempt?: Attempt,
   deps: { admin: AdminQuery } = { admin: adminQuery },
 ): Promise<{ recorded: number; sent: number; refused: number }> {
   const total = { recorded: 0, sent: 0, refused: 0 };

@@ -5,5 +5,5 @@ export const fireFlowTriggers = scheduledJob({
   queue: "engine",
   name: "fire-flow-triggers",
   schedule: { every: 60_000 },
-  handler: async () => (await import("./fire-flow-triggers.handler")).run(),
+  handler: () => import("./fire-flow-triggers.handler"),
 });

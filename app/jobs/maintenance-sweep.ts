@@ -5,5 +5,5 @@ export const maintenanceSweep = scheduledJob({
   queue: "maintenance",
   name: "maintenance-sweep",
   schedule: { every: 60_000 },
-  handler: async () => (await import("./maintenance-sweep.handler")).run(),
+  handler: () => import("./maintenance-sweep.handler"),
 });

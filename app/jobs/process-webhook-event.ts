@@ -11,5 +11,5 @@ export const processWebhookEvent = defineJob({
   payload: schema,
   // Deterministic: a repeated delivery or a sweeper re-enqueue of the same row is one job.
   options: (p) => ({ jobId: `webhook-event-${p.webhookEventId}` }),
-  handler: async (payload, job) => (await import("./process-webhook-event.handler")).run(payload, job),
+  handler: () => import("./process-webhook-event.handler"),
 });

@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import type { z } from "zod";
 import { backfillShop } from "./backfill-shop";
-import type { JobDefinition } from "./define";
+import type { JobDefinition, JobHandler } from "./define";
 import { deleteEndedCodes } from "./delete-ended-codes";
 import { dispatchSteps } from "./dispatch-steps";
 import { enrollCampaign } from "./enroll-campaign";
@@ -20,7 +20,7 @@ import { syncShopDetails } from "./sync-shop-details";
 import { syncUnsubscribe } from "./sync-unsubscribe";
 
 /**
- * Every job kind, by the name code uses to enqueue it. The worker's processors, the schedules and
+ * Every job kind, by the name code uses to enqueue it. The worker's handlers, the schedules and
  * the typed `enqueue` are derived from here. Adding a job: its definition (+ handler) file and a
  * line here. Scheduled jobs are upserted in this order.
  */
@@ -51,8 +51,27 @@ export type JobHandlers = { [K in JobKind]: (payload: JobPayload<K>, job: Job) =
 
 const kinds = Object.keys(jobs) as JobKind[];
 
+const loaded = new Map<JobKind, Promise<JobHandler<unknown>>>();
+
+/** A kind's handler module, imported once. */
+function handlerOf(kind: JobKind): Promise<JobHandler<unknown>> {
+  let handler = loaded.get(kind);
+  if (!handler) {
+    handler = (jobs[kind] as JobDefinition).handler();
+    loaded.set(kind, handler);
+  }
+  return handler;
+}
+
 /** What the worker runs for each kind: the definitions' handlers (tests may replace some). */
-export const defaultHandlers = Object.fromEntries(kinds.map((kind) => [kind, jobs[kind].handler])) as JobHandlers;
+export const defaultHandlers = Object.fromEntries(
+  kinds.map((kind) => [kind, async (payload: unknown, job: Job) => (await handlerOf(kind)).run(payload, job)]),
+) as JobHandlers;
+
+/** Loads every handler: the worker does so before it takes jobs, so none waits for its code to load. */
+export async function loadHandlers(): Promise<void> {
+  await Promise.all(kinds.map(handlerOf));
+}
 
 const kindByName = new Map<string, JobKind>(kinds.map((kind) => [jobs[kind].name, kind]));
 

@@ -5,5 +5,5 @@ export const reportMarketing = scheduledJob({
   queue: "engine",
   name: "report-marketing",
   schedule: { every: 3600 * 1000 },
-  handler: async () => (await import("./report-marketing.handler")).run(),
+  handler: () => import("./report-marketing.handler"),
 });

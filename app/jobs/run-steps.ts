@@ -10,5 +10,5 @@ export const runSteps = defineJob({
   name: "run-steps",
   payload: schema,
   options: (p) => ({ deduplication: { id: `steps-${p.shopId}-${p.enrollmentIds[0]}-${p.enrollmentIds.length}` } }),
-  handler: async (payload) => (await import("./run-steps.handler")).run(payload),
+  handler: () => import("./run-steps.handler"),
 });

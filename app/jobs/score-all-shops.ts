@@ -5,5 +5,5 @@ export const scoreAllShops = scheduledJob({
   queue: "maintenance",
   name: "score-all-shops",
   schedule: { every: 24 * 3600 * 1000 },
-  handler: async () => (await import("./score-all-shops.handler")).run(),
+  handler: () => import("./score-all-shops.handler"),
 });

@@ -10,5 +10,5 @@ export const scoreShop = defineJob({
   name: "score-shop",
   payload: schema,
   options: (p) => ({ deduplication: { id: `score-${p.shopId}` } }),
-  handler: async (payload) => (await import("./score-shop.handler")).run(payload),
+  handler: () => import("./score-shop.handler"),
 });

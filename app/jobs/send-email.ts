@@ -11,5 +11,5 @@ export const sendEmail = defineJob({
   payload: schema,
   // Deterministic: the ledger row is the effect; a second job for it would find it sent anyway.
   options: (p) => ({ jobId: `send-${p.shopId}-${p.sendId}` }),
-  handler: async (payload, job) => (await import("./send-email.handler")).run(payload, job),
+  handler: () => import("./send-email.handler"),
 });

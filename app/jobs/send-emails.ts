@@ -10,5 +10,5 @@ export const sendEmails = defineJob({
   name: "send-emails",
   payload: schema,
   options: (p) => ({ jobId: `sends-${p.shopId}-${p.sendIds[0]}-${p.sendIds.length}` }),
-  handler: async (payload, job) => (await import("./send-emails.handler")).run(payload, job),
+  handler: () => import("./send-emails.handler"),
 });

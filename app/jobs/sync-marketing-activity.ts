@@ -9,5 +9,5 @@ export const syncMarketingActivity = defineJob({
   queue: "engine",
   name: "sync-marketing-activity",
   payload: schema,
-  handler: async (payload) => (await import("./sync-marketing-activity.handler")).run(payload),
+  handler: () => import("./sync-marketing-activity.handler"),
 });

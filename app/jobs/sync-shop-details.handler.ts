@@ -2,6 +2,7 @@ import { UnrecoverableError } from "bullmq";
 import { adminShopSchema, shopDetailsFromAdmin } from "../domain/shop-details";
 import { findInstalledShop, saveShopDetails } from "../models/shop.server";
 import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import type { Attempt } from "./attempts";
 import type { SyncShopDetailsPayload } from "./sync-shop-details";
 
 export const SHOP_DETAILS_QUERY = `#graphql
@@ -28,6 +29,7 @@ export const SHOP_DETAILS_QUERY = `#graphql
 
 export async function run(
   { shopId }: SyncShopDetailsPayload,
+  _attempt?: Attempt,
   deps: { admin: AdminQuery } = { admin: adminQuery },
 ): Promise<"synced" | "not-installed"> {
   const shop = await findInstalledShop(shopId);

@@ -11,5 +11,5 @@ export const syncShopDetails = defineJob({
   payload: schema,
   // One pending refresh per shop; a later install or request after it finished runs again.
   options: (p) => ({ deduplication: { id: `shop-details-${p.shopId}` } }),
-  handler: async (payload) => (await import("./sync-shop-details.handler")).run(payload),
+  handler: () => import("./sync-shop-details.handler"),
 });

@@ -2,6 +2,7 @@ import { UnrecoverableError } from "bullmq";
 import prisma from "../db.server";
 import { withoutAddresses } from "../email/transport.server";
 import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import type { Attempt } from "./attempts";
 import type { SyncUnsubscribePayload } from "./sync-unsubscribe";
 
 const UNSUBSCRIBE = `#graphql
@@ -13,7 +14,11 @@ const UNSUBSCRIBE = `#graphql
   }`;
 
 /** Tells Shopify the customer unsubscribed (Shopify's API terms require it), at the time they did. */
-export async function run({ shopId, customerId }: SyncUnsubscribePayload, deps: { admin: AdminQuery } = { admin: adminQuery }): Promise<string> {
+export async function run(
+  { shopId, customerId }: SyncUnsubscribePayload,
+  _attempt?: Attempt,
+  deps: { admin: AdminQuery } = { admin: adminQuery },
+): Promise<string> {
   const pending = await prisma.consentUpdate.findFirst({
     where: { shopId, customerId: BigInt(customerId), appliedAt: null, failedAt: null },
     include: { shop: { select: { domain: true, uninstalledAt: true } } },

@@ -10,5 +10,5 @@ export const syncUnsubscribe = defineJob({
   name: "sync-unsubscribe",
   payload: schema,
   options: (p) => ({ deduplication: { id: `consent-${p.shopId}-${p.customerId}` } }),
-  handler: async (payload) => (await import("./sync-unsubscribe.handler")).run(payload),
+  handler: () => import("./sync-unsubscribe.handler"),
 });
