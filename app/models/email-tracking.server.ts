@@ -94,7 +94,7 @@ export async function unsubscribe(
        WHERE consent_updates.applied_at IS NOT NULL OR consent_updates.failed_at IS NOT NULL`,
       [shopId, String(customerId)],
     );
-    await exitEnrollments(shopId, [customerId], "unsubscribed", { includeHoldout: false, db: client }, now);
+    await exitEnrollments(shopId, [customerId], "unsubscribed", { includeHoldout: false }, { db: client, now });
   });
   // After the commit: if Redis is down, the maintenance sweep queues it from consent_updates.
   await enqueue("syncUnsubscribe", { shopId, customerId: String(customerId) }).catch((error: Error) =>
