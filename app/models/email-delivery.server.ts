@@ -53,9 +53,10 @@ export async function deliverSend(shopId: number, sendId: bigint, deps: Delivery
 }
 
 /**
- * Delivers several sends of one shop: one query loads them, one reads the suppression list, one
- * picks everyone's products, one claims them, then each is handed to the provider (the SMTP pool
- * sends them side by side) and the accepted ones are marked sent in one statement.
+ * Delivers several sends of one shop: one query loads them (and one their shop, side by side),
+ * one reads the suppression list, one picks everyone's products, one claims them, then each is
+ * handed to the provider (the SMTP pool sends them side by side) and the accepted ones are marked
+ * sent in one statement.
  */
 export async function deliverSends(shopId: number, sendIds: bigint[], deps: DeliveryDeps): Promise<Delivery> {
   const now = deps.now ?? new Date();
@@ -105,6 +106,7 @@ interface Ready {
   links: string[];
 }
 
+/** One pass of the five phases over these sends; `unclaimed`: rendered, but their claim was refused (still pending). */
 async function deliveryRound(
   shopId: number,
   sendIds: bigint[],
@@ -112,24 +114,17 @@ async function deliveryRound(
   now: Date,
 ): Promise<Delivery & { unclaimed: bigint[] }> {
   const [shop, rows] = await Promise.all([readEmailShop(shopId), sendsToDeliver(shopId, sendIds)]);
-  const outcomes = new Map<bigint, DeliveryOutcome>();
-  const settle = async (settled: Settled[]) => {
-    await finishSends(
-      shopId,
-      settled.flatMap(({ finish }) => (finish ? [finish] : [])),
-    );
-    for (const { sendId, outcome } of settled) outcomes.set(sendId, outcome);
-  };
   // A shop that is gone took its sends with it.
-  if (!shop) return { outcomes, retry: null, unclaimed: [] };
+  if (!shop) return { outcomes: new Map(), retry: null, unclaimed: [] };
 
   const checked = await recheck(shopId, shop, rows);
   if (checked.candidates.length === 0) {
-    await settle(checked.settled);
-    return { outcomes, retry: null, unclaimed: [] };
+    await recordSettled(shopId, checked.settled);
+    return { outcomes: outcomesOf(checked.settled), retry: null, unclaimed: [] };
   }
   const rendered = renderMails(shopId, shop, checked.candidates, await lookUp(shopId, checked.candidates), now);
-  await settle([...checked.settled, ...rendered.settled]);
+  const settled = [...checked.settled, ...rendered.settled];
+  await recordSettled(shopId, settled);
 
   const claimed = await claimSends(
     shopId,
@@ -141,10 +136,22 @@ async function deliveryRound(
     transport,
   );
   await markSent(shopId, handed.accepted);
-  for (const [sendId, outcome] of handed.outcomes) outcomes.set(sendId, outcome);
-  const unclaimed = rendered.ready.filter(({ candidate }) => !claimed.has(candidate.sendId)).map(({ candidate }) => candidate.sendId);
-  return { outcomes, retry: handed.retry, unclaimed };
+  return {
+    outcomes: new Map([...outcomesOf(settled), ...handed.outcomes]),
+    retry: handed.retry,
+    unclaimed: rendered.ready.filter(({ candidate }) => !claimed.has(candidate.sendId)).map(({ candidate }) => candidate.sendId),
+  };
 }
+
+/** The ledger's record of sends decided before any was claimed, in one statement. */
+async function recordSettled(shopId: number, settled: Settled[]): Promise<void> {
+  await finishSends(
+    shopId,
+    settled.flatMap(({ finish }) => (finish ? [finish] : [])),
+  );
+}
+
+const outcomesOf = (settled: Settled[]) => new Map(settled.map(({ sendId, outcome }) => [sendId, outcome]));
 
 /** Phase 1: the checks that need nothing more than the row, the shop and the template. */
 async function recheck(
@@ -253,7 +260,7 @@ function renderMails(
   const ready: Ready[] = [];
   const settled: Settled[] = [];
   // Candidates passed the re-check, so the sender address is configured.
-  const from = { shop: emailShopOf(shop), sender: senderOf(shop, env.EMAIL_FROM_ADDRESS!) };
+  const appearance = { shop: emailShopOf(shop), sender: senderOf(shop, env.EMAIL_FROM_ADDRESS!) };
   for (const candidate of candidates) {
     const { row, sendId, test, compiled } = candidate;
     const blocker = sendBlocker({
@@ -266,7 +273,7 @@ function renderMails(
     }
     const products = compiled.content.showProducts ? lookUps.picks.get(candidate.customerId)!.slice(0, compiled.content.productCount) : [];
     try {
-      ready.push(mailOf(shopId, from, candidate, products, lookUps.lastOrders.get(sendId)!, now));
+      ready.push(mailOf(shopId, appearance, candidate, products, lookUps.lastOrders.get(sendId)!, now));
     } catch (error) {
       // Saved templates are checked, so this is a defect, not a passing condition: retrying cannot help.
       const reason = `the e-mail could not be rendered: ${withoutAddresses((error as Error).message).slice(0, 300)}`;
@@ -278,7 +285,7 @@ function renderMails(
 
 function mailOf(
   shopId: number,
-  from: { shop: EmailShop; sender: EmailSender },
+  appearance: { shop: EmailShop; sender: EmailSender },
   candidate: Candidate,
   products: Recommendation[],
   lastOrder: Omit<Recommendation, "reason">[],
@@ -288,7 +295,7 @@ function mailOf(
   const links = sendLinks(shopId, { sendId, customerId }, { now });
   const rendered = renderEmail({
     compiled,
-    shop: from.shop,
+    shop: appearance.shop,
     customer: { firstName: row.firstName, lastName: row.lastName, locale: row.locale, lastOrderAt: row.lastOrderAt },
     offer,
     products: products.map(toEmailProduct),
@@ -297,12 +304,12 @@ function mailOf(
     now,
   });
   const mail: OutgoingMail = {
-    ...from.sender,
+    ...appearance.sender,
     to: test ? row.testRecipient! : row.email!,
     subject: test ? `[Test] ${rendered.subject}` : rendered.subject,
     html: rendered.html,
     text: rendered.text,
-    messageId: `<wb-${shopId}-${sendId}@${from.sender.from.address.split("@")[1]}>`,
+    messageId: `<wb-${shopId}-${sendId}@${appearance.sender.from.address.split("@")[1]}>`,
     unsubscribeUrl: links.unsubscribeUrl,
   };
   return { candidate, mail, links: rendered.links };
