@@ -7,7 +7,7 @@ import type { EmailOffer } from "../email/render";
 import type { MailTransport } from "../email/transport.server";
 import { exitEnrollments, settleOrders, stopSends } from "./conversions.server";
 import { emailOfferOf, ensurePersonalCode } from "./discount-codes.server";
-import { deliverSends, type DeliveryOutcome } from "./email-sends.server";
+import { deliverSends, type DeliveryOutcome } from "./email-delivery.server";
 import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
 
 /**
@@ -133,7 +133,7 @@ export async function runSteps(
     else if (outcome.kind === "send") sendIds.push(outcome.sendId);
   }
 
-  const { outcomes, retry } = await deliverSends(shopId, sendIds, transport, now);
+  const { outcomes, retry } = await deliverSends(shopId, sendIds, { transport, now });
   for (const [sendId, outcome] of outcomes) {
     if (outcome.status === "sent") run.sent++;
     else run.notSent.set(sendId, outcome);
