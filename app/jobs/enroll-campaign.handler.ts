@@ -7,5 +7,5 @@ import { engineNow } from "./engine-now";
 export async function run({ shopId, campaignId }: EnrollCampaignPayload): Promise<EnrollmentRun | string> {
   const campaign = await prisma.campaign.findFirst({ where: { id: campaignId, shopId, status: "live", shop: { uninstalledAt: null } } });
   if (!campaign) return "not live";
-  return enrollEligible(shopId, campaignId, campaignSettingsSchema.parse(campaign.settings), engineNow());
+  return enrollEligible(shopId, campaignId, campaignSettingsSchema.parse(campaign.settings), { now: engineNow() });
 }

@@ -10,10 +10,10 @@ export async function run(
   deps: { admin: AdminQuery } = { admin: adminQuery },
 ): Promise<{ recorded: number; sent: number; refused: number }> {
   const total = { recorded: 0, sent: 0, refused: 0 };
-  await eachIsolated(await shopsWithFlowTriggers(), async (shop) => {
-    total.recorded += await recordFlowEvents(shop.id);
+  await eachIsolated(await shopsWithFlowTriggers(), async (shopId) => {
+    total.recorded += await recordFlowEvents(shopId);
     for (;;) {
-      const fired = await fireFlowEvents(deps.admin, shop);
+      const fired = await fireFlowEvents(shopId, { admin: deps.admin });
       total.sent += fired.sent;
       total.refused += fired.refused;
       if (fired.sent + fired.refused === 0) break;

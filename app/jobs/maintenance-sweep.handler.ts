@@ -1,5 +1,6 @@
 import { shopsAwaitingBackfill } from "../models/backfill.server";
-import { interruptAbandonedSends, pendingConsentUpdates, stalePendingSends } from "../models/email-sends.server";
+import { interruptAbandonedSends, stalePendingSends } from "../models/send-ledger.server";
+import { pendingConsentUpdates } from "../models/suppressions.server";
 import { claimShopsNeedingDetails } from "../models/shop.server";
 import { findStaleUnprocessedWebhookEvents, purgeWebhookEvents } from "../models/webhook-events.server";
 import { enqueue, reviveJob } from "./client.server";

@@ -11,10 +11,9 @@ export async function run(
 ): Promise<{ campaigns: number; days: number }> {
   let days = 0;
   const campaigns = await registeredCampaigns();
-  await eachIsolated(campaigns, async ({ shopId, domain, campaignId }) => {
-    const shop = { id: shopId, domain };
-    await syncMarketingActivity(deps.admin, shop, campaignId);
-    days += await reportEngagement(deps.admin, shop, campaignId);
+  await eachIsolated(campaigns, async ({ shopId, campaignId }) => {
+    await syncMarketingActivity(shopId, campaignId, { admin: deps.admin });
+    days += await reportEngagement(shopId, campaignId, { admin: deps.admin });
   });
   return { campaigns: campaigns.length, days };
 }

@@ -11,6 +11,6 @@ export async function run(
   _attempt?: Attempt,
   deps: { admin: AdminQuery; transport: MailTransport } = { admin: adminQuery, transport: mailTransport() },
 ) {
-  const steps = await runSteps(shopId, enrollmentIds.map(BigInt), deps, engineNow());
+  const steps = await runSteps(shopId, enrollmentIds.map(BigInt), { ...deps, now: engineNow() });
   return { sent: steps.sent, postponed: steps.postponed, exited: steps.exited, notSent: steps.notSent.size };
 }

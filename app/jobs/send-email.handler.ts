@@ -1,6 +1,7 @@
 import { mailTransport } from "../email/mailer.server";
 import type { MailTransport } from "../email/transport.server";
-import { deliverSend, markSendFailed, type DeliveryOutcome } from "../models/email-sends.server";
+import { deliverSend, type DeliveryOutcome } from "../models/email-delivery.server";
+import { markSendFailed } from "../models/send-ledger.server";
 import { isLastAttempt, type Attempt } from "./attempts";
 import type { SendEmailPayload } from "./send-email";
 
@@ -14,7 +15,7 @@ export async function run(
   deps: { transport: MailTransport } = { transport: mailTransport() },
 ): Promise<DeliveryOutcome> {
   try {
-    return await deliverSend(shopId, BigInt(sendId), deps.transport);
+    return await deliverSend(shopId, BigInt(sendId), { transport: deps.transport });
   } catch (error) {
     if (isLastAttempt(attempt)) await markSendFailed(shopId, BigInt(sendId), (error as Error).message);
     throw error;

@@ -4,7 +4,7 @@ import { defineJob, idSchema, shopIdSchema } from "./define";
 const schema = z.object({ shopId: shopIdSchema, sendId: idSchema });
 export type SendEmailPayload = z.infer<typeof schema>;
 
-/** Re-check, render and send one row of the send ledger (app/models/email-sends.server.ts). */
+/** Re-check, render and send one row of the send ledger (app/models/email-delivery.server.ts). */
 export const sendEmail = defineJob({
   queue: "email",
   name: "send-email",

@@ -1,6 +1,7 @@
 import { mailTransport } from "../email/mailer.server";
 import type { MailTransport } from "../email/transport.server";
-import { deliverSends, markSendFailed } from "../models/email-sends.server";
+import { deliverSends } from "../models/email-delivery.server";
+import { markSendFailed } from "../models/send-ledger.server";
 import { isLastAttempt, type Attempt } from "./attempts";
 import type { SendEmailsPayload } from "./send-emails";
 
@@ -14,7 +15,7 @@ export async function run(
   attempt: Attempt,
   deps: { transport: MailTransport } = { transport: mailTransport() },
 ): Promise<Record<string, number>> {
-  const { outcomes, retry } = await deliverSends(shopId, sendIds.map(BigInt), deps.transport);
+  const { outcomes, retry } = await deliverSends(shopId, sendIds.map(BigInt), { transport: deps.transport });
   if (retry) {
     if (isLastAttempt(attempt)) for (const sendId of sendIds) await markSendFailed(shopId, BigInt(sendId), retry.message);
     throw retry;

@@ -9,6 +9,6 @@ export async function run(
   _attempt?: Attempt,
   deps: { admin: AdminQuery } = { admin: adminQuery },
 ) {
-  const shop = await prisma.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true, domain: true } });
-  return shop ? syncMarketingActivity(deps.admin, shop, campaignId) : "not installed";
+  const shop = await prisma.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true } });
+  return shop ? syncMarketingActivity(shopId, campaignId, { admin: deps.admin }) : "not installed";
 }

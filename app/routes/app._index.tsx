@@ -11,11 +11,11 @@ import { setFlowTriggers } from "../models/flow-triggers.server";
 import { resyncShop } from "../models/shop.server";
 import { shopifyGroupLabel } from "../domain/rfm";
 import { authenticate } from "../shopify.server";
-import { requireShopId } from "../utils/route-guards.server";
+import { ensureShopId, requireShopId } from "../utils/route-guards.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return getDashboard(session.shop);
+  return getDashboard(await ensureShopId(session.shop));
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -29,7 +29,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     await setFlowTriggers(await requireShopId(session.shop), intent === "flow_on");
     return { flowTriggers: intent === "flow_on" };
   }
-  return { resyncStarted: await resyncShop(session.shop) };
+  return { resyncStarted: await resyncShop(await requireShopId(session.shop)) };
 };
 
 const SYNC_STATES: Record<string, { label: string; tone: "success" | "info" | "attention" | "critical" | undefined }> = {

@@ -5,7 +5,8 @@ import { defaultCampaignSettings } from "../../app/domain/campaign";
 import { mailTransport } from "../../app/email/mailer.server";
 import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { settleOrders } from "../../app/models/conversions.server";
-import { createSend, deliverSend } from "../../app/models/email-sends.server";
+import { deliverSend } from "../../app/models/email-delivery.server";
+import { createSend } from "../../app/models/send-ledger.server";
 import { applyConsent, recordCheckout } from "../../app/models/live-sync.server";
 import { completeFinishedEnrollments } from "../../app/models/steps.server";
 
@@ -80,8 +81,8 @@ describe("between steps", () => {
 
   it("a checkout without an order ends as exited once the window and the code are over", async () => {
     await recordCheckout(shopId, Number(CUSTOMER), new Date());
-    expect(await completeFinishedEnrollments(new Date(Date.now() + 6 * DAY))).toBe(0); // the code still runs
-    expect(await completeFinishedEnrollments(new Date(Date.now() + 11 * DAY))).toBe(1);
+    expect(await completeFinishedEnrollments({ now: new Date(Date.now() + 6 * DAY) })).toBe(0); // the code still runs
+    expect(await completeFinishedEnrollments({ now: new Date(Date.now() + 11 * DAY) })).toBe(1);
     expect(await enrollment()).toMatchObject({ status: "exited", exitReason: "checkout_started" });
   });
 
@@ -94,7 +95,7 @@ describe("between steps", () => {
     };
     const paused = await send(2);
     await prisma.campaign.update({ where: { id: campaignId }, data: { status: "paused" } });
-    expect(await deliverSend(shopId, paused, mailTransport())).toMatchObject({
+    expect(await deliverSend(shopId, paused, { transport: mailTransport() })).toMatchObject({
       status: "blocked",
       reason: expect.stringMatching(/not Live/),
     });
@@ -104,7 +105,7 @@ describe("between steps", () => {
     await order(502, []);
     await settleOrders(shopId, [CUSTOMER]);
     expect(await enrollment()).toMatchObject({ status: "exited", exitReason: "ordered_on_their_own" });
-    expect(await deliverSend(shopId, afterOrder, mailTransport())).toMatchObject({
+    expect(await deliverSend(shopId, afterOrder, { transport: mailTransport() })).toMatchObject({
       status: "blocked",
       reason: expect.stringMatching(/left the sequence/),
     });
