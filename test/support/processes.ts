@@ -1,14 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 
-/** A TypeScript entry point run the way `npm run worker` runs it (tsx on the project's Node). */
+/**
+ * A TypeScript entry point run the way `npm run worker` runs it: the project's Node with tsx as a
+ * loader, in one process. (tsx's own CLI puts a parent in front that relays signals, and kills a
+ * child that does not confirm a handler within 30 ms, which a busy machine can miss.)
+ */
 export class ScriptProcess {
   output = "";
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
   constructor(script: string, env: Record<string, string | undefined>) {
-    this.child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), script], {
+    this.child = spawn(process.execPath, ["--import", "tsx", script], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
