@@ -4,8 +4,9 @@ import { List } from "@shopify/polaris";
 export function ProblemList({ messages }: { messages: string[] }) {
   return (
     <List>
-      {messages.map((message) => (
-        <List.Item key={message}>{message}</List.Item>
+      {messages.map((message, index) => (
+        // Two fields may have the same message: the position is the key.
+        <List.Item key={index}>{message}</List.Item>
       ))}
     </List>
   );
