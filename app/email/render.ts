@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bodyToText, sanitizeBody } from "./sanitize";
+import type { EmailShop } from "./shop";
 import { renderField, type CompiledContent, type TemplateProduct, type TemplateVariables } from "./template";
 
 /**
@@ -8,20 +9,6 @@ import { renderField, type CompiledContent, type TemplateProduct, type TemplateV
  * plain-text alternative. Links to the shop are replaced by click-tracking links; the caller
  * records `links` (index = the number in the tracking token) before sending.
  */
-
-export interface EmailShop {
-  name: string;
-  /** The storefront, e.g. https://shop.example.com (no trailing slash). */
-  url: string;
-  currencyCode: string;
-  /** IANA zone for dates, e.g. Europe/Madrid. */
-  timezone: string;
-  /** The postal address on one line (CAN-SPAM). */
-  postalAddress: string;
-  logoUrl: string | null;
-  /** #rrggbb */
-  accentColor: string;
-}
 
 export interface EmailCustomer {
   firstName: string | null;
@@ -46,6 +33,14 @@ export interface EmailProduct {
   imageUrl: string | null;
   price: string;
 }
+
+/** A product as an e-mail shows it (what a recommendation or an order's line carries beyond that is dropped). */
+export const toEmailProduct = (product: EmailProduct): EmailProduct => ({
+  title: product.title,
+  handle: product.handle,
+  imageUrl: product.imageUrl,
+  price: product.price,
+});
 
 export interface EmailLinks {
   unsubscribeUrl: string;

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { exitEnrollments } from "./conversions.server";
-import { blockSendsOfCustomer } from "./email-sends.server";
+import { blockSendsOfCustomer } from "./send-ledger.server";
 import { cancelFlowEventsOf } from "./flow-triggers.server";
 import { forgetCustomer } from "./live-sync.server";
 
@@ -51,7 +51,7 @@ export async function redactCustomer(shopId: number, customerId: number, orderId
   try {
     await client.query("BEGIN");
     await forgetCustomer(client, shopId, customerId);
-    await blockSendsOfCustomer(client, shopId, customerId);
+    await blockSendsOfCustomer(shopId, customerId, { db: client });
     await cancelFlowEventsOf(client, shopId, customerId);
     await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true, db: client });
     await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [

@@ -1,14 +1,17 @@
-import { pool } from "../db.server";
+import { queryRow, queryRows } from "../db.server";
 import { displayName } from "../domain/customer-name";
 import type { Offer } from "../domain/campaign";
-import { escapeHtml, renderEmail, type EmailOffer } from "../email/render";
+import { escapeHtml, renderEmail, toEmailProduct, type EmailOffer } from "../email/render";
+import { emailShopOf } from "../email/shop";
 import { checkTemplate, compileContent, stepContentSchema, type StepContent } from "../email/template";
 import type { MailTransport } from "../email/transport.server";
 import { generateCode } from "./discount-codes.server";
-import { createSend, deliverSend, EMAIL_SHOP_COLUMNS, emailShopOf, toEmailProduct, type EmailShopRow } from "./email-sends.server";
+import { deliverSend } from "./email-delivery.server";
+import { readEmailShop, type EmailShopRow } from "./email-shop.server";
 import { matchesSearch, searchPattern } from "./customer-search.server";
 import { saveEmailTemplate } from "./email-templates.server";
 import { lastOrderProducts, recommendProducts } from "./recommendations.server";
+import { createSend } from "./send-ledger.server";
 
 /**
  * The editor's preview and "send test to me": a step's content, as the merchant has it in the
@@ -38,32 +41,32 @@ export type PreviewResult =
 interface CustomerRow {
   id: string;
   email: string | null;
-  first_name: string | null;
-  last_name: string | null;
+  firstName: string | null;
+  lastName: string | null;
   locale: string | null;
-  last_order_at: Date | null;
+  lastOrderAt: Date | null;
 }
 
-const nameOf = (row: Pick<CustomerRow, "first_name" | "last_name">) => displayName(row.first_name, row.last_name);
+const nameOf = (row: Pick<CustomerRow, "firstName" | "lastName">) => displayName(row.firstName, row.lastName);
 
 async function loadPreviewFacts(
   shopId: number,
   customerId: bigint | null,
 ): Promise<{ shop: EmailShopRow | undefined; customer: CustomerRow | undefined }> {
   const [shop, customer] = await Promise.all([
-    pool.query<EmailShopRow>(`SELECT ${EMAIL_SHOP_COLUMNS} FROM shops sh WHERE sh.id = $1`, [shopId]),
+    readEmailShop(shopId),
     customerId === null
-      ? pool.query<CustomerRow>(
+      ? queryRow<CustomerRow>(
           `SELECT id, email, first_name, last_name, locale, last_order_at FROM customers
            WHERE shop_id = $1 AND last_order_at IS NOT NULL ORDER BY last_order_at, id LIMIT 1`,
           [shopId],
         )
-      : pool.query<CustomerRow>(
+      : queryRow<CustomerRow>(
           "SELECT id, email, first_name, last_name, locale, last_order_at FROM customers WHERE shop_id = $1 AND id = $2",
           [shopId, String(customerId)],
         ),
   ]);
-  return { shop: shop.rows[0], customer: customer.rows[0] };
+  return { shop, customer };
 }
 
 function exampleOffer(offer: Offer, now: Date): EmailOffer {
@@ -87,7 +90,8 @@ function contentErrors(input: unknown): { ok: true; content: StepContent } | { o
 }
 
 /** The e-mail as `customerId` would get it; links point where they will lead, without tracking. */
-export async function previewEmail(shopId: number, input: PreviewInput, now: Date = new Date()): Promise<PreviewResult> {
+export async function previewEmail(shopId: number, input: PreviewInput, deps: { now?: Date } = {}): Promise<PreviewResult> {
+  const now = deps.now ?? new Date();
   const checked = contentErrors(input.content);
   if (!checked.ok) return checked;
   const { shop, customer } = await loadPreviewFacts(shopId, input.customerId);
@@ -108,12 +112,7 @@ export async function previewEmail(shopId: number, input: PreviewInput, now: Dat
   const rendered = renderEmail({
     compiled,
     shop: emailShopOf(shop),
-    customer: {
-      firstName: customer.first_name,
-      lastName: customer.last_name,
-      locale: customer.locale,
-      lastOrderAt: customer.last_order_at,
-    },
+    customer: { firstName: customer.firstName, lastName: customer.lastName, locale: customer.locale, lastOrderAt: customer.lastOrderAt },
     offer,
     products: products.map(toEmailProduct),
     lastOrderProducts: lastOrder.map(toEmailProduct),
@@ -142,11 +141,10 @@ export type TestSendResult = { ok: true; to: string } | { ok: false; reason: str
 export async function sendTestEmail(
   shopId: number,
   input: PreviewInput & { campaign: string; step: number },
-  transport: MailTransport,
-  now: Date = new Date(),
+  deps: { transport: MailTransport; now?: Date },
 ): Promise<TestSendResult> {
-  const { rows } = await pool.query<{ contact_email: string | null }>("SELECT contact_email FROM shops WHERE id = $1", [shopId]);
-  const recipient = rows[0]?.contact_email;
+  const now = deps.now ?? new Date();
+  const recipient = (await readEmailShop(shopId))?.contactEmail;
   if (!recipient) return { ok: false, reason: "The store has no contact e-mail in Shopify to send the test to" };
   const { customer } = await loadPreviewFacts(shopId, input.customerId);
   if (!customer) return { ok: false, reason: "Choose a customer to send the test with" };
@@ -162,7 +160,7 @@ export async function sendTestEmail(
     offer: input.offer ? exampleOffer(input.offer, now) : null,
     testRecipient: recipient,
   });
-  const outcome = await deliverSend(shopId, sendId, transport, now);
+  const outcome = await deliverSend(shopId, sendId, { transport: deps.transport, now });
   if (outcome.status === "sent") return { ok: true, to: recipient };
   return {
     ok: false,
@@ -172,7 +170,7 @@ export async function sendTestEmail(
 
 /** Customers of the shop for the preview's picker: by name or e-mail, those who ordered first. */
 export async function searchCustomers(shopId: number, query: string, limit = 10): Promise<PreviewCustomer[]> {
-  const { rows } = await pool.query<CustomerRow>(
+  const rows = await queryRows<CustomerRow>(
     `SELECT c.id, c.email, c.first_name, c.last_name, c.locale, c.last_order_at FROM customers c
      WHERE c.shop_id = $1 AND c.last_order_at IS NOT NULL AND ${matchesSearch("$2", "$3")}
      ORDER BY c.last_order_at, c.id LIMIT $4`,

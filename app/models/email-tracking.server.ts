@@ -1,19 +1,39 @@
-import { inTransaction, pool } from "../db.server";
+import { execute, inTransaction, queryRow } from "../db.server";
 import { exitEnrollments } from "./conversions.server";
-import { linkKeyFrom, verifyLinkToken, type LinkKind, type LinkToken } from "../domain/link-tokens";
+import { createLinkToken, linkKeyFrom, verifyLinkToken, type LinkKind, type LinkToken } from "../domain/link-tokens";
+import type { EmailLinks } from "../email/render";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { enqueue } from "../../workers/queues";
-import { suppressAddress } from "./suppressions.server";
+import { requestConsentUpdate, suppressAddress } from "./suppressions.server";
 import { UTM_MEDIUM, UTM_SOURCE } from "./marketing.server";
 
 /**
- * What the links in an e-mail do: unsubscribe (u), click (c) and open (o). A link acts only
- * with a valid, unexpired token whose send belongs to the shop and customer it names; anything
- * else changes nothing.
+ * The links in an e-mail: unsubscribe (u), click (c) and open (o), signed when the e-mail is
+ * rendered, and what they do. A link acts only with a valid, unexpired token whose send belongs
+ * to the shop and customer it names; anything else changes nothing.
  */
 
 const linkKey = linkKeyFrom(env.SHOPIFY_API_SECRET);
+
+function linkUrl(
+  kind: LinkKind,
+  path: string,
+  token: { shopId: number; sendId: bigint; customerId: bigint; link?: number },
+  at: Date,
+): string {
+  return `${env.SHOPIFY_APP_URL.replace(/\/$/, "")}/${path}/${createLinkToken(linkKey, { kind, ...token }, at)}`;
+}
+
+/** The signed links of one send: unsubscribe (also its List-Unsubscribe header), open pixel, and each tracked link by index. */
+export function sendLinks(shopId: number, send: { sendId: bigint; customerId: bigint }, deps: { now: Date }): EmailLinks {
+  const token = { shopId, sendId: send.sendId, customerId: send.customerId };
+  return {
+    unsubscribeUrl: linkUrl("u", "u", token, deps.now),
+    openPixelUrl: linkUrl("o", "t/o", token, deps.now),
+    track: (link) => linkUrl("c", "t/c", { ...token, link }, deps.now),
+  };
+}
 
 export type LinkFailure = { ok: false; status: 400 | 404 | 410 };
 
@@ -31,8 +51,8 @@ async function resolve(raw: string, kind: LinkKind, now: Date): Promise<{ ok: tr
   const check = verifyLinkToken(linkKey, raw, kind, now);
   if (!check.ok) return { ok: false, status: check.reason === "expired" ? 410 : 400 };
   const { token } = check;
-  const { rows } = await pool.query<{
-    shop_name: string;
+  const row = await queryRow<{
+    shopName: string;
     campaign: string;
     step: number;
     test: boolean;
@@ -46,20 +66,8 @@ async function resolve(raw: string, kind: LinkKind, now: Date): Promise<{ ok: tr
      WHERE s.shop_id = $1 AND s.id = $2 AND s.customer_id = $3`,
     [token.shopId, String(token.sendId), String(token.customerId)],
   );
-  const row = rows[0];
   if (!row) return { ok: false, status: 404 };
-  return {
-    ok: true,
-    send: {
-      token,
-      shopName: row.shop_name,
-      campaign: row.campaign,
-      step: row.step,
-      test: row.test,
-      links: row.links ?? [],
-      email: row.email,
-    },
-  };
+  return { ok: true, send: { token, ...row, links: row.links ?? [] } };
 }
 
 /** For the confirmation page (GET): who the link is for. Changes nothing. */
@@ -83,17 +91,13 @@ export async function unsubscribe(
   if (send.test) return { ok: true, shopName: send.shopName, test: true };
   const { shopId, sendId, customerId } = send.token;
   await inTransaction(async (client) => {
-    await client.query("UPDATE email_sends SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE shop_id = $1 AND id = $2", [
-      shopId,
-      String(sendId),
-    ]);
-    if (send.email) await suppressAddress(client, shopId, send.email, "unsubscribed", customerId);
-    await client.query(
-      `INSERT INTO consent_updates (shop_id, customer_id) VALUES ($1, $2)
-       ON CONFLICT (shop_id, customer_id) DO UPDATE SET requested_at = now(), applied_at = NULL, failed_at = NULL, error = NULL
-       WHERE consent_updates.applied_at IS NOT NULL OR consent_updates.failed_at IS NOT NULL`,
-      [shopId, String(customerId)],
+    await execute(
+      "UPDATE email_sends SET unsubscribed_at = coalesce(unsubscribed_at, now()) WHERE shop_id = $1 AND id = $2",
+      [shopId, String(sendId)],
+      client,
     );
+    if (send.email) await suppressAddress(shopId, send.email, "unsubscribed", customerId, { db: client });
+    await requestConsentUpdate(shopId, customerId, { db: client });
     await exitEnrollments(shopId, [customerId], "unsubscribed", { includeHoldout: false, db: client }, now);
   });
   // After the commit: if Redis is down, the maintenance sweep queues it from consent_updates.
@@ -111,7 +115,7 @@ export async function click(raw: string, now: Date = new Date()): Promise<{ ok: 
   const destination = send.token.link === undefined ? undefined : send.links[send.token.link];
   if (!destination) return { ok: false, status: 404 };
   // The enrollment's last click starts its attribution window.
-  await pool.query(
+  await execute(
     `WITH clicked AS (
        UPDATE email_sends SET clicks = clicks + 1, first_clicked_at = coalesce(first_clicked_at, $3), last_clicked_at = $3
        WHERE shop_id = $1 AND id = $2 RETURNING enrollment_id
@@ -126,7 +130,7 @@ export async function click(raw: string, now: Date = new Date()): Promise<{ ok: 
 export async function open(raw: string, now: Date = new Date()): Promise<{ ok: true } | LinkFailure> {
   const resolved = await resolve(raw, "o", now);
   if (!resolved.ok) return resolved;
-  await pool.query("UPDATE email_sends SET opened_at = now() WHERE shop_id = $1 AND id = $2 AND opened_at IS NULL", [
+  await execute("UPDATE email_sends SET opened_at = now() WHERE shop_id = $1 AND id = $2 AND opened_at IS NULL", [
     resolved.send.token.shopId,
     String(resolved.send.token.sendId),
   ]);

@@ -1,4 +1,4 @@
-import { inTransaction, pool } from "../db.server";
+import { execute, inTransaction, queryRows, type Db } from "../db.server";
 
 /**
  * Products picked for one customer, in SQL over the synced orders:
@@ -27,16 +27,17 @@ export interface Recommendation {
 /** Pairs and best sellers, recomputed per shop with the daily scores and after a back-fill. */
 export async function refreshProductAffinity(shopId: number): Promise<void> {
   await inTransaction(async (client) => {
-    await client.query("DELETE FROM product_pairs WHERE shop_id = $1", [shopId]);
-    await client.query(
+    await execute("DELETE FROM product_pairs WHERE shop_id = $1", [shopId], client);
+    await execute(
       `INSERT INTO product_pairs (shop_id, product_id, related_id, orders)
        SELECT $1, a.id, b.id, count(*)
        FROM orders o, unnest(o.product_ids) AS a(id), unnest(o.product_ids) AS b(id)
        WHERE o.shop_id = $1 AND o.cancelled_at IS NULL AND a.id <> b.id
        GROUP BY a.id, b.id`,
       [shopId],
+      client,
     );
-    await client.query(
+    await execute(
       `WITH sold AS (
          SELECT item.id, count(*)::int AS orders
          FROM orders o, unnest(o.product_ids) AS item(id)
@@ -47,6 +48,7 @@ export async function refreshProductAffinity(shopId: number): Promise<void> {
        FROM products current LEFT JOIN sold ON sold.id = current.id
        WHERE current.shop_id = $1 AND p.shop_id = $1 AND p.id = current.id AND p.orders_count <> coalesce(sold.orders, 0)`,
       [shopId],
+      client,
     );
   });
 }
@@ -113,65 +115,72 @@ const RECOMMEND_SQL = `
   FROM unnest($2::bigint[]) AS customer(id)
   CROSS JOIN LATERAL (${recommendFor("customer.id")}) pick`;
 
-interface Row {
-  customer_id: string;
+interface ProductRow {
   id: string;
   title: string;
   handle: string;
-  image_url: string | null;
+  imageUrl: string | null;
   price: string;
+}
+
+interface PickRow extends ProductRow {
+  customerId: string;
   tier: number;
   because: string | null;
   orders: number;
 }
 
-function reasonOf(row: Row): RecommendationReason {
+const productOf = (row: ProductRow): Omit<Recommendation, "reason"> => ({
+  productId: BigInt(row.id),
+  title: row.title,
+  handle: row.handle,
+  imageUrl: row.imageUrl,
+  price: row.price,
+});
+
+function reasonOf(row: PickRow): RecommendationReason {
   if (row.tier === 1) return { kind: "bought_together", withProductId: BigInt(row.because!), orders: row.orders };
   if (row.tier === 2) return { kind: "similar", toProductId: BigInt(row.because!) };
   return { kind: "best_seller", orders: row.orders };
 }
 
 /** Up to `limit` (≤ 10) picks for each of these customers, best first; every customer has an entry. */
-export async function recommendProductsFor(shopId: number, customerIds: bigint[], limit: number): Promise<Map<bigint, Recommendation[]>> {
+export async function recommendProductsFor(
+  shopId: number,
+  customerIds: bigint[],
+  limit: number,
+  deps: { db?: Db } = {},
+): Promise<Map<bigint, Recommendation[]>> {
   const picks = new Map<bigint, Recommendation[]>(customerIds.map((id) => [id, []]));
   if (limit <= 0 || customerIds.length === 0) return picks;
-  const { rows } = await pool.query<Row>({
-    name: "recommend-products",
-    text: RECOMMEND_SQL,
-    values: [shopId, [...new Set(customerIds.map(String))], Math.min(limit, 10)],
-  });
-  for (const row of rows) {
-    picks.get(BigInt(row.customer_id))!.push({
-      productId: BigInt(row.id),
-      title: row.title,
-      handle: row.handle,
-      imageUrl: row.image_url,
-      price: row.price,
-      reason: reasonOf(row),
-    });
-  }
+  const rows = await queryRows<PickRow>(RECOMMEND_SQL, [shopId, [...new Set(customerIds.map(String))], Math.min(limit, 10)], deps.db);
+  for (const row of rows) picks.get(BigInt(row.customerId))!.push({ ...productOf(row), reason: reasonOf(row) });
   return picks;
 }
 
-export async function recommendProducts(shopId: number, customerId: bigint, limit: number): Promise<Recommendation[]> {
-  return (await recommendProductsFor(shopId, [customerId], limit)).get(customerId)!;
+export async function recommendProducts(
+  shopId: number,
+  customerId: bigint,
+  limit: number,
+  deps: { db?: Db } = {},
+): Promise<Recommendation[]> {
+  return (await recommendProductsFor(shopId, [customerId], limit, deps)).get(customerId)!;
 }
 
 /** The products of the customer's latest live order, as they are now ({{ last_order.products }}). */
-export async function lastOrderProducts(shopId: number, customerId: bigint): Promise<Omit<Recommendation, "reason">[]> {
-  const { rows } = await pool.query<Omit<Row, "tier" | "because" | "orders">>(
+export async function lastOrderProducts(
+  shopId: number,
+  customerId: bigint,
+  deps: { db?: Db } = {},
+): Promise<Omit<Recommendation, "reason">[]> {
+  const rows = await queryRows<ProductRow>(
     `SELECT p.id, p.title, p.handle, p.image_url, p.price::text AS price
      FROM (SELECT product_ids FROM orders WHERE shop_id = $1 AND customer_id = $2 AND cancelled_at IS NULL ORDER BY created_at DESC LIMIT 1) last,
           unnest(last.product_ids) WITH ORDINALITY AS item(id, position)
      JOIN products p ON p.shop_id = $1 AND p.id = item.id
      ORDER BY item.position`,
     [shopId, String(customerId)],
+    deps.db,
   );
-  return rows.map((row) => ({
-    productId: BigInt(row.id),
-    title: row.title,
-    handle: row.handle,
-    imageUrl: row.image_url,
-    price: row.price,
-  }));
+  return rows.map(productOf);
 }

@@ -6,7 +6,7 @@ import { decideStep } from "../domain/step-decision";
 import type { MailTransport } from "../email/transport.server";
 import { exitEnrollments, settleOrders, stopSends } from "./conversions.server";
 import { emailOfferOf, ensurePersonalCode } from "./discount-codes.server";
-import { deliverSends, type DeliveryOutcome } from "./email-sends.server";
+import { deliverSends, type DeliveryOutcome } from "./email-delivery.server";
 import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
 
 /**
@@ -185,7 +185,7 @@ export async function runSteps(
     else sendIds.push(sendId);
   }
 
-  const { outcomes, retry } = await deliverSends(shopId, sendIds, deps.transport, now);
+  const { outcomes, retry } = await deliverSends(shopId, sendIds, { transport: deps.transport, now });
   for (const [sendId, outcome] of outcomes) {
     if (outcome.status === "sent") run.sent++;
     else run.notSent.set(sendId, outcome);

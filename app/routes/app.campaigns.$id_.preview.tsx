@@ -47,5 +47,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     customerId: customerId === null ? null : BigInt(customerId),
   };
   if (intent === "preview") return Response.json(await previewEmail(shopId, input));
-  return Response.json(await sendTestEmail(shopId, { ...input, campaign: campaign.handle, step: stepIndex + 1 }, mailTransport()));
+  return Response.json(
+    await sendTestEmail(shopId, { ...input, campaign: campaign.handle, step: stepIndex + 1 }, { transport: mailTransport() }),
+  );
 };

@@ -71,7 +71,7 @@ export async function benchEmail(): Promise<void> {
     const { env } = await import("../../app/env.server");
     const { saveShopDetails } = await import("../../app/models/shop.server");
     const { saveEmailTemplate } = await import("../../app/models/email-templates.server");
-    const { createSend } = await import("../../app/models/email-sends.server");
+    const { createSend } = await import("../../app/models/send-ledger.server");
     const queues = await import("../../workers/queues");
     await client.connect();
 

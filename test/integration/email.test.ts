@@ -4,7 +4,8 @@ import prisma, { pool } from "../../app/db.server";
 import { createLinkToken, linkKeyFrom } from "../../app/domain/link-tokens";
 import { mailTransport } from "../../app/email/mailer.server";
 import { createMailTransport, DeliveryError } from "../../app/email/transport.server";
-import { createSend, deliverSend, deliverSends } from "../../app/models/email-sends.server";
+import { deliverSend, deliverSends } from "../../app/models/email-delivery.server";
+import { createSend } from "../../app/models/send-ledger.server";
 import { saveEmailTemplate } from "../../app/models/email-templates.server";
 import { recommendProducts } from "../../app/models/recommendations.server";
 import { maintenanceSweep } from "../../workers/processors/maintenance-sweep";
@@ -173,11 +174,11 @@ describe("sending", () => {
     const { sendId } = await sendThroughWorker(customer.id);
     const count = sink.received.length;
 
-    expect(await deliverSend(shopId, sendId, mailTransport())).toMatchObject({ status: "sent" });
+    expect(await deliverSend(shopId, sendId, { transport: mailTransport() })).toMatchObject({ status: "sent" });
 
     const crashed = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 2 });
     await prisma.emailSend.update({ where: { id: crashed }, data: { status: "sending" } }); // the provider may have it
-    expect(await deliverSend(shopId, crashed, mailTransport())).toEqual({ status: "interrupted" });
+    expect(await deliverSend(shopId, crashed, { transport: mailTransport() })).toEqual({ status: "interrupted" });
     expect((await sendRow(crashed)).status).toBe("interrupted");
 
     // A row whose job is gone as well: the sweep closes it, it is never sent.
@@ -194,19 +195,22 @@ describe("sending", () => {
       const customer = await subscribedBuyer();
       sink.transientFailures = 1;
       const retried = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 1, offer: OFFER });
-      await expect(deliverSend(shopId, retried, transport)).rejects.toMatchObject({
+      await expect(deliverSend(shopId, retried, { transport })).rejects.toMatchObject({
         failure: "transient",
       } satisfies Partial<DeliveryError>);
       expect(await sendRow(retried)).toMatchObject({ status: "pending", error: expect.stringMatching(/451/) });
-      expect(await deliverSend(shopId, retried, transport)).toMatchObject({ status: "sent" });
+      expect(await deliverSend(shopId, retried, { transport })).toMatchObject({ status: "sent" });
 
       const bouncing = await subscribedBuyer();
       sink.bouncing.add(bouncing.email.toLowerCase());
       const bounced = await createSend(shopId, { customerId: bouncing.id, templateId, campaign: "win-back", step: 1, offer: OFFER });
-      expect(await deliverSend(shopId, bounced, transport)).toMatchObject({ status: "failed", reason: expect.stringMatching(/550/) });
+      expect(await deliverSend(shopId, bounced, { transport })).toMatchObject({ status: "failed", reason: expect.stringMatching(/550/) });
       expect((await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: bouncing.id } } })).suppressedAt).not.toBeNull();
       const next = await createSend(shopId, { customerId: bouncing.id, templateId, campaign: "win-back", step: 2 });
-      expect(await deliverSend(shopId, next, transport)).toMatchObject({ status: "blocked", reason: expect.stringMatching(/suppressed/) });
+      expect(await deliverSend(shopId, next, { transport })).toMatchObject({
+        status: "blocked",
+        reason: expect.stringMatching(/suppressed/),
+      });
     } finally {
       transport.close();
     }
@@ -216,7 +220,7 @@ describe("sending", () => {
     const customer = await subscribedBuyer();
     const sendId = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 1 });
     await prisma.customer.update({ where: { shopId_id: { shopId, id: customer.id } }, data: { emailMarketingState: "UNSUBSCRIBED" } });
-    expect(await deliverSend(shopId, sendId, mailTransport())).toMatchObject({
+    expect(await deliverSend(shopId, sendId, { transport: mailTransport() })).toMatchObject({
       status: "blocked",
       reason: expect.stringMatching(/not subscribed/),
     });
@@ -249,7 +253,7 @@ describe("sending", () => {
     );
 
     // The same job again (a retry, or the sweep's copy): nothing more leaves.
-    expect((await deliverSends(shopId, ids, mailTransport())).outcomes.get(ids[0]!)).toMatchObject({ status: "sent" });
+    expect((await deliverSends(shopId, ids, { transport: mailTransport() })).outcomes.get(ids[0]!)).toMatchObject({ status: "sent" });
     expect(sink.received.length).toBe(before + 2);
   });
 
@@ -308,7 +312,7 @@ describe("unsubscribing", () => {
     );
 
     const later = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 2 });
-    expect(await deliverSend(shopId, later, mailTransport())).toMatchObject({ status: "blocked" });
+    expect(await deliverSend(shopId, later, { transport: mailTransport() })).toMatchObject({ status: "blocked" });
 
     // Repeating the POST is harmless.
     expect((await callLink(url, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);

@@ -5,7 +5,8 @@ import { defaultCampaignSettings } from "../../app/domain/campaign";
 import { mailTransport } from "../../app/email/mailer.server";
 import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { settleOrders } from "../../app/models/conversions.server";
-import { createSend, deliverSend } from "../../app/models/email-sends.server";
+import { deliverSend } from "../../app/models/email-delivery.server";
+import { createSend } from "../../app/models/send-ledger.server";
 import { applyConsent, recordCheckout } from "../../app/models/live-sync.server";
 import { completeFinishedEnrollments } from "../../app/models/steps.server";
 
@@ -94,7 +95,7 @@ describe("between steps", () => {
     };
     const paused = await send(2);
     await prisma.campaign.update({ where: { id: campaignId }, data: { status: "paused" } });
-    expect(await deliverSend(shopId, paused, mailTransport())).toMatchObject({
+    expect(await deliverSend(shopId, paused, { transport: mailTransport() })).toMatchObject({
       status: "blocked",
       reason: expect.stringMatching(/not Live/),
     });
@@ -104,7 +105,7 @@ describe("between steps", () => {
     await order(502, []);
     await settleOrders(shopId, [CUSTOMER]);
     expect(await enrollment()).toMatchObject({ status: "exited", exitReason: "ordered_on_their_own" });
-    expect(await deliverSend(shopId, afterOrder, mailTransport())).toMatchObject({
+    expect(await deliverSend(shopId, afterOrder, { transport: mailTransport() })).toMatchObject({
       status: "blocked",
       reason: expect.stringMatching(/left the sequence/),
     });

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from "bullmq";
 import prisma from "../../app/db.server";
-import { deliverSend, deliverSends, markSendFailed, type DeliveryOutcome } from "../../app/models/email-sends.server";
+import { deliverSend, deliverSends, type DeliveryOutcome } from "../../app/models/email-delivery.server";
+import { markSendFailed } from "../../app/models/send-ledger.server";
 import type { AdminQuery } from "../../app/models/shopify-admin.server";
 import { withoutAddresses, type MailTransport } from "../../app/email/transport.server";
 import type { JobPayload } from "../queues";
@@ -17,7 +18,7 @@ export async function sendEmailJob(
   attempt: Attempt,
 ): Promise<DeliveryOutcome> {
   try {
-    return await deliverSend(shopId, BigInt(sendId), deps.transport);
+    return await deliverSend(shopId, BigInt(sendId), { transport: deps.transport });
   } catch (error) {
     if (isLastAttempt(attempt)) await markSendFailed(shopId, BigInt(sendId), (error as Error).message);
     throw error;
@@ -29,7 +30,7 @@ export async function sendEmailsJob(
   deps: { transport: MailTransport },
   attempt: Attempt,
 ): Promise<Record<string, number>> {
-  const { outcomes, retry } = await deliverSends(shopId, sendIds.map(BigInt), deps.transport);
+  const { outcomes, retry } = await deliverSends(shopId, sendIds.map(BigInt), { transport: deps.transport });
   if (retry) {
     if (isLastAttempt(attempt)) for (const sendId of sendIds) await markSendFailed(shopId, BigInt(sendId), retry.message);
     throw retry;

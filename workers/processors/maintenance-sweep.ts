@@ -1,5 +1,6 @@
 import { shopsAwaitingBackfill } from "../../app/models/backfill.server";
-import { interruptAbandonedSends, pendingConsentUpdates, stalePendingSends } from "../../app/models/email-sends.server";
+import { interruptAbandonedSends, stalePendingSends } from "../../app/models/send-ledger.server";
+import { pendingConsentUpdates } from "../../app/models/suppressions.server";
 import { claimShopsNeedingDetails } from "../../app/models/shop.server";
 import { findStaleUnprocessedWebhookEvents, purgeWebhookEvents } from "../../app/models/webhook-events.server";
 import { enqueue, reviveJob } from "../queues";
