@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import { enqueue } from "../../workers/queues";
-import prisma from "../db.server";
+import prisma, { execute } from "../db.server";
 import {
   campaignProblems,
   campaignSettingsSchema,
@@ -134,7 +134,7 @@ export async function getCampaign(shopId: number, campaignId: number): Promise<C
  * e-mail already written is refused at the claim); its customers' enrollments exit, so their
  * codes are deleted from Shopify by the next clean-up. The rows stay for the shop's results.
  */
-export async function deleteCampaign(shopId: number, campaignId: number, now: Date = new Date()): Promise<boolean> {
+export async function deleteCampaign(shopId: number, campaignId: number, { now = new Date() }: { now?: Date } = {}): Promise<boolean> {
   const deleted = await prisma.$transaction(async (tx) => {
     const { count } = await tx.campaign.updateMany({
       where: { id: campaignId, shopId, status: { not: "deleted" } },
@@ -182,8 +182,8 @@ export async function saveCampaignSettings(shopId: number, campaignId: number, i
 export async function problemsOf(
   shopId: number,
   campaign: CampaignView,
-  now: Date = new Date(),
   { eligibleToday }: { eligibleToday?: number | null } = {},
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<CampaignProblem[]> {
   const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { postalAddress: true, syncedAt: true } });
   const validation = validateCampaignSettings(campaign.settings);
@@ -211,15 +211,15 @@ export async function changeCampaignStatus(
   shopId: number,
   campaignId: number,
   change: StatusChange,
-  now: Date = new Date(),
   { reviewed }: { reviewed?: Date } = {},
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<StatusChangeResult> {
   const campaign = await getCampaign(shopId, campaignId);
   if (!campaign) return { ok: false, notFound: true };
   if (reviewed && reviewed.getTime() !== campaign.updatedAt.getTime()) {
     return { ok: false, reason: "The campaign was changed after this check; look at the check again before going Live" };
   }
-  const problems = change === "pause" ? [] : await problemsOf(shopId, campaign, now);
+  const problems = change === "pause" ? [] : await problemsOf(shopId, campaign, {}, { now });
   const next = nextStatus(campaign.status, change, problems);
   if ("refused" in next) return { ok: false, reason: next.refused };
   // Conditional on the status read above: two clicks at once change it once.
@@ -265,8 +265,10 @@ export async function editorEmailSettings(shopId: number): Promise<{ senderName:
 }
 
 async function saveShopEmailSettings(shopId: number, edited: { senderName?: string; replyTo?: string }): Promise<void> {
-  await prisma.$executeRaw`
-    UPDATE shops SET settings = jsonb_set(settings, '{email}',
-      (coalesce(settings->'email', '{}'::jsonb) - 'senderName' - 'replyTo') || ${JSON.stringify(edited)}::jsonb), updated_at = now()
-    WHERE id = ${shopId}`;
+  await execute(
+    `UPDATE shops SET settings = jsonb_set(settings, '{email}',
+       (coalesce(settings->'email', '{}'::jsonb) - 'senderName' - 'replyTo') || $2::jsonb), updated_at = now()
+     WHERE id = $1`,
+    [shopId, JSON.stringify(edited)],
+  );
 }

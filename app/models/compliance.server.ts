@@ -52,8 +52,8 @@ export async function redactCustomer(shopId: number, customerId: number, orderId
     await client.query("BEGIN");
     await forgetCustomer(client, shopId, customerId);
     await blockSendsOfCustomer(shopId, customerId, { db: client });
-    await cancelFlowEventsOf(client, shopId, customerId);
-    await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true, db: client });
+    await cancelFlowEventsOf(shopId, customerId, { db: client });
+    await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true }, { db: client });
     await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [
       shopId,
       customerId,

@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { execute, queryRow, type Db } from "../db.server";
 import type { ExitReason } from "../domain/step-decision";
 
 /**
@@ -15,9 +15,9 @@ import type { ExitReason } from "../domain/step-decision";
 export async function settleOrders(
   shopId: number,
   customerIds: bigint[] | null,
-  now: Date = new Date(),
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<{ converted: number; exited: number }> {
-  const { rows } = await pool.query<{ converted: string; exited: string }>(
+  const settled = await queryRow<{ converted: string; exited: string }>(
     `WITH active AS (
        SELECT e.id, e.customer_id, e.holdout, e.entered_at, e.last_clicked_at,
               make_interval(days => (ca.settings->>'attributionWindowDays')::int) AS window,
@@ -50,7 +50,7 @@ export async function settleOrders(
      SELECT count(*) FILTER (WHERE status = 'converted') AS converted, count(*) FILTER (WHERE status = 'exited') AS exited FROM settled`,
     [shopId, customerIds?.map(String) ?? null, now],
   );
-  return { converted: Number(rows[0]!.converted), exited: Number(rows[0]!.exited) };
+  return { converted: Number(settled!.converted), exited: Number(settled!.exited) };
 }
 
 /** Active enrollments of these customers end: the customer unsubscribed, started a checkout, or was redacted. */
@@ -58,15 +58,15 @@ export async function exitEnrollments(
   shopId: number,
   customerIds: bigint[],
   reason: ExitReason | "redacted",
-  options: { includeHoldout: boolean; db?: Pick<typeof pool, "query"> },
-  now: Date = new Date(),
+  { includeHoldout }: { includeHoldout: boolean },
+  { db, now = new Date() }: { db?: Db; now?: Date } = {},
 ): Promise<number> {
-  const { rowCount } = await (options.db ?? pool).query(
+  return execute(
     `UPDATE enrollments SET status = 'exited', exit_reason = $3, ended_at = $4, next_step = NULL, next_step_due_at = NULL, updated_at = now()
      WHERE shop_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'active' AND ($5 OR NOT holdout)`,
-    [shopId, customerIds.map(String), reason, now, options.includeHoldout],
+    [shopId, customerIds.map(String), reason, now, includeHoldout],
+    db,
   );
-  return rowCount ?? 0;
 }
 
 /**
@@ -74,10 +74,9 @@ export async function exitEnrollments(
  * enrollment stays open so an order with its code still converts; it ends with the window.
  */
 export async function stopSends(shopId: number, customerIds: bigint[], reason: "checkout_started"): Promise<number> {
-  const { rowCount } = await pool.query(
+  return execute(
     `UPDATE enrollments SET exit_reason = $3, next_step = NULL, next_step_due_at = NULL, updated_at = now()
      WHERE shop_id = $1 AND customer_id = ANY($2::bigint[]) AND status = 'active' AND NOT holdout AND exit_reason IS NULL`,
     [shopId, customerIds.map(String), reason],
   );
-  return rowCount ?? 0;
 }

@@ -36,17 +36,17 @@ export interface Dashboard {
   totals: { entered: number; conversions: number; revenue: number };
 }
 
-export async function getDashboard(shopDomain: string, now: Date = new Date()): Promise<Dashboard> {
-  const overview = await getShopOverview(shopDomain);
+export async function getDashboard(shopId: number, { now = new Date() }: { now?: Date } = {}): Promise<Dashboard> {
+  const overview = await getShopOverview(shopId, { now });
   const shop = await prisma.shop.findUniqueOrThrow({
-    where: { domain: shopDomain },
-    select: { id: true, audienceSummary: true, audienceSummaryAt: true, settings: true },
+    where: { id: shopId },
+    select: { audienceSummary: true, audienceSummaryAt: true, settings: true },
   });
   const campaigns = await Promise.all(
-    (await listCampaigns(shop.id)).map(async (campaign): Promise<DashboardCampaign> => {
+    (await listCampaigns(shopId)).map(async (campaign): Promise<DashboardCampaign> => {
       const [problems, results] = await Promise.all([
-        problemsOf(shop.id, campaign, now, { eligibleToday: null }),
-        campaignHeadline(shop.id, campaign.id),
+        problemsOf(shopId, campaign, { eligibleToday: null }, { now }),
+        campaignHeadline(shopId, campaign.id),
       ]);
       const blocking = problems.find((problem) => problem.severity === "blocking");
       const attention =

@@ -1,7 +1,7 @@
 import type { DiscountCodeBasicInput, DiscountCodeFreeShippingInput } from "../types/admin.types";
 import { randomBytes } from "node:crypto";
 import type { Prisma } from "@prisma/client";
-import prisma from "../db.server";
+import prisma, { queryRows } from "../db.server";
 import type { Offer } from "../domain/campaign";
 import type { EmailOffer } from "../email/render";
 import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
@@ -104,17 +104,16 @@ function freeShippingInput(personal: PersonalCode, customerId: bigint, startsAt:
  * Shopify once. Throws ShopifyApiError (permanent) when Shopify refuses it for good.
  */
 export async function ensurePersonalCode(
-  admin: AdminQuery,
-  shop: { id: number; domain: string },
+  shopId: number,
   enrollment: { id: bigint; customerId: bigint },
   step: number,
   offer: Offer,
-  now: Date,
+  { admin, now = new Date() }: { admin: AdminQuery; now?: Date },
 ): Promise<PersonalCode> {
   const reserved = await prisma.discountCode.upsert({
     where: { enrollmentId_step: { enrollmentId: enrollment.id, step } },
     create: {
-      shopId: shop.id,
+      shopId,
       enrollmentId: enrollment.id,
       step,
       code: generateCode(),
@@ -126,18 +125,19 @@ export async function ensurePersonalCode(
   const personal: PersonalCode = { code: reserved.code, offer: reserved.offer as Offer, endsAt: reserved.endsAt };
   if (reserved.status !== "reserved") return personal;
 
+  const { domain } = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
   const { customerId } = enrollment;
   const result =
     offer.kind === "free_shipping"
-      ? (await admin(shop.domain, CREATE_FREE_SHIPPING, { input: freeShippingInput(personal, customerId, reserved.createdAt) }))
+      ? (await admin(domain, CREATE_FREE_SHIPPING, { input: freeShippingInput(personal, customerId, reserved.createdAt) }))
           .discountCodeFreeShippingCreate
-      : (await admin(shop.domain, CREATE_BASIC, { input: basicInput(personal, customerId, reserved.createdAt) })).discountCodeBasicCreate;
+      : (await admin(domain, CREATE_BASIC, { input: basicInput(personal, customerId, reserved.createdAt) })).discountCodeBasicCreate;
   if (!result) throw new ShopifyApiError("Shopify returned no result for the discount code", false);
   let shopifyId = result.codeDiscountNode?.id ?? null;
   if (!shopifyId) {
     // TAKEN: an earlier attempt created it and did not live to record it.
     const taken = result.userErrors.some((error) => error.code === "TAKEN");
-    if (taken) shopifyId = (await admin(shop.domain, FIND_BY_CODE, { code: personal.code })).codeDiscountNodeByCode?.id ?? null;
+    if (taken) shopifyId = (await admin(domain, FIND_BY_CODE, { code: personal.code })).codeDiscountNodeByCode?.id ?? null;
     if (!shopifyId)
       throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
   }
@@ -156,31 +156,38 @@ const BULK_DELETE = `#graphql
 /** Shopify's discountCodeBulkDelete takes at most this many ids. */
 const DELETE_BATCH = 250;
 
-/** Shops with created codes whose enrollment ended or whose validity passed. */
-export async function shopsWithEndedCodes(now: Date = new Date()): Promise<{ id: number; domain: string }[]> {
-  return prisma.$queryRaw<{ id: number; domain: string }[]>`
-    SELECT DISTINCT s.id, s.domain FROM discount_codes d
-    JOIN enrollments e ON e.id = d.enrollment_id
-    JOIN shops s ON s.id = d.shop_id AND s.uninstalled_at IS NULL
-    WHERE d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= ${now})`;
+/** Shops (ids) with created codes whose enrollment ended or whose validity passed. */
+export async function shopsWithEndedCodes({ now = new Date() }: { now?: Date } = {}): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(
+    `SELECT DISTINCT s.id FROM discount_codes d
+     JOIN enrollments e ON e.id = d.enrollment_id
+     JOIN shops s ON s.id = d.shop_id AND s.uninstalled_at IS NULL
+     WHERE d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= $1)`,
+    [now],
+  );
+  return rows.map((row) => row.id);
 }
 
 /**
  * Deletes from Shopify, in batches, the shop's codes that nobody can use any more: their
  * enrollment ended (converted, exited, completed) or they expired. Returns how many.
  */
-export async function deleteEndedCodes(admin: AdminQuery, shop: { id: number; domain: string }, now: Date = new Date()): Promise<number> {
+export async function deleteEndedCodes(shopId: number, { admin, now = new Date() }: { admin: AdminQuery; now?: Date }): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const batch = await prisma.$queryRaw<{ id: bigint; shopify_id: string }[]>`
-      SELECT d.id, d.shopify_id FROM discount_codes d JOIN enrollments e ON e.id = d.enrollment_id
-      WHERE d.shop_id = ${shop.id} AND d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= ${now})
-      ORDER BY d.id LIMIT ${DELETE_BATCH}`;
+    const batch = await queryRows<{ id: string; shopifyId: string; domain: string }>(
+      `SELECT d.id, d.shopify_id, s.domain FROM discount_codes d
+       JOIN enrollments e ON e.id = d.enrollment_id
+       JOIN shops s ON s.id = d.shop_id
+       WHERE d.shop_id = $1 AND d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= $2)
+       ORDER BY d.id LIMIT $3`,
+      [shopId, now, DELETE_BATCH],
+    );
     if (batch.length === 0) return deleted;
-    const data = await admin(shop.domain, BULK_DELETE, { ids: batch.map((row) => row.shopify_id) });
+    const data = await admin(batch[0]!.domain, BULK_DELETE, { ids: batch.map((row) => row.shopifyId) });
     const { job, userErrors } = data.discountCodeBulkDelete ?? { job: null, userErrors: [] };
     if (!job) throw new ShopifyApiError(`Shopify refused to delete codes: ${userErrors.map((error) => error.message).join("; ")}`, true);
-    await prisma.discountCode.updateMany({ where: { id: { in: batch.map((row) => row.id) } }, data: { status: "deleted" } });
+    await prisma.discountCode.updateMany({ where: { id: { in: batch.map((row) => BigInt(row.id)) } }, data: { status: "deleted" } });
     deleted += batch.length;
   }
 }

@@ -98,7 +98,7 @@ export async function unsubscribe(
     );
     if (send.email) await suppressAddress(shopId, send.email, "unsubscribed", customerId, { db: client });
     await requestConsentUpdate(shopId, customerId, { db: client });
-    await exitEnrollments(shopId, [customerId], "unsubscribed", { includeHoldout: false, db: client }, now);
+    await exitEnrollments(shopId, [customerId], "unsubscribed", { includeHoldout: false }, { db: client, now });
   });
   // After the commit: if Redis is down, the maintenance sweep queues it from consent_updates.
   await enqueue("syncUnsubscribe", { shopId, customerId: String(customerId) }).catch((error: Error) =>

@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { pool, queryRow } from "../db.server";
 import type { CampaignSettings } from "../domain/campaign";
 import { AUDIENCE_COLUMNS, audienceFilter, toAudienceRow, type AudienceDbRow, type AudienceRow } from "./audience.server";
 
@@ -59,13 +59,13 @@ export async function enrollEligible(
   shopId: number,
   campaignId: number,
   settings: CampaignSettings,
-  now: Date = new Date(),
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<EnrollmentRun> {
   const { ctes, params, param, campaign, waiting } = entrantsQuery(shopId, campaignId, settings, now);
   const firstDelaySeconds = param(settings.steps[0]!.delayHours * 3600);
   const secondsPerSend = param(3600 / settings.rampPerHour);
 
-  const { rows } = await pool.query<{ contacted: string; holdout: string }>(
+  const entered = await queryRow<{ contacted: string; holdout: string }>(
     `WITH ${ctes}, waiting AS (${waiting}), scheduled AS (
        SELECT id, cycle, holdout, row_number() OVER (PARTITION BY holdout ORDER BY id) - 1 AS position FROM drawn
      ), inserted AS (
@@ -82,7 +82,7 @@ export async function enrollEligible(
      SELECT count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout FROM inserted`,
     params,
   );
-  return { contacted: Number(rows[0]!.contacted), holdout: Number(rows[0]!.holdout) };
+  return { contacted: Number(entered!.contacted), holdout: Number(entered!.holdout) };
 }
 
 export interface EntrantsForecast extends EnrollmentRun {
@@ -101,7 +101,7 @@ export async function forecastEntrants(
   shopId: number,
   campaignId: number,
   settings: CampaignSettings,
-  now: Date = new Date(),
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<EntrantsForecast> {
   const { ctes, params, param, waiting } = entrantsQuery(shopId, campaignId, settings, now);
   const offers = settings.steps.flatMap((step) => (step.offer.use === "new" ? [step.offer.offer] : []));
@@ -111,20 +111,19 @@ export async function forecastEntrants(
     return `greatest(d.usual_order, ${param(offer.minimumSubtotal ?? 0)}::numeric) * ${param(offer.value / 100)}::numeric`;
   });
   const worstCase = discountOf.length === 0 ? "0" : discountOf.length === 1 ? discountOf[0] : `greatest(${discountOf.join(", ")})`;
-  const { rows } = await pool.query<{ contacted: string; holdout: string; worst_case: string; waiting: string }>(
+  const row = (await queryRow<{ contacted: string; holdout: string; worstCase: string; waiting: string }>(
     `WITH ${ctes}
      SELECT count(*) FILTER (WHERE NOT d.holdout) AS contacted, count(*) FILTER (WHERE d.holdout) AS holdout,
             coalesce(sum(${worstCase}) FILTER (WHERE NOT d.holdout), 0) AS worst_case,
             (${waiting}) AS waiting
      FROM drawn d`,
     params,
-  );
-  const row = rows[0]!;
+  ))!;
   return {
     contacted: Number(row.contacted),
     holdout: Number(row.holdout),
     waiting: Number(row.waiting),
-    worstCaseDiscount: Number(row.worst_case),
+    worstCaseDiscount: Number(row.worstCase),
   };
 }
 
@@ -134,7 +133,7 @@ export async function sampleEntrants(
   campaignId: number,
   settings: CampaignSettings,
   limit: number,
-  now: Date = new Date(),
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<AudienceRow[]> {
   const { ctes, params, param } = entrantsQuery(shopId, campaignId, settings, now);
   const { rows } = await pool.query<AudienceDbRow>(

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { pool } from "../db.server";
+import { execute, queryRow, queryRows, type Db } from "../db.server";
 import { FLOW_TRIGGERS, flowPayload, type FlowTriggerKind } from "../domain/flow-triggers";
-import { ORDER_REVENUE, USED_CODE_JOIN } from "./results.server";
+import { orderRevenue, usedCodeJoin } from "./results.server";
 import { ShopifyThrottledError, type AdminQuery } from "./shopify-admin.server";
 
 /**
@@ -20,21 +20,21 @@ export function flowSettingsOf(settings: unknown): { enabled: boolean; since: Da
 }
 
 /** Turns the shop's Flow triggers on (events from now on) or off (pending ones are dropped, not sent later). */
-export async function setFlowTriggers(shopId: number, enabled: boolean, now: Date = new Date()): Promise<void> {
-  if (!enabled) await pool.query("UPDATE flow_events SET status = 'cancelled' WHERE shop_id = $1 AND status = 'pending'", [shopId]);
-  await pool.query(
+export async function setFlowTriggers(shopId: number, enabled: boolean, { now = new Date() }: { now?: Date } = {}): Promise<void> {
+  if (!enabled) await execute("UPDATE flow_events SET status = 'cancelled' WHERE shop_id = $1 AND status = 'pending'", [shopId]);
+  await execute(
     `UPDATE shops SET settings = jsonb_set(settings, '{flow}', $2::jsonb), updated_at = now()
      WHERE id = $1 AND (settings->'flow'->>'enabled')::boolean IS DISTINCT FROM $3`,
     [shopId, JSON.stringify({ enabled, since: now.toISOString() }), enabled],
   );
 }
 
-/** Shops with Flow triggers on, for the engine's minute job. */
-export async function shopsWithFlowTriggers(): Promise<{ id: number; domain: string }[]> {
-  const { rows } = await pool.query<{ id: number; domain: string }>(
-    "SELECT id, domain FROM shops WHERE uninstalled_at IS NULL AND (settings->'flow'->>'enabled')::boolean ORDER BY id",
+/** Shops (ids) with Flow triggers on, for the engine's minute job. */
+export async function shopsWithFlowTriggers(): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(
+    "SELECT id FROM shops WHERE uninstalled_at IS NULL AND (settings->'flow'->>'enabled')::boolean ORDER BY id",
   );
-  return rows;
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -49,7 +49,7 @@ const LOOK_BACK = "10 minutes";
  * follows the changes, not the shop's size; the look's time is stored in the same statement.
  */
 export async function recordFlowEvents(shopId: number): Promise<number> {
-  const { rows } = await pool.query<{ recorded: string }>(
+  const row = await queryRow<{ recorded: string }>(
     `WITH shop AS (
        SELECT s.id, (s.settings->'flow'->>'since')::timestamptz AS since,
               coalesce((s.settings->'flow'->>'recordedUntil')::timestamptz - interval '${LOOK_BACK}', '-infinity') AS changed_after
@@ -72,7 +72,7 @@ export async function recordFlowEvents(shopId: number): Promise<number> {
      SELECT count(*) AS recorded FROM recorded`,
     [shopId],
   );
-  return Number(rows[0]!.recorded);
+  return Number(row!.recorded);
 }
 
 const FIRE = `#graphql
@@ -82,86 +82,85 @@ const FIRE = `#graphql
     }
   }`;
 
-interface EventFacts {
-  kind: FlowTriggerKind;
-  customer_id: string;
-  campaign_name: string;
-  holdout: boolean;
-  last_step_sent: number;
-  conversion_order_id: string | null;
-  exit_reason: string | null;
-  code: string | null;
-  revenue: string | null;
+/** Events fired per call of fireFlowEvents at most. */
+const FIRE_BATCH = 50;
+
+/** Claims a pending event (pending → sending) and reads what its payload is made of; undefined when it is not pending any more. */
+async function claimEvent(shopId: number, id: string) {
+  return queryRow<{
+    kind: FlowTriggerKind;
+    customerId: string;
+    campaignName: string;
+    holdout: boolean;
+    lastStepSent: number;
+    conversionOrderId: string | null;
+    exitReason: string | null;
+    code: string | null;
+    revenue: string | null;
+  }>(
+    `WITH claimed AS (
+       UPDATE flow_events SET status = 'sending', attempts = attempts + 1 WHERE shop_id = $1 AND id = $2 AND status = 'pending'
+       RETURNING kind, enrollment_id
+     )
+     SELECT c.kind, e.customer_id, ca.settings->>'name' AS campaign_name, e.holdout, e.last_step_sent, e.conversion_order_id, e.exit_reason,
+            used.code, CASE WHEN o.id IS NOT NULL THEN ${orderRevenue("o")} END AS revenue
+     FROM claimed c
+     JOIN enrollments e ON e.id = c.enrollment_id AND e.shop_id = $1
+     JOIN campaigns ca ON ca.id = e.campaign_id AND ca.shop_id = $1
+     LEFT JOIN orders o ON c.kind = 'converted' AND o.shop_id = $1 AND o.id = e.conversion_order_id
+     ${usedCodeJoin("e", "o", "used")}`,
+    [shopId, id],
+  );
 }
 
 /**
- * Fires up to `limit` pending events of the shop, each claimed (pending → sending) right before
+ * Fires up to FIRE_BATCH pending events of the shop, each claimed (pending → sending) right before
  * its call, so at most one is ever in doubt. A throttle (raised before anything reached Shopify)
  * puts it back and ends the run; any other failure may have reached Shopify, so the event is
  * marked failed with the reason rather than fired again.
  */
-export async function fireFlowEvents(
-  admin: AdminQuery,
-  shop: { id: number; domain: string },
-  limit = 50,
-): Promise<{ sent: number; refused: number }> {
-  const { rows: pending } = await pool.query<{ id: string }>(
-    "SELECT id FROM flow_events WHERE shop_id = $1 AND status = 'pending' ORDER BY id LIMIT $2",
-    [shop.id, limit],
+export async function fireFlowEvents(shopId: number, { admin }: { admin: AdminQuery }): Promise<{ sent: number; refused: number }> {
+  const pending = await queryRows<{ id: string; domain: string }>(
+    `SELECT f.id, s.domain FROM flow_events f JOIN shops s ON s.id = f.shop_id
+     WHERE f.shop_id = $1 AND f.status = 'pending' ORDER BY f.id LIMIT $2`,
+    [shopId, FIRE_BATCH],
   );
   let sent = 0;
   let refused = 0;
-  for (const { id } of pending) {
-    const { rows } = await pool.query<EventFacts>(
-      `WITH claimed AS (
-         UPDATE flow_events SET status = 'sending', attempts = attempts + 1 WHERE shop_id = $1 AND id = $2 AND status = 'pending'
-         RETURNING kind, enrollment_id
-       )
-       SELECT c.kind, e.customer_id, ca.settings->>'name' AS campaign_name, e.holdout, e.last_step_sent, e.conversion_order_id, e.exit_reason,
-              used.code, CASE WHEN o.id IS NOT NULL THEN ${ORDER_REVENUE} END AS revenue
-       FROM claimed c
-       JOIN enrollments e ON e.id = c.enrollment_id AND e.shop_id = $1
-       JOIN campaigns ca ON ca.id = e.campaign_id AND ca.shop_id = $1
-       LEFT JOIN orders o ON c.kind = 'converted' AND o.shop_id = $1 AND o.id = e.conversion_order_id
-       ${USED_CODE_JOIN}`,
-      [shop.id, id],
-    );
-    const event = rows[0];
+  for (const { id, domain } of pending) {
+    const event = await claimEvent(shopId, id);
     if (!event) {
       // Another run took it, or its enrollment is gone (then it can never be sent).
-      await pool.query(
+      await execute(
         "UPDATE flow_events SET status = 'failed', error = 'the enrollment no longer exists' WHERE shop_id = $1 AND id = $2 AND status = 'sending'",
-        [shop.id, id],
+        [shopId, id],
       );
       continue;
     }
     const payload = flowPayload(event.kind, {
-      customerId: BigInt(event.customer_id),
-      campaignName: event.campaign_name,
+      customerId: BigInt(event.customerId),
+      campaignName: event.campaignName,
       holdout: event.holdout,
-      lastStepSent: event.last_step_sent,
-      orderId: event.conversion_order_id === null ? null : BigInt(event.conversion_order_id),
+      lastStepSent: event.lastStepSent,
+      orderId: event.conversionOrderId === null ? null : BigInt(event.conversionOrderId),
       code: event.code,
       orderRevenue: event.revenue === null ? null : Number(event.revenue),
-      exitReason: event.exit_reason,
+      exitReason: event.exitReason,
     });
     let errors: string[];
     try {
-      const answer = await admin(shop.domain, FIRE, {
-        handle: FLOW_TRIGGERS[event.kind].handle,
-        payload,
-      });
+      const answer = await admin(domain, FIRE, { handle: FLOW_TRIGGERS[event.kind].handle, payload });
       errors = (answer.flowTriggerReceive?.userErrors ?? []).map((error) => error.message);
     } catch (error) {
       if (error instanceof ShopifyThrottledError) {
-        await pool.query("UPDATE flow_events SET status = 'pending' WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shop.id, id]);
+        await execute("UPDATE flow_events SET status = 'pending' WHERE shop_id = $1 AND id = $2 AND status = 'sending'", [shopId, id]);
         throw error;
       }
       errors = [`not confirmed by Shopify, not fired again: ${(error as Error).message}`];
     }
-    await pool.query(
+    await execute(
       "UPDATE flow_events SET status = $3, sent_at = CASE WHEN $3 = 'sent' THEN now() END, error = $4 WHERE shop_id = $1 AND id = $2",
-      [shop.id, id, errors.length > 0 ? "failed" : "sent", errors.length > 0 ? errors.join("; ").slice(0, 500) : null],
+      [shopId, id, errors.length > 0 ? "failed" : "sent", errors.length > 0 ? errors.join("; ").slice(0, 500) : null],
     );
     if (errors.length > 0) refused++;
     else sent++;
@@ -170,10 +169,11 @@ export async function fireFlowEvents(
 }
 
 /** A redacted customer's pending events are dropped: their data must not reach Flow any more. */
-export async function cancelFlowEventsOf(db: Pick<typeof pool, "query">, shopId: number, customerId: number): Promise<void> {
-  await db.query(
+export async function cancelFlowEventsOf(shopId: number, customerId: number, { db }: { db?: Db } = {}): Promise<void> {
+  await execute(
     `UPDATE flow_events f SET status = 'cancelled' FROM enrollments e
      WHERE f.shop_id = $1 AND f.status = 'pending' AND e.id = f.enrollment_id AND e.shop_id = $1 AND e.customer_id = $2`,
     [shopId, customerId],
+    db,
   );
 }

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import prisma from "../db.server";
+import { execute } from "../db.server";
 import { createRedisConnection } from "../redis.server";
 import { withTimeout } from "../utils/timeout";
 
@@ -14,7 +14,7 @@ let redis: Redis | undefined;
 export async function checkHealth(): Promise<Health> {
   redis ??= createRedisConnection("producer");
   const connection = redis;
-  const [postgres, redisCheck] = await Promise.all([probe(() => prisma.$queryRaw`SELECT 1`), probe(() => connection.ping())]);
+  const [postgres, redisCheck] = await Promise.all([probe(() => execute("SELECT 1")), probe(() => connection.ping())]);
   return { ok: postgres === "ok" && redisCheck === "ok", checks: { postgres, redis: redisCheck } };
 }
 

@@ -55,12 +55,12 @@ export function rampHours(waiting: number, contacted: number, perHour: number): 
   return { hours, totalHours };
 }
 
-export async function launchCheck(shopId: number, campaign: CampaignView, now: Date = new Date()): Promise<LaunchCheck> {
+export async function launchCheck(shopId: number, campaign: CampaignView, { now = new Date() }: { now?: Date } = {}): Promise<LaunchCheck> {
   const { settings } = campaign;
-  const forecast = await forecastEntrants(shopId, campaign.id, settings, now);
+  const forecast = await forecastEntrants(shopId, campaign.id, settings, { now });
   const [problems, samples, shop] = await Promise.all([
-    problemsOf(shopId, campaign, now, { eligibleToday: forecast.contacted + forecast.holdout }),
-    sampleEntrants(shopId, campaign.id, settings, SAMPLE_SIZE, now),
+    problemsOf(shopId, campaign, { eligibleToday: forecast.contacted + forecast.holdout }, { now }),
+    sampleEntrants(shopId, campaign.id, settings, SAMPLE_SIZE, { now }),
     prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { currencyCode: true } }),
   ]);
   const stepsWithNewCode = settings.steps.filter((step) => step.offer.use === "new").length;

@@ -1,7 +1,7 @@
 import type { CurrencyCode } from "../types/admin.types";
-import { pool } from "../db.server";
+import { execute, queryRow, queryRows } from "../db.server";
 import { env } from "../env.server";
-import { ORDER_REVENUE } from "./results.server";
+import { orderRevenue } from "./results.server";
 import type { AdminQuery } from "./shopify-admin.server";
 
 /**
@@ -45,29 +45,30 @@ const remoteIdOf = (campaignId: number) => `winback-campaign-${campaignId}`;
 
 /** Brings the campaign's marketing activity in line with its status; returns what Shopify now has (null: nothing to register). */
 export async function syncMarketingActivity(
-  admin: AdminQuery,
-  shop: { id: number; domain: string },
+  shopId: number,
   campaignId: number,
+  { admin }: { admin: AdminQuery },
 ): Promise<{ id: string; status: string } | null> {
-  const { rows } = await pool.query<{
+  const campaign = await queryRow<{
+    domain: string;
     handle: string;
     name: string;
     status: string;
-    marketing_activity_id: string | null;
-    marketing_status: string | null;
-    live_since: Date | null;
+    marketingActivityId: string | null;
+    marketingStatus: string | null;
+    liveSince: Date | null;
   }>(
-    `SELECT handle, settings->>'name' AS name, status, marketing_activity_id, marketing_status, live_since FROM campaigns WHERE shop_id = $1 AND id = $2`,
-    [shop.id, campaignId],
+    `SELECT s.domain, c.handle, c.settings->>'name' AS name, c.status, c.marketing_activity_id, c.marketing_status, c.live_since
+     FROM campaigns c JOIN shops s ON s.id = c.shop_id WHERE c.shop_id = $1 AND c.id = $2`,
+    [shopId, campaignId],
   );
-  const campaign = rows[0];
   const status = campaign ? externalStatusOf(campaign.status) : null;
   // A Draft deleted before it ever went Live was never registered: nothing to tell Shopify.
-  if (!campaign || !status || (status === "DELETED_EXTERNALLY" && !campaign.marketing_activity_id)) return null;
-  if (campaign.marketing_activity_id && campaign.marketing_status === status) return { id: campaign.marketing_activity_id, status };
+  if (!campaign || !status || (status === "DELETED_EXTERNALLY" && !campaign.marketingActivityId)) return null;
+  if (campaign.marketingActivityId && campaign.marketingStatus === status) return { id: campaign.marketingActivityId, status };
 
   // An upsert by our remote id: a retry after a lost answer updates the same activity.
-  const answer = await admin(shop.domain, UPSERT, {
+  const answer = await admin(campaign.domain, UPSERT, {
     input: {
       title: `Win-back: ${campaign.name}`,
       remoteId: remoteIdOf(campaignId),
@@ -75,7 +76,7 @@ export async function syncMarketingActivity(
       status,
       tactic: "MESSAGE",
       marketingChannelType: "EMAIL",
-      start: campaign.live_since?.toISOString(),
+      start: campaign.liveSince?.toISOString(),
       utm: { campaign: campaign.handle, source: UTM_SOURCE, medium: UTM_MEDIUM },
     },
   });
@@ -84,8 +85,8 @@ export async function syncMarketingActivity(
     throw new Error(
       `Shopify refused the marketing activity: ${(answer.marketingActivityUpsertExternal?.userErrors ?? []).map((e) => e.message).join("; ")}`,
     );
-  await pool.query("UPDATE campaigns SET marketing_activity_id = $3, marketing_status = $4 WHERE shop_id = $1 AND id = $2", [
-    shop.id,
+  await execute("UPDATE campaigns SET marketing_activity_id = $3, marketing_status = $4 WHERE shop_id = $1 AND id = $2", [
+    shopId,
     campaignId,
     activity.id,
     status,
@@ -94,16 +95,16 @@ export async function syncMarketingActivity(
 }
 
 /** Campaigns Shopify Marketing should know about, for the hourly job: Live and paused ones, and deleted ones not yet reported as such. */
-export async function registeredCampaigns(): Promise<{ shopId: number; domain: string; campaignId: number }[]> {
-  const { rows } = await pool.query<{ shop_id: number; domain: string; id: number }>(
-    `SELECT c.shop_id, s.domain, c.id FROM campaigns c JOIN shops s ON s.id = c.shop_id
+export async function registeredCampaigns(): Promise<{ shopId: number; campaignId: number }[]> {
+  return queryRows<{ shopId: number; campaignId: number }>(
+    `SELECT c.shop_id, c.id AS campaign_id FROM campaigns c JOIN shops s ON s.id = c.shop_id
      WHERE s.uninstalled_at IS NULL
        AND (c.status IN ('live', 'paused') OR (c.status = 'deleted' AND c.marketing_activity_id IS NOT NULL AND c.marketing_status IS DISTINCT FROM 'DELETED_EXTERNALLY'))
      ORDER BY c.id`,
   );
-  return rows.map((row) => ({ shopId: row.shop_id, domain: row.domain, campaignId: row.id }));
 }
 
+/** A finished UTC day's figures of a campaign (counts and the sales amount as PostgreSQL sends them). */
 interface DayFigures {
   day: string;
   sends: string;
@@ -114,26 +115,12 @@ interface DayFigures {
   sales: string;
 }
 
-/** Reports each finished UTC day since the campaign went Live that is not reported yet; returns how many. */
-export async function reportEngagement(
-  admin: AdminQuery,
-  shop: { id: number; domain: string },
-  campaignId: number,
-  now: Date = new Date(),
-): Promise<number> {
-  const { rows: campaigns } = await pool.query<{ marketing_activity_id: string | null; first_day: string | null; currency: string | null }>(
-    // From the first day it ran (a resume moves live_since, not the first entries).
-    `SELECT c.marketing_activity_id, s.currency_code AS currency,
-            to_char((least(c.live_since, (SELECT min(e.entered_at) FROM enrollments e WHERE e.shop_id = $1 AND e.campaign_id = c.id)) AT TIME ZONE 'UTC')::date,
-                    'YYYY-MM-DD') AS first_day
-     FROM campaigns c JOIN shops s ON s.id = c.shop_id WHERE c.shop_id = $1 AND c.id = $2`,
-    [shop.id, campaignId],
-  );
-  const campaign = campaigns[0];
-  if (!campaign?.marketing_activity_id || !campaign.first_day) return 0;
-  // The days to report: from the first to the day before yesterday (a day's late orders and
-  // refunds arrive within a day), minus those reported, oldest first.
-  const { rows: days } = await pool.query<DayFigures>(
+/**
+ * The days to report: from the first to the day before yesterday (a day's late orders and
+ * refunds arrive within a day), minus those reported, oldest first, DAYS_PER_RUN at most.
+ */
+async function unreportedDays(shopId: number, campaignId: number, firstDay: string, now: Date): Promise<DayFigures[]> {
+  return queryRows<DayFigures>(
     `WITH days AS (
        SELECT d::date AS day FROM generate_series($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - 2, interval '1 day') AS d
        WHERE NOT EXISTS (SELECT 1 FROM marketing_engagements m WHERE m.campaign_id = $2 AND m.day = d::date)
@@ -150,66 +137,89 @@ export async function reportEngagement(
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.shop_id = $1
      ) m
      CROSS JOIN LATERAL (
-       SELECT count(*) AS orders, coalesce(sum(${ORDER_REVENUE}), 0) AS sales
+       SELECT count(*) AS orders, coalesce(sum(${orderRevenue("o")}), 0) AS sales
        FROM enrollments e JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at
      ) c
      ORDER BY b.day`,
-    [shop.id, campaignId, campaign.first_day, now, DAYS_PER_RUN],
+    [shopId, campaignId, firstDay, now, DAYS_PER_RUN],
   );
+}
+
+/**
+ * Reports one day: claimed first (a day another run is reporting, or reported, is skipped), then
+ * sent. "activity_gone": Shopify no longer has the activity (deleted there); the next sync
+ * registers it again.
+ */
+async function reportDay(
+  shopId: number,
+  campaignId: number,
+  activity: { domain: string; id: string; currency: string | null },
+  figures: DayFigures,
+  admin: AdminQuery,
+): Promise<"skipped" | "sent" | "refused" | "activity_gone"> {
+  const day = [campaignId, figures.day];
+  const claimed = await execute("INSERT INTO marketing_engagements (campaign_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING", day);
+  if (claimed === 0) return "skipped";
+  let errors;
+  try {
+    const answer = await admin(activity.domain, ENGAGEMENT, {
+      marketingActivityId: activity.id,
+      engagement: {
+        occurredOn: figures.day,
+        utcOffset: "+00:00",
+        isCumulative: false,
+        sendsCount: Number(figures.sends),
+        viewsCount: Number(figures.opens),
+        clicksCount: Number(figures.clicks),
+        unsubscribesCount: Number(figures.unsubscribes),
+        orders: figures.orders,
+        sales: { amount: Number(figures.sales).toFixed(2), currencyCode: (activity.currency ?? "USD") as CurrencyCode },
+      },
+    });
+    errors = answer.marketingEngagementCreate?.userErrors ?? [];
+    // Refused for good: kept as failed so the later days still go. An activity deleted in
+    // Shopify is registered again by the next sync.
+    if (errors.length > 0)
+      await execute("UPDATE marketing_engagements SET status = 'failed' WHERE campaign_id = $1 AND day = $2::date", day);
+  } catch (error) {
+    // Not reported (a throttle, an outage): the next run claims the day again.
+    await execute("DELETE FROM marketing_engagements WHERE campaign_id = $1 AND day = $2::date AND status = 'sending'", day);
+    throw error;
+  }
+  if (errors.length === 0) {
+    await execute("UPDATE marketing_engagements SET status = 'sent', sent_at = now() WHERE campaign_id = $1 AND day = $2::date", day);
+    return "sent";
+  }
+  if (!errors.some((error) => error.code === "MARKETING_ACTIVITY_DOES_NOT_EXIST")) return "refused";
+  await execute("UPDATE campaigns SET marketing_activity_id = NULL, marketing_status = NULL WHERE shop_id = $1 AND id = $2", [
+    shopId,
+    campaignId,
+  ]);
+  return "activity_gone";
+}
+
+/** Reports each finished UTC day since the campaign went Live that is not reported yet; returns how many. */
+export async function reportEngagement(
+  shopId: number,
+  campaignId: number,
+  { admin, now = new Date() }: { admin: AdminQuery; now?: Date },
+): Promise<number> {
+  const campaign = await queryRow<{ domain: string; marketingActivityId: string | null; firstDay: string | null; currency: string | null }>(
+    // From the first day it ran (a resume moves live_since, not the first entries).
+    `SELECT s.domain, c.marketing_activity_id, s.currency_code AS currency,
+            to_char((least(c.live_since, (SELECT min(e.entered_at) FROM enrollments e WHERE e.shop_id = $1 AND e.campaign_id = c.id)) AT TIME ZONE 'UTC')::date,
+                    'YYYY-MM-DD') AS first_day
+     FROM campaigns c JOIN shops s ON s.id = c.shop_id WHERE c.shop_id = $1 AND c.id = $2`,
+    [shopId, campaignId],
+  );
+  if (!campaign?.marketingActivityId || !campaign.firstDay) return 0;
+  const activity = { domain: campaign.domain, id: campaign.marketingActivityId, currency: campaign.currency };
   let reported = 0;
-  for (const figures of days) {
-    // The claim: a day another run is reporting (or reported) is skipped.
-    const claim = await pool.query("INSERT INTO marketing_engagements (campaign_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING", [
-      campaignId,
-      figures.day,
-    ]);
-    if (claim.rowCount === 0) continue;
-    try {
-      const answer = await admin(shop.domain, ENGAGEMENT, {
-        marketingActivityId: campaign.marketing_activity_id,
-        engagement: {
-          occurredOn: figures.day,
-          utcOffset: "+00:00",
-          isCumulative: false,
-          sendsCount: Number(figures.sends),
-          viewsCount: Number(figures.opens),
-          clicksCount: Number(figures.clicks),
-          unsubscribesCount: Number(figures.unsubscribes),
-          orders: figures.orders,
-          sales: { amount: Number(figures.sales).toFixed(2), currencyCode: (campaign.currency ?? "USD") as CurrencyCode },
-        },
-      });
-      const errors = answer.marketingEngagementCreate?.userErrors ?? [];
-      if (errors.length > 0) {
-        // Refused for good: kept as failed so the later days still go. An activity deleted in
-        // Shopify is registered again by the next sync.
-        await pool.query("UPDATE marketing_engagements SET status = 'failed' WHERE campaign_id = $1 AND day = $2::date", [
-          campaignId,
-          figures.day,
-        ]);
-        if (errors.some((error) => error.code === "MARKETING_ACTIVITY_DOES_NOT_EXIST")) {
-          await pool.query("UPDATE campaigns SET marketing_activity_id = NULL, marketing_status = NULL WHERE shop_id = $1 AND id = $2", [
-            shop.id,
-            campaignId,
-          ]);
-          return reported;
-        }
-        continue;
-      }
-    } catch (error) {
-      // Not reported (a throttle, an outage): the next run claims the day again.
-      await pool.query("DELETE FROM marketing_engagements WHERE campaign_id = $1 AND day = $2::date AND status = 'sending'", [
-        campaignId,
-        figures.day,
-      ]);
-      throw error;
-    }
-    await pool.query("UPDATE marketing_engagements SET status = 'sent', sent_at = now() WHERE campaign_id = $1 AND day = $2::date", [
-      campaignId,
-      figures.day,
-    ]);
-    reported++;
+  for (const figures of await unreportedDays(shopId, campaignId, campaign.firstDay, now)) {
+    const outcome = await reportDay(shopId, campaignId, activity, figures, admin);
+    if (outcome === "activity_gone") break;
+    if (outcome === "sent") reported++;
   }
   return reported;
 }

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { to as copyTo } from "pg-copy-streams";
 import { pool } from "../db.server";
-import { ORDER_REVENUE } from "./results.server";
+import { orderRevenue } from "./results.server";
 
 /**
  * The campaign's customers as CSV, streamed by PostgreSQL (COPY … TO STDOUT) straight into the
@@ -19,7 +19,7 @@ export async function campaignCustomersCsv(shopId: number, campaignId: number): 
     SELECT e.customer_id, ${safeText("c.first_name")} AS first_name, ${safeText("c.last_name")} AS last_name, ${safeText("c.email")} AS email,
            CASE WHEN e.holdout THEN 'holdout' ELSE 'contacted' END AS "group", e.status, e.exit_reason,
            e.entered_at, e.last_step_sent, e.converted_at, e.conversion_order_id,
-           CASE WHEN o.id IS NOT NULL THEN ${ORDER_REVENUE} END AS conversion_revenue
+           CASE WHEN o.id IS NOT NULL THEN ${orderRevenue("o")} END AS conversion_revenue
     FROM enrollments e
     LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
     LEFT JOIN orders o ON e.status = 'converted' AND o.shop_id = e.shop_id AND o.id = e.conversion_order_id

@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { queryRow, queryRows } from "../db.server";
 import { displayName } from "../domain/customer-name";
 import { computeLift, type Lift } from "../domain/lift";
 import { matchesSearch, searchPattern } from "./customer-search.server";
@@ -37,14 +37,22 @@ export interface CampaignResults {
   lift: Lift;
 }
 
-/** What an order `o` brought in: its total after refunds; a cancelled order nothing. */
-export const ORDER_REVENUE = "CASE WHEN o.cancelled_at IS NULL THEN o.total - o.refunded ELSE 0 END";
+/** What the orders row `order` brought in: its total after refunds; a cancelled order nothing. */
+export function orderRevenue(order: string): string {
+  return `CASE WHEN ${order}.cancelled_at IS NULL THEN ${order}.total - ${order}.refunded ELSE 0 END`;
+}
 
-/** `used`: the code of enrollment `e` that order `o` used (codes are compared in upper case), if any. */
-export const USED_CODE_JOIN = `LEFT JOIN LATERAL (
+/**
+ * A join adding `as` (code, offer): the code of the enrollments row `enrollment` that the orders
+ * row `order` used (codes are compared in upper case), if any.
+ */
+export function usedCodeJoin(enrollment: string, order: string, as: string): string {
+  return `LEFT JOIN LATERAL (
          SELECT d.code, d.offer FROM discount_codes d
-         WHERE d.shop_id = e.shop_id AND d.enrollment_id = e.id AND d.code = ANY(SELECT upper(v) FROM unnest(o.discount_codes) v) LIMIT 1
-       ) used ON true`;
+         WHERE d.shop_id = ${enrollment}.shop_id AND d.enrollment_id = ${enrollment}.id
+           AND d.code = ANY(SELECT upper(v) FROM unnest(${order}.discount_codes) v) LIMIT 1
+       ) ${as} ON true`;
+}
 
 const FUNNEL = `SELECT count(*) AS entered,
               count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout,
@@ -53,15 +61,20 @@ const FUNNEL = `SELECT count(*) AS entered,
               count(*) FILTER (WHERE status = 'converted' AND NOT holdout) AS contacted_conversions,
               count(*) FILTER (WHERE status = 'converted' AND holdout) AS holdout_conversions
        FROM enrollments WHERE shop_id = $1 AND campaign_id = $2`;
+type FunnelRow = Record<"entered" | "contacted" | "holdout" | "active" | "completed" | "exited", string> & {
+  contactedConversions: string;
+  holdoutConversions: string;
+};
 
 const STEPS = `SELECT s.step, count(*) FILTER (WHERE s.status = 'sent') AS sent, count(s.opened_at) AS opened,
               count(s.first_clicked_at) AS clicked, count(s.unsubscribed_at) AS unsubscribed
        FROM enrollments e JOIN email_sends s ON s.enrollment_id = e.id
        WHERE e.shop_id = $1 AND e.campaign_id = $2
        GROUP BY s.step ORDER BY s.step`;
+type StepRow = { step: number; sent: string; opened: string; clicked: string; unsubscribed: string };
 
 const MONEY = `SELECT e.holdout, e.last_step_sent AS step, count(*) AS conversions,
-              coalesce(sum(${ORDER_REVENUE}), 0) AS revenue,
+              coalesce(sum(${orderRevenue("o")}), 0) AS revenue,
               coalesce(sum(CASE WHEN o.cancelled_at IS NOT NULL OR used.offer IS NULL THEN 0
                                 WHEN used.offer->>'kind' = 'percentage'
                                   THEN o.total * (used.offer->>'value')::numeric / greatest(100 - (used.offer->>'value')::numeric, 1)
@@ -69,21 +82,20 @@ const MONEY = `SELECT e.holdout, e.last_step_sent AS step, count(*) AS conversio
                                 ELSE 0 END), 0) AS discount
        FROM enrollments e
        JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
-       ${USED_CODE_JOIN}
+       ${usedCodeJoin("e", "o", "used")}
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND e.status = 'converted'
        GROUP BY e.holdout, e.last_step_sent`;
-
 type MoneyRow = { holdout: boolean; step: number; conversions: string; revenue: string; discount: string };
 
-const sum = (rows: { [key: string]: unknown }[], key: string) => rows.reduce((total, row) => total + Number(row[key]), 0);
+const sum = <Row>(rows: Row[], key: keyof Row) => rows.reduce((total, row) => total + Number(row[key]), 0);
 
 /** Everything but the per-step rows: the funnel's counts, the money and the lift. */
-function summarize(counts: Record<string, string>, money: MoneyRow[]): Omit<CampaignResults, "steps"> {
-  const number = (key: string) => Number(counts[key] ?? 0);
+function summarize(funnel: FunnelRow | undefined, money: MoneyRow[]): Omit<CampaignResults, "steps"> {
+  const number = (key: keyof FunnelRow) => Number(funnel?.[key] ?? 0);
   const contactedMoney = money.filter((row) => !row.holdout);
   const revenue = sum(contactedMoney, "revenue");
   const discountCost = sum(contactedMoney, "discount");
-  const conversions = { contacted: number("contacted_conversions"), holdout: number("holdout_conversions") };
+  const conversions = { contacted: number("contactedConversions"), holdout: number("holdoutConversions") };
   return {
     entered: number("entered"),
     contacted: number("contacted"),
@@ -111,14 +123,14 @@ function summarize(counts: Record<string, string>, money: MoneyRow[]): Omit<Camp
 
 export async function campaignResults(shopId: number, campaignId: number): Promise<CampaignResults> {
   const [funnel, steps, money] = await Promise.all([
-    pool.query<Record<string, string>>(FUNNEL, [shopId, campaignId]),
-    pool.query<{ step: number; sent: string; opened: string; clicked: string; unsubscribed: string }>(STEPS, [shopId, campaignId]),
-    pool.query<MoneyRow>(MONEY, [shopId, campaignId]),
+    queryRow<FunnelRow>(FUNNEL, [shopId, campaignId]),
+    queryRows<StepRow>(STEPS, [shopId, campaignId]),
+    queryRows<MoneyRow>(MONEY, [shopId, campaignId]),
   ]);
-  const contactedMoney = money.rows.filter((row) => !row.holdout);
+  const contactedMoney = money.filter((row) => !row.holdout);
   return {
-    ...summarize(funnel.rows[0]!, money.rows),
-    steps: steps.rows.map((row) => {
+    ...summarize(funnel, money),
+    steps: steps.map((row) => {
       const converted = contactedMoney.filter((money) => money.step === row.step);
       return {
         step: row.step,
@@ -136,10 +148,10 @@ export async function campaignResults(shopId: number, campaignId: number): Promi
 /** The dashboard's figures of a campaign: the results without the per-step rows (which read every e-mail). */
 export async function campaignHeadline(shopId: number, campaignId: number): Promise<Omit<CampaignResults, "steps">> {
   const [funnel, money] = await Promise.all([
-    pool.query<Record<string, string>>(FUNNEL, [shopId, campaignId]),
-    pool.query<MoneyRow>(MONEY, [shopId, campaignId]),
+    queryRow<FunnelRow>(FUNNEL, [shopId, campaignId]),
+    queryRows<MoneyRow>(MONEY, [shopId, campaignId]),
   ]);
-  return summarize(funnel.rows[0]!, money.rows);
+  return summarize(funnel, money);
 }
 
 /** Conversion revenue of contacted customers per day in the shop's timezone (days without any are left out). */
@@ -148,9 +160,9 @@ export async function revenueByDay(
   campaignId: number,
   timezone: string,
 ): Promise<{ day: string; conversions: number; revenue: number }[]> {
-  const { rows } = await pool.query<{ day: string; conversions: string; revenue: string }>(
+  const rows = await queryRows<{ day: string; conversions: string; revenue: string }>(
     `SELECT to_char(e.converted_at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, count(*) AS conversions,
-            coalesce(sum(${ORDER_REVENUE}), 0) AS revenue
+            coalesce(sum(${orderRevenue("o")}), 0) AS revenue
      FROM enrollments e JOIN orders o ON o.shop_id = e.shop_id AND o.id = e.conversion_order_id
      WHERE e.shop_id = $1 AND e.campaign_id = $2 AND e.status = 'converted' AND NOT e.holdout
      GROUP BY 1 ORDER BY 1`,
@@ -181,9 +193,23 @@ export async function campaignCustomers(
   campaignId: number,
   { search = "", page = 1 }: { search?: string; page?: number },
 ): Promise<{ rows: EnrollmentListRow[]; hasNext: boolean }> {
-  const { rows } = await pool.query<Record<string, unknown>>(
+  const rows = await queryRows<{
+    id: string;
+    customerId: string;
+    customerExists: boolean;
+    firstName: string | null;
+    lastName: string | null;
+    email: string | null;
+    holdout: boolean;
+    status: string;
+    exitReason: string | null;
+    enteredAt: Date;
+    lastStepSent: number;
+    convertedAt: Date | null;
+    revenue: string | null;
+  }>(
     `SELECT e.id, e.customer_id, c.id IS NOT NULL AS customer_exists, c.first_name, c.last_name, c.email, e.holdout, e.status, e.exit_reason, e.entered_at, e.last_step_sent,
-            e.converted_at, CASE WHEN o.id IS NOT NULL THEN ${ORDER_REVENUE} END AS revenue
+            e.converted_at, CASE WHEN o.id IS NOT NULL THEN ${orderRevenue("o")} END AS revenue
      FROM enrollments e
      LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
      LEFT JOIN orders o ON e.status = 'converted' AND o.shop_id = e.shop_id AND o.id = e.conversion_order_id
@@ -196,15 +222,15 @@ export async function campaignCustomers(
     hasNext: rows.length > PAGE_SIZE,
     rows: rows.slice(0, PAGE_SIZE).map((row) => ({
       id: String(row.id),
-      customerId: String(row.customer_id),
-      name: row.customer_exists ? displayName(row.first_name as string | null, row.last_name as string | null) : "(erased)",
-      email: (row.email as string | null) ?? null,
-      holdout: row.holdout as boolean,
-      status: row.status as string,
-      exitReason: row.exit_reason as string | null,
-      enteredAt: (row.entered_at as Date).toISOString(),
-      lastStepSent: Number(row.last_step_sent),
-      convertedAt: row.converted_at ? (row.converted_at as Date).toISOString() : null,
+      customerId: String(row.customerId),
+      name: row.customerExists ? displayName(row.firstName, row.lastName) : "(erased)",
+      email: row.email ?? null,
+      holdout: row.holdout,
+      status: row.status,
+      exitReason: row.exitReason,
+      enteredAt: row.enteredAt.toISOString(),
+      lastStepSent: Number(row.lastStepSent),
+      convertedAt: row.convertedAt ? row.convertedAt.toISOString() : null,
       revenue: row.revenue === null ? null : Number(row.revenue),
     })),
   };

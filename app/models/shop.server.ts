@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import { enqueue } from "../../workers/queues";
-import prisma from "../db.server";
+import prisma, { execute, inTransaction, queryRow, queryRows, type Db } from "../db.server";
 import { isStaleScopesUpdate, isStaleShopRedact, isStaleUninstall } from "../domain/shop-lifecycle";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema, type ShopDetails } from "../domain/shop-details";
 import { logger } from "../logger.server";
@@ -14,17 +14,18 @@ import { getWebhookActivity, type WebhookActivity } from "./webhook-events.serve
  * sign-in when Redis is briefly away: the maintenance sweep picks up shops without details.
  */
 export async function recordInstall(shopDomain: string): Promise<number> {
-  const rows = await prisma.$queryRaw<{ id: number; needs_backfill: boolean }[]>`
-    WITH before AS (SELECT uninstalled_at, synced_at FROM shops WHERE domain = ${shopDomain})
-    INSERT INTO shops (domain, installed_at, authorized_at, updated_at)
-    VALUES (${shopDomain}, now(), now(), now())
-    ON CONFLICT (domain) DO UPDATE SET
-      installed_at = CASE WHEN shops.uninstalled_at IS NULL THEN shops.installed_at ELSE now() END,
-      authorized_at = now(),
-      uninstalled_at = NULL,
-      updated_at = now()
-    RETURNING id, coalesce((SELECT uninstalled_at IS NOT NULL OR synced_at IS NULL FROM before), true) AS needs_backfill`;
-  const { id: shopId, needs_backfill: needsBackfill } = rows[0]!;
+  const { id: shopId, needsBackfill } = (await queryRow<{ id: number; needsBackfill: boolean }>(
+    `WITH before AS (SELECT uninstalled_at, synced_at FROM shops WHERE domain = $1)
+     INSERT INTO shops (domain, installed_at, authorized_at, updated_at)
+     VALUES ($1, now(), now(), now())
+     ON CONFLICT (domain) DO UPDATE SET
+       installed_at = CASE WHEN shops.uninstalled_at IS NULL THEN shops.installed_at ELSE now() END,
+       authorized_at = now(),
+       uninstalled_at = NULL,
+       updated_at = now()
+     RETURNING id, coalesce((SELECT uninstalled_at IS NOT NULL OR synced_at IS NULL FROM before), true) AS needs_backfill`,
+    [shopDomain],
+  ))!;
   await ensureReadyMadeCampaign(shopId);
   // An install or reinstall reads the shop's customers, orders and products (again). afterAuth also
   // runs when a new offline token is exchanged for an installed shop; that needs no new read.
@@ -73,27 +74,31 @@ export const SHOP_DETAILS_RETRY_AFTER = "1 hour";
  * shop that cannot sync is retried hourly, not every minute.
  */
 export async function claimShopsNeedingDetails(limit: number): Promise<number[]> {
-  const rows = await prisma.$queryRaw<{ id: number }[]>`
-    UPDATE shops SET details_requested_at = now()
-    WHERE id IN (
-      SELECT id FROM shops
-      WHERE uninstalled_at IS NULL
-        AND (details_synced_at IS NULL OR details_synced_at < now() - ${SHOP_DETAILS_MAX_AGE}::interval)
-        AND (details_requested_at IS NULL OR details_requested_at < now() - ${SHOP_DETAILS_RETRY_AFTER}::interval)
-      ORDER BY id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
-    RETURNING id`;
+  const rows = await queryRows<{ id: number }>(
+    `UPDATE shops SET details_requested_at = now()
+     WHERE id IN (
+       SELECT id FROM shops
+       WHERE uninstalled_at IS NULL
+         AND (details_synced_at IS NULL OR details_synced_at < now() - $1::interval)
+         AND (details_requested_at IS NULL OR details_requested_at < now() - $2::interval)
+       ORDER BY id
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED)
+     RETURNING id`,
+    [SHOP_DETAILS_MAX_AGE, SHOP_DETAILS_RETRY_AFTER, limit],
+  );
   return rows.map((row) => row.id);
 }
 
-type LockedShop = { authorized_at: Date; uninstalled_at: Date | null; scopes_updated_at: Date | null };
-
-/** Reads the shop row under a lock, so afterAuth (which upserts it) waits until this decision commits. */
-async function lockShop(tx: Prisma.TransactionClient, shopDomain: string) {
-  const [row] = await tx.$queryRaw<LockedShop[]>`
-    SELECT authorized_at, uninstalled_at, scopes_updated_at FROM shops WHERE domain = ${shopDomain} FOR UPDATE`;
-  return row ? { authorizedAt: row.authorized_at, uninstalledAt: row.uninstalled_at, scopesUpdatedAt: row.scopes_updated_at } : null;
+/** Reads the shop row under a lock (in the caller's transaction), so afterAuth (which upserts it) waits until this decision commits. */
+async function lockShop(db: Db, shopDomain: string) {
+  return (
+    (await queryRow<{ authorizedAt: Date; uninstalledAt: Date | null; scopesUpdatedAt: Date | null }>(
+      "SELECT authorized_at, uninstalled_at, scopes_updated_at FROM shops WHERE domain = $1 FOR UPDATE",
+      [shopDomain],
+      db,
+    )) ?? null
+  );
 }
 
 /**
@@ -102,20 +107,24 @@ async function lockShop(tx: Prisma.TransactionClient, shopDomain: string) {
  * Returns false when the event belongs to an earlier install and was ignored.
  */
 export async function recordUninstall(shopDomain: string, triggeredAt: Date): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    if (isStaleUninstall(await lockShop(tx, shopDomain), triggeredAt)) return false;
-    await tx.shop.updateMany({ where: { domain: shopDomain, uninstalledAt: null }, data: { uninstalledAt: triggeredAt } });
-    await tx.session.deleteMany({ where: { shop: shopDomain } });
+  return inTransaction(async (db) => {
+    if (isStaleUninstall(await lockShop(db, shopDomain), triggeredAt)) return false;
+    await execute(
+      "UPDATE shops SET uninstalled_at = $2, updated_at = now() WHERE domain = $1 AND uninstalled_at IS NULL",
+      [shopDomain, triggeredAt],
+      db,
+    );
+    await execute("DELETE FROM sessions WHERE shop = $1", [shopDomain], db);
     return true;
   });
 }
 
 /** app/scopes_update: keep the stored offline session's scope in step with what was granted. */
 export async function recordGrantedScopes(shopDomain: string, scopes: string[], triggeredAt: Date): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    if (isStaleScopesUpdate(await lockShop(tx, shopDomain), triggeredAt)) return false;
-    await tx.session.updateMany({ where: { shop: shopDomain }, data: { scope: scopes.join(",") } });
-    await tx.shop.updateMany({ where: { domain: shopDomain }, data: { scopesUpdatedAt: triggeredAt } });
+  return inTransaction(async (db) => {
+    if (isStaleScopesUpdate(await lockShop(db, shopDomain), triggeredAt)) return false;
+    await execute("UPDATE sessions SET scope = $2 WHERE shop = $1", [shopDomain, scopes.join(",")], db);
+    await execute("UPDATE shops SET scopes_updated_at = $2, updated_at = now() WHERE domain = $1", [shopDomain, triggeredAt], db);
     return true;
   });
 }
@@ -126,11 +135,11 @@ export async function recordGrantedScopes(shopDomain: string, scopes: string[], 
  * Returns false when the shop was authorized again after the uninstall this redaction follows.
  */
 export async function eraseShop(shopDomain: string, triggeredAt: Date): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
-    if (isStaleShopRedact(await lockShop(tx, shopDomain), triggeredAt)) return false;
-    await tx.session.deleteMany({ where: { shop: shopDomain } });
-    await tx.shop.deleteMany({ where: { domain: shopDomain } });
-    await tx.webhookEvent.deleteMany({ where: { shopDomain } });
+  return inTransaction(async (db) => {
+    if (isStaleShopRedact(await lockShop(db, shopDomain), triggeredAt)) return false;
+    await execute("DELETE FROM sessions WHERE shop = $1", [shopDomain], db);
+    await execute("DELETE FROM shops WHERE domain = $1", [shopDomain], db);
+    await execute("DELETE FROM webhook_events WHERE shop_domain = $1", [shopDomain], db);
     return true;
   });
 }
@@ -162,21 +171,15 @@ export interface ShopOverview {
 }
 
 /** The merchant asks to read everything from Shopify again (a no-op while a back-fill runs). */
-export async function resyncShop(shopDomain: string): Promise<boolean> {
-  const shopId = await shopIdForDomain(shopDomain);
-  if (shopId === null || !(await requestBackfill(shopId))) return false;
+export async function resyncShop(shopId: number): Promise<boolean> {
+  if (!(await requestBackfill(shopId))) return false;
   await enqueue("backfillShop", { shopId });
   return true;
 }
 
 /** The merchant's first page: what we know about their shop and whether Shopify events flow. */
-export async function getShopOverview(shopDomain: string): Promise<ShopOverview> {
-  let shop = await prisma.shop.findUnique({ where: { domain: shopDomain } });
-  if (!shop) {
-    // A valid session without a shop row means afterAuth stopped half-way; complete it now.
-    await recordInstall(shopDomain);
-    shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain } });
-  }
+export async function getShopOverview(shopId: number, { now = new Date() }: { now?: Date } = {}): Promise<ShopOverview> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
   const parsedAddress = postalAddressSchema.nullable().safeParse(shop.postalAddress ?? null);
   const address = parsedAddress.success ? parsedAddress.data : null;
   return {
@@ -189,7 +192,7 @@ export async function getShopOverview(shopDomain: string): Promise<ShopOverview>
     detailsSyncedAt: shop.detailsSyncedAt?.toISOString() ?? null,
     postalAddress: address ? formatPostalAddress(address) || null : null,
     missingAddress: missingAddressParts(address),
-    webhooks: await getWebhookActivity(shopDomain),
+    webhooks: await getWebhookActivity(shopId, { now }),
     sync: {
       state: shop.syncState,
       phase: shop.syncPhase,

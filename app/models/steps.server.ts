@@ -1,8 +1,9 @@
 import type { Prisma } from "@prisma/client";
-import prisma, { pool } from "../db.server";
+import prisma, { execute, queryRow, queryRows } from "../db.server";
 import { campaignSettingsSchema, offerOfStep, type CampaignSettings } from "../domain/campaign";
 import { applyMarginFloor, type TypicalOrder } from "../domain/margin";
 import { decideStep } from "../domain/step-decision";
+import type { EmailOffer } from "../email/render";
 import type { MailTransport } from "../email/transport.server";
 import { exitEnrollments, settleOrders, stopSends } from "./conversions.server";
 import { emailOfferOf, ensurePersonalCode } from "./discount-codes.server";
@@ -28,8 +29,11 @@ export const DISPATCH_LEASE_MS = 5 * 60 * 1000;
 export const STEP_JOB_SIZE = 50;
 
 /** Due enrollments of Live campaigns, leased; grouped by shop in jobs of STEP_JOB_SIZE. */
-export async function dispatchDueSteps(limit: number, now: Date = new Date()): Promise<{ shopId: number; enrollmentIds: bigint[] }[]> {
-  const { rows } = await pool.query<{ shop_id: number; id: string }>(
+export async function dispatchDueSteps(
+  limit: number,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<{ shopId: number; enrollmentIds: bigint[] }[]> {
+  const rows = await queryRows<{ shopId: number; id: string }>(
     `WITH due AS (
        SELECT e.id FROM enrollments e
        JOIN campaigns ca ON ca.id = e.campaign_id AND ca.status = 'live'
@@ -46,8 +50,8 @@ export async function dispatchDueSteps(limit: number, now: Date = new Date()): P
   );
   const byShop = new Map<number, bigint[]>();
   for (const row of rows) {
-    if (!byShop.has(row.shop_id)) byShop.set(row.shop_id, []);
-    byShop.get(row.shop_id)!.push(BigInt(row.id));
+    if (!byShop.has(row.shopId)) byShop.set(row.shopId, []);
+    byShop.get(row.shopId)!.push(BigInt(row.id));
   }
   const jobs: { shopId: number; enrollmentIds: bigint[] }[] = [];
   for (const [shopId, ids] of byShop) {
@@ -58,36 +62,11 @@ export async function dispatchDueSteps(limit: number, now: Date = new Date()): P
   return jobs;
 }
 
-interface DueRow {
-  id: string;
-  customer_id: string;
-  holdout: boolean;
-  status: string;
-  entered_at: Date;
-  next_step: number | null;
-  next_step_due_at: Date | null;
-  exit_reason: string | null;
-  last_step_sent_at: Date | null;
-  campaign_status: string;
-  campaign_handle: string;
-  settings: unknown;
-  template_ids: number[];
-  shop_domain: string;
-  iana_timezone: string | null;
-  uninstalled_at: Date | null;
-  customer_exists: boolean;
-  email_marketing_state: string | null;
-  suppressed_at: Date | null;
-  last_order_at: Date | null;
-  last_checkout_at: Date | null;
-  last_contacted_at: Date | null;
-  order_hours: number[] | null;
-}
-
+/** The enrollments of a job with their campaign, shop and customer as they are now. */
 const LOAD_DUE = `
   SELECT e.id, e.customer_id, e.holdout, e.status, e.exit_reason, e.entered_at, e.next_step, e.next_step_due_at, e.last_step_sent_at,
          ca.status AS campaign_status, ca.handle AS campaign_handle, ca.settings, ca.template_ids,
-         s.domain AS shop_domain, s.iana_timezone, s.uninstalled_at,
+         s.iana_timezone, s.uninstalled_at,
          c.id IS NOT NULL AS customer_exists, c.email_marketing_state, c.suppressed_at, c.last_order_at, c.last_checkout_at,
          c.last_contacted_at, c.order_hours
   FROM enrollments e
@@ -95,6 +74,30 @@ const LOAD_DUE = `
   JOIN shops s ON s.id = e.shop_id
   LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
   WHERE e.shop_id = $1 AND e.id = ANY($2::bigint[])`;
+interface DueRow {
+  id: string;
+  customerId: string;
+  holdout: boolean;
+  status: string;
+  exitReason: string | null;
+  enteredAt: Date;
+  nextStep: number | null;
+  nextStepDueAt: Date | null;
+  lastStepSentAt: Date | null;
+  campaignStatus: string;
+  campaignHandle: string;
+  settings: unknown;
+  templateIds: number[];
+  ianaTimezone: string | null;
+  uninstalledAt: Date | null;
+  customerExists: boolean;
+  emailMarketingState: string | null;
+  suppressedAt: Date | null;
+  lastOrderAt: Date | null;
+  lastCheckoutAt: Date | null;
+  lastContactedAt: Date | null;
+  orderHours: number[] | null;
+}
 
 export interface StepRun {
   sent: number;
@@ -107,91 +110,98 @@ export interface StepRun {
 export async function runSteps(
   shopId: number,
   enrollmentIds: bigint[],
-  deps: { admin: AdminQuery; transport: MailTransport },
-  now: Date = new Date(),
+  { admin, transport, now = new Date() }: { admin: AdminQuery; transport: MailTransport; now?: Date },
 ): Promise<StepRun> {
   const run: StepRun = { sent: 0, postponed: 0, exited: 0, notSent: new Map() };
   // Orders that arrived since the last look settle their enrollments first (converted or exited).
-  const { rows: customers } = await pool.query<{ customer_id: string }>(
+  const customers = await queryRows<{ customerId: string }>(
     "SELECT DISTINCT customer_id FROM enrollments WHERE shop_id = $1 AND id = ANY($2::bigint[])",
     [shopId, enrollmentIds.map(String)],
   );
   const settled = await settleOrders(
     shopId,
-    customers.map((row) => BigInt(row.customer_id)),
-    now,
+    customers.map((row) => BigInt(row.customerId)),
+    { now },
   );
   run.exited += settled.converted + settled.exited;
 
-  const { rows } = await pool.query<DueRow>(LOAD_DUE, [shopId, enrollmentIds.map(String)]);
   const sendIds: bigint[] = [];
-  for (const row of rows) {
-    if (
-      row.status !== "active" ||
-      row.exit_reason !== null ||
-      row.next_step === null ||
-      row.holdout ||
-      row.campaign_status !== "live" ||
-      row.uninstalled_at
-    )
-      continue;
-    // Due, or leased by the dispatcher; a repeated job finds the next step not due yet and leaves it.
-    if (!row.next_step_due_at || row.next_step_due_at.getTime() > now.getTime() + DISPATCH_LEASE_MS) continue;
-    const enrollment = { id: BigInt(row.id), customerId: BigInt(row.customer_id) };
-    const settings = campaignSettingsSchema.parse(row.settings);
-    if (row.next_step > settings.steps.length) {
-      // The campaign lost steps since this customer entered: their sequence is over.
-      await pool.query(
-        "UPDATE enrollments SET next_step = NULL, next_step_due_at = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'",
-        [shopId, row.id],
-      );
-      continue;
-    }
-    const decision = decideStep({
-      now,
-      enteredAt: row.entered_at,
-      timezone: row.iana_timezone ?? "UTC",
-      quietHours: settings.quietHours,
-      defaultSendHour: settings.defaultSendHour,
-      frequencyCapHours: settings.frequencyCapHours,
-      customer: row.customer_exists
-        ? {
-            subscribed: row.email_marketing_state === "SUBSCRIBED",
-            suppressed: row.suppressed_at !== null,
-            lastOrderAt: row.last_order_at,
-            lastCheckoutAt: row.last_checkout_at,
-            lastContactedAt: latest(row.last_contacted_at, row.last_step_sent_at),
-            orderHours: row.order_hours ?? [],
-          }
-        : null,
-    });
-    if (decision.kind === "exit") {
-      run.exited +=
-        decision.reason === "checkout_started"
-          ? await stopSends(shopId, [enrollment.customerId], "checkout_started")
-          : await exitEnrollments(shopId, [enrollment.customerId], decision.reason, { includeHoldout: false }, now);
-      continue;
-    }
-    if (decision.kind === "postpone") {
-      await pool.query(
-        "UPDATE enrollments SET next_step_due_at = $3, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'",
-        [shopId, row.id, decision.until],
-      );
-      run.postponed++;
-      continue;
-    }
-    const sendId = await prepareStep(shopId, row, settings, enrollment, deps.admin, now);
-    if (sendId === null) run.exited++;
-    else sendIds.push(sendId);
+  for (const row of await queryRows<DueRow>(LOAD_DUE, [shopId, enrollmentIds.map(String)])) {
+    const outcome = await runDueStep(shopId, row, admin, now);
+    if (outcome.kind === "exited") run.exited += outcome.count;
+    else if (outcome.kind === "postponed") run.postponed++;
+    else if (outcome.kind === "send") sendIds.push(outcome.sendId);
   }
 
-  const { outcomes, retry } = await deliverSends(shopId, sendIds, { transport: deps.transport, now });
+  const { outcomes, retry } = await deliverSends(shopId, sendIds, { transport, now });
   for (const [sendId, outcome] of outcomes) {
     if (outcome.status === "sent") run.sent++;
     else run.notSent.set(sendId, outcome);
   }
   if (retry) throw retry;
   return run;
+}
+
+type DueStepOutcome = { kind: "skipped" } | { kind: "exited"; count: number } | { kind: "postponed" } | { kind: "send"; sendId: bigint };
+
+/** One enrollment of the job: left alone, exited, postponed, or its step prepared (code and send row). */
+async function runDueStep(shopId: number, row: DueRow, admin: AdminQuery, now: Date): Promise<DueStepOutcome> {
+  if (
+    row.status !== "active" ||
+    row.exitReason !== null ||
+    row.nextStep === null ||
+    row.holdout ||
+    row.campaignStatus !== "live" ||
+    row.uninstalledAt
+  )
+    return { kind: "skipped" };
+  // Due, or leased by the dispatcher; a repeated job finds the next step not due yet and leaves it.
+  if (!row.nextStepDueAt || row.nextStepDueAt.getTime() > now.getTime() + DISPATCH_LEASE_MS) return { kind: "skipped" };
+  const enrollment = { id: BigInt(row.id), customerId: BigInt(row.customerId) };
+  const settings = campaignSettingsSchema.parse(row.settings);
+  if (row.nextStep > settings.steps.length) {
+    // The campaign lost steps since this customer entered: their sequence is over.
+    await execute(
+      "UPDATE enrollments SET next_step = NULL, next_step_due_at = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'",
+      [shopId, row.id],
+    );
+    return { kind: "skipped" };
+  }
+  const decision = decideStep({
+    now,
+    enteredAt: row.enteredAt,
+    timezone: row.ianaTimezone ?? "UTC",
+    quietHours: settings.quietHours,
+    defaultSendHour: settings.defaultSendHour,
+    frequencyCapHours: settings.frequencyCapHours,
+    customer: row.customerExists
+      ? {
+          subscribed: row.emailMarketingState === "SUBSCRIBED",
+          suppressed: row.suppressedAt !== null,
+          lastOrderAt: row.lastOrderAt,
+          lastCheckoutAt: row.lastCheckoutAt,
+          lastContactedAt: latest(row.lastContactedAt, row.lastStepSentAt),
+          orderHours: row.orderHours ?? [],
+        }
+      : null,
+  });
+  if (decision.kind === "exit") {
+    const count =
+      decision.reason === "checkout_started"
+        ? await stopSends(shopId, [enrollment.customerId], "checkout_started")
+        : await exitEnrollments(shopId, [enrollment.customerId], decision.reason, { includeHoldout: false }, { now });
+    return { kind: "exited", count };
+  }
+  if (decision.kind === "postpone") {
+    await execute("UPDATE enrollments SET next_step_due_at = $3, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'active'", [
+      shopId,
+      row.id,
+      decision.until,
+    ]);
+    return { kind: "postponed" };
+  }
+  const sendId = await prepareStep(shopId, row, settings, enrollment, admin, now);
+  return sendId === null ? { kind: "exited", count: 1 } : { kind: "send", sendId };
 }
 
 /**
@@ -207,10 +217,10 @@ async function prepareStep(
   admin: AdminQuery,
   now: Date,
 ): Promise<bigint | null> {
-  const step = row.next_step!;
+  const step = row.nextStep!;
   let offer = offerOfStep(settings, step - 1);
   const exit = async (reason: string) => {
-    await pool.query(
+    await execute(
       `UPDATE enrollments SET status = 'exited', exit_reason = $3, ended_at = $4, next_step = NULL, next_step_due_at = NULL, updated_at = now()
        WHERE shop_id = $1 AND id = $2 AND status = 'active'`,
       [shopId, row.id, reason, now],
@@ -226,15 +236,25 @@ async function prepareStep(
   let emailOffer = null;
   if (offer) {
     try {
-      emailOffer = emailOfferOf(
-        await ensurePersonalCode(admin, { id: shopId, domain: row.shop_domain }, enrollment, offer.fromStep + 1, offer.offer, now),
-      );
+      emailOffer = emailOfferOf(await ensurePersonalCode(shopId, enrollment, offer.fromStep + 1, offer.offer, { admin, now }));
     } catch (error) {
       if (!(error instanceof ShopifyApiError && error.permanent)) throw error;
       return exit(`code_refused: ${error.message.slice(0, 200)}`);
     }
   }
+  return writeSend(shopId, row, settings, enrollment, emailOffer, now);
+}
 
+/** The send row of the enrollment's step, with the enrollment moved on to the next step, in one transaction. */
+async function writeSend(
+  shopId: number,
+  row: DueRow,
+  settings: CampaignSettings,
+  enrollment: { id: bigint; customerId: bigint },
+  emailOffer: EmailOffer | null,
+  now: Date,
+): Promise<bigint | null> {
+  const step = row.nextStep!;
   const nextStep = step < settings.steps.length ? step + 1 : null;
   // As planned from entry, but never closer to this e-mail than the steps' own spacing (a step
   // that waited for the ramp, a pause or the cap does not pull the next one along).
@@ -242,7 +262,7 @@ async function prepareStep(
   const nextDue =
     nextStep === null
       ? null
-      : new Date(Math.max(row.entered_at.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000, now.getTime() + gapMs));
+      : new Date(Math.max(row.enteredAt.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000, now.getTime() + gapMs));
   return prisma.$transaction(async (tx) => {
     const existing = await tx.emailSend.findUnique({
       where: { enrollmentId_step: { enrollmentId: enrollment.id, step } },
@@ -260,8 +280,8 @@ async function prepareStep(
         data: {
           shopId,
           customerId: enrollment.customerId,
-          templateId: row.template_ids[step - 1]!,
-          campaign: row.campaign_handle,
+          templateId: row.templateIds[step - 1]!,
+          campaign: row.campaignHandle,
           step,
           offer: (emailOffer ?? undefined) as Prisma.InputJsonValue | undefined,
           enrollmentId: enrollment.id,
@@ -276,7 +296,7 @@ const latest = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (
 
 /** The customer's average order, and the cost share of the products they buy (where Shopify knows costs). */
 async function typicalOrder(shopId: number, customerId: bigint): Promise<TypicalOrder> {
-  const { rows } = await pool.query<{ value: string | null; cost_ratio: number | null }>(
+  const row = await queryRow<{ value: string | null; costRatio: number | null }>(
     `SELECT c.total_spent / nullif(c.orders_count, 0) AS value,
             (SELECT (sum(p.unit_cost) / nullif(sum(p.price), 0))::float8
              FROM products p
@@ -285,7 +305,7 @@ async function typicalOrder(shopId: number, customerId: bigint): Promise<Typical
      FROM customers c WHERE c.shop_id = $1 AND c.id = $2`,
     [shopId, String(customerId)],
   );
-  return { value: Number(rows[0]?.value ?? 0), costRatio: rows[0]?.cost_ratio ?? null };
+  return { value: Number(row?.value ?? 0), costRatio: row?.costRatio ?? null };
 }
 
 /**
@@ -294,8 +314,8 @@ async function typicalOrder(shopId: number, customerId: bigint): Promise<Typical
  * would have (last step's delay plus the window after entry); never while one of their codes can
  * still be used (an order with it converts). One whose e-mails stopped (a checkout) is "exited".
  */
-export async function completeFinishedEnrollments(now: Date = new Date()): Promise<number> {
-  const { rowCount } = await pool.query(
+export async function completeFinishedEnrollments({ now = new Date() }: { now?: Date } = {}): Promise<number> {
+  return execute(
     `UPDATE enrollments e SET status = CASE WHEN e.exit_reason IS NULL THEN 'completed' ELSE 'exited' END, ended_at = $1, updated_at = now()
      FROM campaigns ca
      WHERE ca.id = e.campaign_id AND e.status = 'active' AND e.next_step IS NULL
@@ -307,5 +327,4 @@ export async function completeFinishedEnrollments(now: Date = new Date()): Promi
        AND NOT EXISTS (SELECT 1 FROM discount_codes d WHERE d.enrollment_id = e.id AND d.ends_at > $1)`,
     [now],
   );
-  return rowCount ?? 0;
 }

@@ -1,4 +1,4 @@
-import prisma, { pool } from "../db.server";
+import prisma, { queryRow } from "../db.server";
 
 /**
  * The webhook inbox. A delivery is recorded once per (shop, webhook id); a repeated delivery only
@@ -29,25 +29,15 @@ export interface RecordedDelivery {
  * Insert, or count the repeat; `xmax = 0` is true only for a freshly inserted row.
  */
 export async function recordWebhookDelivery(delivery: WebhookDelivery): Promise<RecordedDelivery> {
-  const { rows } = await pool.query<{ id: string; first_delivery: boolean; processed: boolean }>({
-    name: "record-webhook-delivery",
-    text: `INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (shop_domain, webhook_id) DO UPDATE SET deliveries = webhook_events.deliveries + 1
-           RETURNING id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`,
-    values: [
-      delivery.shopDomain,
-      delivery.webhookId,
-      delivery.eventId,
-      delivery.topic,
-      delivery.apiVersion,
-      delivery.triggeredAt,
-      delivery.body,
-    ],
-  });
-  const row = rows[0];
+  const row = await queryRow<{ id: string; firstDelivery: boolean; processed: boolean }>(
+    `INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (shop_domain, webhook_id) DO UPDATE SET deliveries = webhook_events.deliveries + 1
+     RETURNING id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`,
+    [delivery.shopDomain, delivery.webhookId, delivery.eventId, delivery.topic, delivery.apiVersion, delivery.triggeredAt, delivery.body],
+  );
   if (!row) throw new Error("webhook_events upsert returned no row");
-  return { id: BigInt(row.id), firstDelivery: row.first_delivery, processed: row.processed };
+  return { id: BigInt(row.id), firstDelivery: row.firstDelivery, processed: row.processed };
 }
 
 export async function findWebhookEvent(id: bigint) {
@@ -131,21 +121,20 @@ export interface WebhookActivity {
   failed: { topic: string; count: number }[];
 }
 
-/** What the merchant's first page shows about incoming Shopify events. */
-export async function getWebhookActivity(shopDomain: string): Promise<WebhookActivity> {
-  const since = new Date(Date.now() - 24 * 3600 * 1000);
-  const [receivedLastDay, pending, failed] = await Promise.all([
-    prisma.webhookEvent.count({ where: { shopDomain, receivedAt: { gte: since } } }),
-    prisma.webhookEvent.count({ where: { shopDomain, processedAt: null, failedAt: null } }),
-    prisma.webhookEvent.groupBy({
-      by: ["topic"],
-      where: { shopDomain, processedAt: null, failedAt: { not: null } },
-      _count: { _all: true },
-    }),
-  ]);
+/** What the merchant's first page shows about the shop's incoming Shopify events. */
+export async function getWebhookActivity(shopId: number, { now = new Date() }: { now?: Date } = {}): Promise<WebhookActivity> {
+  const activity = await queryRow<{ receivedLastDay: string; pending: string; failed: { topic: string; count: number }[] }>(
+    `SELECT (SELECT count(*) FROM webhook_events w WHERE w.shop_domain = s.domain AND w.received_at >= $2) AS received_last_day,
+            (SELECT count(*) FROM webhook_events w WHERE w.shop_domain = s.domain AND w.processed_at IS NULL AND w.failed_at IS NULL) AS pending,
+            (SELECT coalesce(json_agg(json_build_object('topic', f.topic, 'count', f.count) ORDER BY f.topic), '[]'::json)
+             FROM (SELECT w.topic, count(*) AS count FROM webhook_events w
+                   WHERE w.shop_domain = s.domain AND w.processed_at IS NULL AND w.failed_at IS NOT NULL GROUP BY w.topic) f) AS failed
+     FROM shops s WHERE s.id = $1`,
+    [shopId, new Date(now.getTime() - 24 * 3600 * 1000)],
+  );
   return {
-    receivedLastDay,
-    pending,
-    failed: failed.map((group) => ({ topic: group.topic, count: group._count._all })),
+    receivedLastDay: Number(activity?.receivedLastDay ?? 0),
+    pending: Number(activity?.pending ?? 0),
+    failed: activity?.failed ?? [],
   };
 }

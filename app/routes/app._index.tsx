@@ -15,11 +15,11 @@ import { getDashboard } from "../models/dashboard.server";
 import { setFlowTriggers } from "../models/flow-triggers.server";
 import { resyncShop } from "../models/shop.server";
 import { authenticate } from "../shopify.server";
-import { requireShopId } from "../utils/route-guards.server";
+import { ensureShopId, requireShopId } from "../utils/route-guards.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return getDashboard(session.shop);
+  return getDashboard(await ensureShopId(session.shop));
 };
 
 const homeIntents = z.discriminatedUnion("intent", [
@@ -31,19 +31,20 @@ const homeIntents = z.discriminatedUnion("intent", [
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  const shopId = await requireShopId(session.shop);
   const parsed = parseIntent(homeIntents, Object.fromEntries(await request.formData()));
   if (!parsed.ok) return Response.json({ error: parsed.error }, { status: 400 });
   switch (parsed.data.intent) {
     case "create_campaign": {
-      const created = await createDefaultCampaign(await requireShopId(session.shop));
+      const created = await createDefaultCampaign(shopId);
       return redirect(`/app/campaigns/${created.id}`);
     }
     case "flow_on":
     case "flow_off":
-      await setFlowTriggers(await requireShopId(session.shop), parsed.data.intent === "flow_on");
+      await setFlowTriggers(shopId, parsed.data.intent === "flow_on");
       return { flowTriggers: parsed.data.intent === "flow_on" };
     case "resync":
-      return { resyncStarted: await resyncShop(session.shop) };
+      return { resyncStarted: await resyncShop(shopId) };
   }
 };
 

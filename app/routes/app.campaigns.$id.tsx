@@ -22,8 +22,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
   const [overview, problems, email] = await Promise.all([
-    getShopOverview(session.shop),
-    problemsOf(shopId, campaign, new Date(), { eligibleToday: null }),
+    getShopOverview(shopId),
+    problemsOf(shopId, campaign, { eligibleToday: null }),
     editorEmailSettings(shopId),
   ]);
   return {

@@ -28,7 +28,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
   const reviewed = new Date(String((await request.formData()).get("version")));
   if (Number.isNaN(reviewed.getTime())) return Response.json({ refused: "Run the pre-launch check before going Live" }, { status: 400 });
-  const changed = await changeCampaignStatus(shopId, campaign.id, "go_live", new Date(), { reviewed });
+  const changed = await changeCampaignStatus(shopId, campaign.id, "go_live", { reviewed });
   if (changed.ok) return redirect(`/app/campaigns/${campaign.id}/results`);
   if ("notFound" in changed) throw new Response("Campaign not found", { status: 404 });
   return Response.json({ refused: changed.reason }, { status: 409 });

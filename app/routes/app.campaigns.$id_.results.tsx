@@ -18,7 +18,7 @@ import { requireCampaign } from "../utils/route-guards.server";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
-  const overview = await getShopOverview(session.shop);
+  const overview = await getShopOverview(shopId);
   const timezone = overview.ianaTimezone ?? "UTC";
   const [results, daily, customers] = await Promise.all([
     campaignResults(shopId, campaign.id),

@@ -1,5 +1,5 @@
 import { getCampaign, type CampaignView } from "../models/campaigns.server";
-import { shopIdForDomain } from "../models/shop.server";
+import { recordInstall, shopIdForDomain } from "../models/shop.server";
 
 /**
  * For the embedded app's routes: the shop always comes from the authenticated session, and a
@@ -11,6 +11,11 @@ export async function requireShopId(shopDomain: string): Promise<number> {
   const shopId = await shopIdForDomain(shopDomain);
   if (shopId === null) throw new Response("Shop not found", { status: 404 });
   return shopId;
+}
+
+/** The home page's shop: a valid session without a shop row means afterAuth stopped half-way; the install is completed now. */
+export async function ensureShopId(shopDomain: string): Promise<number> {
+  return (await shopIdForDomain(shopDomain)) ?? (await recordInstall(shopDomain));
 }
 
 export async function requireCampaign(

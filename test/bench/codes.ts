@@ -65,7 +65,7 @@ export async function benchCodes(): Promise<void> {
     const saved = await saveCampaignSettings(shopId, campaignId, settings);
     if (!saved.ok) throw new Error(JSON.stringify(saved));
     await client.query("UPDATE campaigns SET status = 'live', live_since = now() WHERE id = $1", [campaignId]);
-    const run = await enrollEligible(shopId, campaignId, saved.campaign.settings, new Date(Date.now() - 3600_000));
+    const run = await enrollEligible(shopId, campaignId, saved.campaign.settings, { now: new Date(Date.now() - 3600_000) });
     if (run.contacted !== codes) throw new Error(`${run.contacted} customers entered, expected ${codes}`);
 
     // The worker dispatches at once (its schedule's first run) and keeps at it every minute.

@@ -55,9 +55,9 @@ export async function benchEngine(): Promise<void> {
     console.log(`\nengine: ${customers.toLocaleString("en")} eligible customers enter a Live campaign (10% holdout)`);
     const now = new Date();
     let start = performance.now();
-    const run = await enrollEligible(shopId, campaignId, saved.campaign.settings, now);
+    const run = await enrollEligible(shopId, campaignId, saved.campaign.settings, { now });
     const enrolledAt = seconds(start);
-    const jobs = await dispatchDueSteps(customers * 2, new Date(now.getTime() + 2 * 3600 * 1000));
+    const jobs = await dispatchDueSteps(customers * 2, { now: new Date(now.getTime() + 2 * 3600 * 1000) });
     const queue = queues.getQueue("engine");
     for (let i = 0; i < jobs.length; i += ADD_BULK_CHUNK) {
       await queue.addBulk(

@@ -141,7 +141,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     scaled = scaledClock(scale, epoch);
     worker = startWorker({ DEMO_TIME_SCALE: String(scale), DEMO_EPOCH: epoch.toISOString() });
     const campaignId = await ensureReadyMadeCampaign(shopId);
-    const live = await changeCampaignStatus(shopId, campaignId, "go_live", clock());
+    const live = await changeCampaignStatus(shopId, campaignId, "go_live", {}, { now: clock() });
     if (!live.ok) throw new Error(`Go Live was refused: ${"reason" in live ? live.reason : "no campaign"}`);
     log(`Win-Back campaign is Live (1 day = ${options.secondsPerDay} s; steps on days 0, 4 and 10; codes 10% then 15%)`);
     await eventually(async () => (await prisma.enrollment.count({ where: { campaignId } })) > 0, 60_000);

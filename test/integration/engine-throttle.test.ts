@@ -81,11 +81,11 @@ describe("discount codes against Shopify's cost bucket", () => {
       round++
     ) {
       const now = new Date();
-      const jobs = await dispatchDueSteps(1_000, now);
+      const jobs = await dispatchDueSteps(1_000, { now });
       const leased = await prisma.enrollment.findMany({ where: { campaignId, status: "active", nextStep: 1 }, select: { id: true } });
       const ids = jobs.length ? jobs.flatMap((job) => job.enrollmentIds) : leased.map((row) => row.id);
       try {
-        await runSteps(shopId, ids, { admin: adminQuery, transport: mailTransport() }, now);
+        await runSteps(shopId, ids, { admin: adminQuery, transport: mailTransport(), now });
       } catch (error) {
         if (!(error instanceof ShopifyThrottledError)) throw error;
         throttled++;

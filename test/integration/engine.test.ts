@@ -137,8 +137,7 @@ describe("a Live campaign", () => {
     await runSteps(
       shopId,
       contacted.map((row) => row.id),
-      { admin: adminQuery, transport: mailTransport() },
-      new Date(enteredAt.getTime() + 50 * HOUR),
+      { admin: adminQuery, transport: mailTransport(), now: new Date(enteredAt.getTime() + 50 * HOUR) },
     );
     expect(await prisma.discountCode.count({ where: { enrollment: { campaignId } } })).toBe(codes.length);
     expect(state.discounts.size).toBe(codes.length);
@@ -183,9 +182,9 @@ describe("a Live campaign", () => {
 
     // After the attribution window, those whose codes still run stay open (an order with the code
     // would convert); once every code has ended, everyone is done.
-    await completeFinishedEnrollments(new Date(enteredAt.getTime() + 98 * HOUR + 6 * 24 * HOUR));
+    await completeFinishedEnrollments({ now: new Date(enteredAt.getTime() + 98 * HOUR + 6 * 24 * HOUR) });
     expect((await enrollments()).filter((row) => row.status === "active" && !row.holdout).length).toBeGreaterThan(0);
-    expect(await completeFinishedEnrollments(new Date(enteredAt.getTime() + 49 * HOUR + 15 * 24 * HOUR))).toBeGreaterThan(0);
+    expect(await completeFinishedEnrollments({ now: new Date(enteredAt.getTime() + 49 * HOUR + 15 * 24 * HOUR) })).toBeGreaterThan(0);
     const statuses = new Set((await enrollments()).map((row) => row.status));
     expect(statuses.has("active")).toBe(false);
   }, 60_000);
@@ -193,10 +192,10 @@ describe("a Live campaign", () => {
   it("deletes the codes nobody can use any more from Shopify, in batches", async () => {
     const created = await prisma.discountCode.count({ where: { enrollment: { campaignId }, status: "created" } });
     expect(created).toBeGreaterThan(0);
-    expect(await deleteEndedCodes(adminQuery, { id: shopId, domain: SHOP })).toBe(created);
+    expect(await deleteEndedCodes(shopId, { admin: adminQuery })).toBe(created);
     expect(await prisma.discountCode.count({ where: { enrollment: { campaignId }, status: { not: "deleted" } } })).toBe(0);
     await eventually(async () => state.discounts.size === 0);
-    expect(await deleteEndedCodes(adminQuery, { id: shopId, domain: SHOP })).toBe(0);
+    expect(await deleteEndedCodes(shopId, { admin: adminQuery })).toBe(0);
   });
 
   it("reports results that add up to the ledger: funnel, steps, conversions, revenue net of discounts", async () => {

@@ -32,7 +32,7 @@ const enrollments = () => prisma.enrollment.findMany({ where: { campaignId }, or
 
 describe("enrollment", () => {
   it("enters every qualifying customer once, about 10% in a stable holdout, the rest due over the ramp", async () => {
-    const run = await enrollEligible(shopId, campaignId, settings, NOW);
+    const run = await enrollEligible(shopId, campaignId, settings, { now: NOW });
     expect(run.contacted + run.holdout).toBe(CUSTOMERS);
     expect(run.holdout).toBeGreaterThan(CUSTOMERS * 0.06);
     expect(run.holdout).toBeLessThan(CUSTOMERS * 0.14);
@@ -47,9 +47,9 @@ describe("enrollment", () => {
     expect(Math.max(...due)).toBe(Math.round((run.contacted - 1) * 1800));
 
     // Again: nobody enters twice; the draw is the same in another run.
-    expect(await enrollEligible(shopId, campaignId, settings, NOW)).toEqual({ contacted: 0, holdout: 0 });
+    expect(await enrollEligible(shopId, campaignId, settings, { now: NOW })).toEqual({ contacted: 0, holdout: 0 });
     await prisma.enrollment.deleteMany({ where: { campaignId } });
-    await enrollEligible(shopId, campaignId, settings, NOW);
+    await enrollEligible(shopId, campaignId, settings, { now: NOW });
     expect((await enrollments()).filter((row) => row.holdout).map((row) => row.customerId)).toEqual(holdout.map((row) => row.customerId));
   });
 
@@ -58,10 +58,10 @@ describe("enrollment", () => {
       shopId,
       NOW,
     ]);
-    const first = await enrollEligible(shopId, campaignId, settings, NOW);
+    const first = await enrollEligible(shopId, campaignId, settings, { now: NOW });
     await pool.query("UPDATE customers SET last_order_at = $2::timestamptz - interval '120 days' WHERE shop_id = $1", [shopId, NOW]);
     const later = new Date(NOW.getTime() + 60_000);
-    await enrollEligible(shopId, campaignId, settings, later);
+    await enrollEligible(shopId, campaignId, settings, { now: later });
     const waitingBefore = (await enrollments()).filter(
       (row) => !row.holdout && row.enteredAt.getTime() === NOW.getTime() && row.nextStepDueAt! > later,
     ).length;
@@ -75,16 +75,16 @@ describe("enrollment", () => {
   });
 
   it("lets a customer enter again only after the cool-down, as a new cycle", async () => {
-    await enrollEligible(shopId, campaignId, { ...settings, holdoutPercent: 0 }, NOW);
+    await enrollEligible(shopId, campaignId, { ...settings, holdoutPercent: 0 }, { now: NOW });
     await prisma.enrollment.updateMany({
       where: { campaignId, customerId: 1n },
       data: { status: "completed", endedAt: NOW, nextStep: null, nextStepDueAt: null },
     });
 
     const soon = new Date(NOW.getTime() + 30 * 86_400_000);
-    expect(await enrollEligible(shopId, campaignId, settings, soon)).toEqual({ contacted: 0, holdout: 0 });
+    expect(await enrollEligible(shopId, campaignId, settings, { now: soon })).toEqual({ contacted: 0, holdout: 0 });
     const after = new Date(NOW.getTime() + 181 * 86_400_000);
-    const run = await enrollEligible(shopId, campaignId, settings, after);
+    const run = await enrollEligible(shopId, campaignId, settings, { now: after });
     // Customer 1, and the five who had ordered recently and have lapsed by then.
     expect(run.contacted + run.holdout).toBe(6);
     expect(await prisma.enrollment.findMany({ where: { campaignId, customerId: 1n }, orderBy: { cycle: "asc" } })).toMatchObject([
@@ -94,7 +94,10 @@ describe("enrollment", () => {
   });
 
   it("enters each customer once when two runs race", async () => {
-    const runs = await Promise.all([enrollEligible(shopId, campaignId, settings, NOW), enrollEligible(shopId, campaignId, settings, NOW)]);
+    const runs = await Promise.all([
+      enrollEligible(shopId, campaignId, settings, { now: NOW }),
+      enrollEligible(shopId, campaignId, settings, { now: NOW }),
+    ]);
     expect(runs.reduce((sum, run) => sum + run.contacted + run.holdout, 0)).toBe(CUSTOMERS);
     expect(await prisma.enrollment.count({ where: { campaignId } })).toBe(CUSTOMERS);
   });

@@ -62,7 +62,7 @@ async function shopWithEnrollments(name: string) {
 beforeAll(async () => {
   on = await shopWithEnrollments("flow-on");
   off = await shopWithEnrollments("flow-off");
-  await setFlowTriggers(on.shopId, true, new Date(Date.now() - 7 * 86_400_000));
+  await setFlowTriggers(on.shopId, true, { now: new Date(Date.now() - 7 * 86_400_000) });
 }, 60_000);
 
 afterAll(() => emulator.close());
@@ -150,7 +150,7 @@ describe("Shopify Flow triggers", () => {
     const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { shopId: on.shopId, customerId: 1n } });
     await prisma.flowEvent.create({ data: { shopId: on.shopId, enrollmentId: enrollment.id, kind: "converted" } });
     await setFlowTriggers(on.shopId, false);
-    await setFlowTriggers(on.shopId, true, new Date(Date.now() - 7 * 86_400_000));
+    await setFlowTriggers(on.shopId, true, { now: new Date(Date.now() - 7 * 86_400_000) });
     expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
     expect(await prisma.flowEvent.findFirstOrThrow({ where: { enrollmentId: enrollment.id, kind: "converted" } })).toMatchObject({
       status: "cancelled",
@@ -158,7 +158,7 @@ describe("Shopify Flow triggers", () => {
   });
 
   it("record nothing from before the shop turned them on, and read only enrollments changed since the last look", async () => {
-    await setFlowTriggers(off.shopId, true, new Date());
+    await setFlowTriggers(off.shopId, true, { now: new Date() });
     expect(await fireFlowTriggersJob({ admin: adminQuery })).toEqual({ recorded: 0, sent: 0, refused: 0 });
 
     // Every engine update sets updated_at; a row untouched since well before the last look is not read again.

@@ -36,7 +36,7 @@ afterAll(() => emulator.close());
 
 describe("Shopify Marketing", () => {
   it("registers a Live campaign once, with the UTM parameters its e-mails carry, and follows its status", async () => {
-    const activity = await syncMarketingActivity(adminQuery, shop, campaignId);
+    const activity = await syncMarketingActivity(shop.id, campaignId, { admin: adminQuery });
     expect(activity).toMatchObject({ id: expect.stringMatching(/^gid:\/\/shopify\/MarketingActivity\//), status: "ACTIVE" });
     const [registered, ...more] = [...state.marketingActivities.values()];
     expect(more).toEqual([]);
@@ -51,16 +51,16 @@ describe("Shopify Marketing", () => {
 
     // Its answer lost (nothing stored): the retry finds the activity instead of registering another.
     await pool.query("UPDATE campaigns SET marketing_activity_id = NULL, marketing_status = NULL WHERE id = $1", [campaignId]);
-    expect(await syncMarketingActivity(adminQuery, shop, campaignId)).toEqual(activity);
+    expect(await syncMarketingActivity(shop.id, campaignId, { admin: adminQuery })).toEqual(activity);
     expect(state.marketingActivities.size).toBe(1);
 
     expect(await changeCampaignStatus(shop.id, campaignId, "pause")).toMatchObject({ ok: true });
     const jobs = await getQueue("engine").getJobs(["waiting"]);
     expect(jobs.map((job) => [job.name, job.data])).toContainEqual(["sync-marketing-activity", { shopId: shop.id, campaignId }]);
-    await syncMarketingActivity(adminQuery, shop, campaignId);
+    await syncMarketingActivity(shop.id, campaignId, { admin: adminQuery });
     expect(registered!.status).toBe("PAUSED");
     await pool.query("UPDATE campaigns SET status = 'live' WHERE id = $1", [campaignId]);
-    await syncMarketingActivity(adminQuery, shop, campaignId);
+    await syncMarketingActivity(shop.id, campaignId, { admin: adminQuery });
     expect(registered!.status).toBe("ACTIVE");
   });
 
@@ -93,9 +93,9 @@ describe("Shopify Marketing", () => {
     };
     // A day is reported once the day after it is over too (late orders and refunds): on the 21st, up to the 19th.
     const reportedOn = new Date(NOW.getTime() + DAY);
-    await expect(reportEngagement(flaky, shop, campaignId, reportedOn)).rejects.toThrow("connection reset");
-    expect(await reportEngagement(flaky, shop, campaignId, reportedOn)).toBe(2);
-    expect(await reportEngagement(flaky, shop, campaignId, reportedOn)).toBe(0);
+    await expect(reportEngagement(shop.id, campaignId, { admin: flaky, now: reportedOn })).rejects.toThrow("connection reset");
+    expect(await reportEngagement(shop.id, campaignId, { admin: flaky, now: reportedOn })).toBe(2);
+    expect(await reportEngagement(shop.id, campaignId, { admin: flaky, now: reportedOn })).toBe(0);
 
     const reported = state.marketingEngagements.map((engagement) => engagement.input);
     expect(reported.map((engagement) => engagement.occurredOn)).toEqual(["2026-11-17", "2026-11-18", "2026-11-19"]);
@@ -124,7 +124,7 @@ describe("Shopify Marketing", () => {
       [campaignId],
     );
     const activities = state.marketingActivities.size;
-    expect(await syncMarketingActivity(adminQuery, shop, other.rows[0]!.id)).toBeNull();
+    expect(await syncMarketingActivity(shop.id, other.rows[0]!.id, { admin: adminQuery })).toBeNull();
     expect(state.marketingActivities.size).toBe(activities);
   });
 });

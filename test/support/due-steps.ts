@@ -8,6 +8,6 @@ import { dispatchDueSteps, runSteps } from "../../app/models/steps.server";
  */
 export async function runDueSteps(at: Date, clock: { now: Date }): Promise<void> {
   clock.now = at;
-  for (const job of await dispatchDueSteps(10_000, at))
-    await runSteps(job.shopId, job.enrollmentIds, { admin: adminQuery, transport: mailTransport() }, at);
+  for (const job of await dispatchDueSteps(10_000, { now: at }))
+    await runSteps(job.shopId, job.enrollmentIds, { admin: adminQuery, transport: mailTransport(), now: at });
 }

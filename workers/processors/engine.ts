@@ -18,7 +18,7 @@ const engineNow = scaledClock(env.DEMO_TIME_SCALE, env.DEMO_EPOCH);
 export async function enrollCampaignJob({ shopId, campaignId }: JobPayload<"enrollCampaign">): Promise<EnrollmentRun | string> {
   const campaign = await prisma.campaign.findFirst({ where: { id: campaignId, shopId, status: "live", shop: { uninstalledAt: null } } });
   if (!campaign) return "not live";
-  return enrollEligible(shopId, campaignId, campaignSettingsSchema.parse(campaign.settings), engineNow());
+  return enrollEligible(shopId, campaignId, campaignSettingsSchema.parse(campaign.settings), { now: engineNow() });
 }
 
 export async function enrollLiveCampaignsJob(): Promise<number> {
@@ -34,28 +34,28 @@ const DISPATCH_LIMIT = 5_000;
 
 export async function dispatchStepsJob(): Promise<{ jobs: number; completed: number }> {
   const now = engineNow();
-  const jobs = await dispatchDueSteps(DISPATCH_LIMIT, now);
+  const jobs = await dispatchDueSteps(DISPATCH_LIMIT, { now });
   for (const job of jobs) await enqueue("runSteps", { shopId: job.shopId, enrollmentIds: job.enrollmentIds.map(String) });
-  return { jobs: jobs.length, completed: await completeFinishedEnrollments(now) };
+  return { jobs: jobs.length, completed: await completeFinishedEnrollments({ now }) };
 }
 
 export async function runStepsJob(
   { shopId, enrollmentIds }: JobPayload<"runSteps">,
   deps: { admin: AdminQuery; transport: MailTransport },
 ) {
-  const run = await runSteps(shopId, enrollmentIds.map(BigInt), deps, engineNow());
+  const run = await runSteps(shopId, enrollmentIds.map(BigInt), { ...deps, now: engineNow() });
   return { sent: run.sent, postponed: run.postponed, exited: run.exited, notSent: run.notSent.size };
 }
 
 export async function deleteEndedCodesJob(deps: { admin: AdminQuery }): Promise<number> {
   let deleted = 0;
   const failures: string[] = [];
-  for (const shop of await shopsWithEndedCodes()) {
+  for (const shopId of await shopsWithEndedCodes()) {
     // One shop's trouble does not keep the others' codes alive.
     try {
-      deleted += await deleteEndedCodes(deps.admin, shop);
+      deleted += await deleteEndedCodes(shopId, { admin: deps.admin });
     } catch (error) {
-      failures.push(`shop ${shop.id}: ${(error as Error).message}`);
+      failures.push(`shop ${shopId}: ${(error as Error).message}`);
     }
   }
   if (failures.length > 0) throw new Error(`${deleted} codes deleted; ${failures.join("; ")}`);
@@ -82,10 +82,10 @@ async function eachIsolated<T>(items: T[], work: (item: T) => Promise<void>): Pr
 /** Records each opted-in shop's new Flow events and fires them, 50 a call, until none is pending. */
 export async function fireFlowTriggersJob(deps: { admin: AdminQuery }): Promise<{ recorded: number; sent: number; refused: number }> {
   const total = { recorded: 0, sent: 0, refused: 0 };
-  await eachIsolated(await shopsWithFlowTriggers(), async (shop) => {
-    total.recorded += await recordFlowEvents(shop.id);
+  await eachIsolated(await shopsWithFlowTriggers(), async (shopId) => {
+    total.recorded += await recordFlowEvents(shopId);
     for (;;) {
-      const fired = await fireFlowEvents(deps.admin, shop);
+      const fired = await fireFlowEvents(shopId, { admin: deps.admin });
       total.sent += fired.sent;
       total.refused += fired.refused;
       if (fired.sent + fired.refused === 0) break;
@@ -95,18 +95,17 @@ export async function fireFlowTriggersJob(deps: { admin: AdminQuery }): Promise<
 }
 
 export async function syncMarketingActivityJob({ shopId, campaignId }: JobPayload<"syncMarketingActivity">, deps: { admin: AdminQuery }) {
-  const shop = await prisma.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true, domain: true } });
-  return shop ? syncMarketingActivity(deps.admin, shop, campaignId) : "not installed";
+  const shop = await prisma.shop.findFirst({ where: { id: shopId, uninstalledAt: null }, select: { id: true } });
+  return shop ? syncMarketingActivity(shopId, campaignId, { admin: deps.admin }) : "not installed";
 }
 
 /** Each registered campaign: its status synced (should a sync job have been lost), then its finished days reported. */
 export async function reportMarketingJob(deps: { admin: AdminQuery }): Promise<{ campaigns: number; days: number }> {
   let days = 0;
   const campaigns = await registeredCampaigns();
-  await eachIsolated(campaigns, async ({ shopId, domain, campaignId }) => {
-    const shop = { id: shopId, domain };
-    await syncMarketingActivity(deps.admin, shop, campaignId);
-    days += await reportEngagement(deps.admin, shop, campaignId);
+  await eachIsolated(campaigns, async ({ shopId, campaignId }) => {
+    await syncMarketingActivity(shopId, campaignId, { admin: deps.admin });
+    days += await reportEngagement(shopId, campaignId, { admin: deps.admin });
   });
   return { campaigns: campaigns.length, days };
 }
