@@ -5,7 +5,6 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
-import { recordInstall } from "./models/shop.server";
 
 export const apiVersion = ApiVersion.October26;
 
@@ -48,7 +47,10 @@ const shopify = shopifyApp({
   },
   hooks: {
     // Runs after token exchange stores a new offline session: first install or reinstall.
+    // Loaded here, not at the top: every route imports `authenticate`, and the install's work
+    // (the shop model, the job client) is only needed on this path.
     afterAuth: async ({ session }) => {
+      const { recordInstall } = await import("./models/shop.server");
       await recordInstall(session.shop);
     },
   },

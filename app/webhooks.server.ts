@@ -1,4 +1,4 @@
-import { enqueue, reviveJob } from "../workers/queues";
+import { enqueue, reviveJob } from "./jobs/client.server";
 import { env } from "./env.server";
 import {
   HMAC_HEADER,

@@ -1,104 +1,35 @@
 import { pathToFileURL } from "node:url";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
 import { ZodError } from "zod";
 import prisma, { pool } from "../app/db.server";
-import { env } from "../app/env.server";
-import { logger as rootLogger } from "../app/logger.server";
-import { assertNoEviction, createRedisConnection } from "../app/redis.server";
-import { adminQuery, ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
-import { backfillShop, scoreAllShops, scoreShopJob } from "./processors/backfill";
-import { sendEmailJob, sendEmailsJob, syncUnsubscribeJob } from "./processors/email";
+import { env } from "../app/env.server";
+import { failedForGood, RetryLater } from "../app/jobs/attempts";
+import { closeQueues, getQueue, queueOptions } from "../app/jobs/client.server";
+import { QUEUE_NAMES, type QueueName } from "../app/jobs/define";
 import {
-  deleteEndedCodesJob,
-  dispatchStepsJob,
-  enrollCampaignJob,
-  enrollLiveCampaignsJob,
-  fireFlowTriggersJob,
-  reportMarketingJob,
-  runStepsJob,
-  syncMarketingActivityJob,
-} from "./processors/engine";
-import { maintenanceSweep } from "./processors/maintenance-sweep";
-import { syncShopDetails } from "./processors/sync-shop-details";
-import { processWebhookEvent } from "./processors/webhook-event";
-import {
-  QUEUE_NAMES,
-  closeQueues,
-  getQueue,
-  jobKinds,
+  defaultHandlers,
+  jobKindNamed,
+  loadHandlers,
   parseJobPayload,
-  queueOptions,
-  RetryLater,
+  scheduledJobs,
+  type JobHandlers,
   type JobKind,
-  type JobPayload,
-} from "./queues";
+} from "../app/jobs/registry";
+import { logger as rootLogger } from "../app/logger.server";
+import { ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
+import { assertNoEviction, createRedisConnection } from "../app/redis.server";
+
+/** The worker process: one BullMQ worker per queue, running the job definitions of app/jobs. */
 
 const logger = rootLogger.child({ process: "worker" });
 
-export type JobHandlers = { [K in JobKind]: (payload: JobPayload<K>, job: Job) => Promise<unknown> };
-
-export const defaultHandlers: JobHandlers = {
-  processWebhookEvent: (payload, job) => processWebhookEvent(payload, job),
-  syncShopDetails: (payload) => syncShopDetails(payload, { admin: adminQuery }),
-  backfillShop: (payload, job) => backfillShop(payload, { admin: adminQuery }, job),
-  scoreShop: (payload) => scoreShopJob(payload),
-  sendEmail: (payload, job) => sendEmailJob(payload, { transport: mailTransport() }, job),
-  sendEmails: (payload, job) => sendEmailsJob(payload, { transport: mailTransport() }, job),
-  syncUnsubscribe: (payload) => syncUnsubscribeJob(payload, { admin: adminQuery }),
-  enrollCampaign: (payload) => enrollCampaignJob(payload),
-  enrollLiveCampaigns: () => enrollLiveCampaignsJob(),
-  dispatchSteps: () => dispatchStepsJob(),
-  runSteps: (payload) => runStepsJob(payload, { admin: adminQuery, transport: mailTransport() }),
-  deleteEndedCodes: () => deleteEndedCodesJob({ admin: adminQuery }),
-  fireFlowTriggers: () => fireFlowTriggersJob({ admin: adminQuery }),
-  syncMarketingActivity: (payload) => syncMarketingActivityJob(payload, { admin: adminQuery }),
-  reportMarketing: () => reportMarketingJob({ admin: adminQuery }),
-  scoreAllShops: () => scoreAllShops(),
-  maintenanceSweep: () => maintenanceSweep(),
-};
-
-const MAINTENANCE_EVERY_MS = 60_000;
-const SCORING_EVERY_MS = 24 * 3600 * 1000;
-const DISPATCH_EVERY_MS = 60_000;
-const ENROLL_EVERY_MS = 3600 * 1000;
-const CODE_CLEANUP_EVERY_MS = 15 * 60 * 1000;
-const FLOW_TRIGGERS_EVERY_MS = 60_000;
-const MARKETING_EVERY_MS = 3600 * 1000;
 const SCHEDULE_CHECK_MS = 5 * 60 * 1000;
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, then closes connections. */
   close(): Promise<void>;
-}
-
-/**
- * Starts one BullMQ worker per queue. Refuses a Redis that may evict keys, because an evicted
- * job is a lost webhook or a lost e-mail.
- */
-/**
- * The repeating jobs. At start each is upserted; afterwards (`onlyMissing`) only those Redis lost
- * are set again, so a check does not run the others early.
- */
-export async function ensureSchedules(onlyMissing = false): Promise<void> {
-  const schedule = async (queue: Parameters<typeof getQueue>[0], id: string, every: number, kind: JobKind) => {
-    if (onlyMissing && (await getQueue(queue).getJobScheduler(id))) return;
-    await getQueue(queue).upsertJobScheduler(id, { every }, { name: jobKinds[kind].name, data: {} });
-  };
-  await schedule("maintenance", "maintenance-sweep", MAINTENANCE_EVERY_MS, "maintenanceSweep");
-  await schedule("maintenance", "score-all-shops", SCORING_EVERY_MS, "scoreAllShops");
-  if (env.DEMO_TIME_SCALE === undefined) {
-    await schedule("engine", "dispatch-steps", DISPATCH_EVERY_MS, "dispatchSteps");
-  } else {
-    // `npm run demo` dispatches itself, once the previous steps are done: at its speed a step job
-    // outlasts the dispatcher's lease (minutes of engine time), and an overlapping dispatch would
-    // take the same steps again.
-    await getQueue("engine").removeJobScheduler("dispatch-steps");
-  }
-  await schedule("engine", "delete-ended-codes", CODE_CLEANUP_EVERY_MS, "deleteEndedCodes");
-  await schedule("engine", "fire-flow-triggers", FLOW_TRIGGERS_EVERY_MS, "fireFlowTriggers");
-  await schedule("engine", "report-marketing", MARKETING_EVERY_MS, "reportMarketing");
-  await schedule("engine", "enroll-live-campaigns", ENROLL_EVERY_MS, "enrollLiveCampaigns");
 }
 
 export interface WorkerOptions {
@@ -108,75 +39,125 @@ export interface WorkerOptions {
   schedules?: boolean;
 }
 
+/**
+ * Starts one BullMQ worker per queue. Refuses a Redis that may evict keys, because an evicted
+ * job is a lost webhook or a lost e-mail.
+ */
 export async function startWorkers(handlers: JobHandlers = defaultHandlers, options: WorkerOptions = {}): Promise<RunningWorkers> {
-  const connection = createRedisConnection("worker");
-  try {
-    await assertNoEviction(connection);
-    // Fails here, not at the first send, when production has no SMTP configured.
-    if (handlers === defaultHandlers) logger.info({ mail: mailTransport().description }, "e-mail transport ready");
-  } catch (error) {
-    connection.disconnect();
-    throw error;
-  }
-
-  const kindByName = new Map<string, JobKind>(Object.entries(jobKinds).map(([kind, spec]) => [spec.name, kind as JobKind]));
-  const run = async (job: Job, token?: string) => {
-    const kind = kindByName.get(job.name);
-    if (!kind) throw new UnrecoverableError(`unknown job ${job.name}`);
-    let payload: JobPayload<typeof kind>;
-    try {
-      payload = parseJobPayload(kind, job.data);
-    } catch (error) {
-      if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${kind} payload: ${error.message}`);
-      throw error;
-    }
-    try {
-      return await (handlers[kind] as (p: typeof payload, j: Job) => Promise<unknown>)(payload, job);
-    } catch (error) {
-      // Waiting for Shopify is not a failure: run again later without spending an attempt.
-      const delayMs = error instanceof RetryLater ? error.delayMs : error instanceof ShopifyThrottledError ? error.retryAfterMs : null;
-      if (delayMs !== null) {
-        await job.moveToDelayed(Date.now() + delayMs, token);
-        throw new DelayedError();
-      }
-      if (error instanceof ShopifyApiError && error.permanent) throw new UnrecoverableError(error.message);
-      throw error;
-    }
-  };
-
-  const workers = QUEUE_NAMES.map((name) => {
-    const worker = new Worker(name, run, { ...queueOptions(connection), concurrency: env.WORKER_CONCURRENCY });
-    worker.on("failed", (job, error) => {
-      const attempts = job?.opts.attempts ?? 1;
-      const final = (job?.attemptsMade ?? attempts) >= attempts || error instanceof UnrecoverableError;
-      logger[final ? "error" : "warn"](
-        { queue: name, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
-        final ? "job failed for good; kept in the failed list" : "job failed; will retry",
-      );
-    });
-    worker.on("error", (error) => logger.error({ queue: name, err: error.message }, "worker error"));
-    return worker;
-  });
-
-  const scheduling = options.schedules ?? true;
-  if (scheduling) await ensureSchedules();
-  // Redis keeps nothing on disk: after a restart the schedules are gone with everything else.
-  // They are set again on every reconnection and, should a flush go unnoticed, every so often.
-  const reschedule = () =>
-    ensureSchedules(true).catch((error: Error) => logger.warn({ err: error.message }, "could not set the schedules; will retry"));
-  if (scheduling) connection.on("ready", reschedule);
-  const timer = setInterval(() => scheduling && reschedule(), options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
-  timer.unref();
+  const connection = await openWorkerConnection(handlers === defaultHandlers);
+  // Loaded before the first job, as a process that starts is one that may be stopped: while it
+  // loads code it cannot answer tsx's signal relay in time, and tsx would kill it undrained.
+  await loadHandlers();
+  const run = jobRunner(handlers);
+  const workers = QUEUE_NAMES.map((name) => startQueueWorker(name, run, connection));
+  const schedules = await keepSchedules(connection, options);
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
   return {
     async close() {
-      clearInterval(timer);
-      connection.off("ready", reschedule);
+      schedules.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await closeQueues();
       closeMailTransport();
       connection.disconnect();
+    },
+  };
+}
+
+async function openWorkerConnection(withMail: boolean): Promise<Redis> {
+  const connection = createRedisConnection("worker");
+  try {
+    await assertNoEviction(connection);
+    // Fails here, not at the first send, when production has no SMTP configured.
+    if (withMail) logger.info({ mail: mailTransport().description }, "e-mail transport ready");
+  } catch (error) {
+    connection.disconnect();
+    throw error;
+  }
+  return connection;
+}
+
+type JobRunner = (job: Job, token?: string) => Promise<unknown>;
+
+/** Runs a job by its name's definition, with a payload checked again (Redis content is input like any other). */
+function jobRunner(handlers: JobHandlers): JobRunner {
+  return async (job, token) => {
+    const kind = jobKindNamed(job.name);
+    if (!kind) throw new UnrecoverableError(`unknown job ${job.name}`);
+    const payload = payloadOf(kind, job.data);
+    try {
+      return await (handlers[kind] as (p: typeof payload, j: Job) => Promise<unknown>)(payload, job);
+    } catch (error) {
+      throw await asWorkerError(error, job, token);
+    }
+  };
+}
+
+function payloadOf(kind: JobKind, data: unknown) {
+  try {
+    return parseJobPayload(kind, data);
+  } catch (error) {
+    if (error instanceof ZodError) throw new UnrecoverableError(`invalid ${kind} payload: ${error.message}`);
+    throw error;
+  }
+}
+
+/** What BullMQ should see of a handler's error. */
+async function asWorkerError(error: unknown, job: Job, token?: string): Promise<unknown> {
+  // Waiting for Shopify is not a failure: run again later without spending an attempt.
+  const delayMs = error instanceof RetryLater ? error.delayMs : error instanceof ShopifyThrottledError ? error.retryAfterMs : null;
+  if (delayMs !== null) {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    return new DelayedError();
+  }
+  if (error instanceof ShopifyApiError && error.permanent) return new UnrecoverableError(error.message);
+  return error;
+}
+
+function startQueueWorker(name: QueueName, run: JobRunner, connection: Redis): Worker {
+  const worker = new Worker(name, run, { ...queueOptions(connection), concurrency: env.WORKER_CONCURRENCY });
+  worker.on("failed", (job, error) => {
+    const final = failedForGood(job, error);
+    logger[final ? "error" : "warn"](
+      { queue: name, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+      final ? "job failed for good; kept in the failed list" : "job failed; will retry",
+    );
+  });
+  worker.on("error", (error) => logger.error({ queue: name, err: error.message }, "worker error"));
+  return worker;
+}
+
+/**
+ * The repeating jobs: every definition with a schedule. At start each is upserted; afterwards
+ * (`onlyMissing`) only those Redis lost are set again, so a check does not run the others early.
+ * A disabled schedule is removed.
+ */
+export async function ensureSchedules(onlyMissing = false): Promise<void> {
+  for (const { queue: queueName, name, schedule } of scheduledJobs()) {
+    const queue = getQueue(queueName);
+    if (schedule.disabled) {
+      await queue.removeJobScheduler(name);
+      continue;
+    }
+    if (onlyMissing && (await queue.getJobScheduler(name))) continue;
+    await queue.upsertJobScheduler(name, "every" in schedule ? { every: schedule.every } : { pattern: schedule.cron }, { name, data: {} });
+  }
+}
+
+async function keepSchedules(connection: Redis, options: WorkerOptions): Promise<{ stop(): void }> {
+  if (!(options.schedules ?? true)) return { stop() {} };
+  await ensureSchedules();
+  // Redis keeps nothing on disk: after a restart the schedules are gone with everything else.
+  // They are set again on every reconnection and, should a flush go unnoticed, every so often.
+  const reschedule = () =>
+    ensureSchedules(true).catch((error: Error) => logger.warn({ err: error.message }, "could not set the schedules; will retry"));
+  connection.on("ready", reschedule);
+  const timer = setInterval(reschedule, options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      connection.off("ready", reschedule);
     },
   };
 }

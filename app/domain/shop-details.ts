@@ -18,7 +18,7 @@ export const postalAddressSchema = z.object({
 });
 export type PostalAddress = z.infer<typeof postalAddressSchema>;
 
-/** The Admin API `shop` fields we read (query: workers/processors/sync-shop-details.ts). */
+/** The Admin API `shop` fields we read (query: app/jobs/sync-shop-details.handler.ts). */
 export const adminShopSchema = z.object({
   name: z.string(),
   contactEmail: z.string().nullish(),

@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { enqueue } from "../../workers/queues";
+import { enqueue } from "../jobs/client.server";
 import prisma, { execute } from "../db.server";
 import {
   campaignProblems,

@@ -4,7 +4,7 @@ import { createLinkToken, linkKeyFrom, verifyLinkToken, type LinkKind, type Link
 import type { EmailLinks } from "../email/render";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
-import { enqueue } from "../../workers/queues";
+import { enqueue } from "../jobs/client.server";
 import { requestConsentUpdate, suppressAddress } from "./suppressions.server";
 import { UTM_MEDIUM, UTM_SOURCE } from "./marketing.server";
 

@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { enqueue } from "../../workers/queues";
+import { enqueue } from "../jobs/client.server";
 import prisma, { execute, inTransaction, queryRow, queryRows, type Db } from "../db.server";
 import { isStaleScopesUpdate, isStaleShopRedact, isStaleUninstall } from "../domain/shop-lifecycle";
 import { formatPostalAddress, missingAddressParts, postalAddressSchema, type ShopDetails } from "../domain/shop-details";

@@ -3,6 +3,21 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type ShopDetailsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type ShopDetailsQuery = { shop: (
+    Pick<AdminTypes.Shop, 'name' | 'contactEmail' | 'ianaTimezone' | 'currencyCode'>
+    & { primaryDomain: Pick<AdminTypes.Domain, 'url'>, shopAddress: Pick<AdminTypes.ShopAddress, 'company' | 'address1' | 'address2' | 'city' | 'province' | 'provinceCode' | 'zip' | 'country' | 'countryCodeV2'> }
+  ) };
+
+export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.CustomerEmailMarketingConsentUpdateInput;
+}>;
+
+
+export type ReportUnsubscribeMutation = { customerEmailMarketingConsentUpdate?: AdminTypes.Maybe<{ customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id'>>, userErrors: Array<Pick<AdminTypes.CustomerEmailMarketingConsentUpdateUserError, 'field' | 'message' | 'code'>> }> };
+
 export type BackfillCustomersQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -95,31 +110,17 @@ export type ReportCampaignEngagementMutationVariables = AdminTypes.Exact<{
 
 export type ReportCampaignEngagementMutation = { marketingEngagementCreate?: AdminTypes.Maybe<{ marketingEngagement?: AdminTypes.Maybe<Pick<AdminTypes.MarketingEngagement, 'occurredOn'>>, userErrors: Array<Pick<AdminTypes.MarketingActivityUserError, 'field' | 'message' | 'code'>> }> };
 
-export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
-  input: AdminTypes.CustomerEmailMarketingConsentUpdateInput;
-}>;
-
-
-export type ReportUnsubscribeMutation = { customerEmailMarketingConsentUpdate?: AdminTypes.Maybe<{ customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id'>>, userErrors: Array<Pick<AdminTypes.CustomerEmailMarketingConsentUpdateUserError, 'field' | 'message' | 'code'>> }> };
-
-export type ShopDetailsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
-
-
-export type ShopDetailsQuery = { shop: (
-    Pick<AdminTypes.Shop, 'name' | 'contactEmail' | 'ianaTimezone' | 'currencyCode'>
-    & { primaryDomain: Pick<AdminTypes.Domain, 'url'>, shopAddress: Pick<AdminTypes.ShopAddress, 'company' | 'address1' | 'address2' | 'city' | 'province' | 'provinceCode' | 'zip' | 'country' | 'countryCodeV2'> }
-  ) };
-
 interface GeneratedQueryTypes {
+  "#graphql\n  query ShopDetails {\n    shop {\n      name\n      contactEmail\n      ianaTimezone\n      currencyCode\n      primaryDomain { url }\n      shopAddress {\n        company\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCodeV2\n      }\n    }\n  }": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
   "#graphql\n    query BackfillCustomers {\n      customers {\n        edges {\n          node {\n            id\n            firstName\n            lastName\n            locale\n            updatedAt\n            defaultEmailAddress { emailAddress marketingState marketingUpdatedAt }\n            statistics { rfmGroup predictedSpendTier }\n          }\n        }\n      }\n    }": {return: BackfillCustomersQuery, variables: BackfillCustomersQueryVariables},
   "#graphql\n    query BackfillOrders {\n      orders {\n        edges {\n          node {\n            id\n            createdAt\n            updatedAt\n            cancelledAt\n            customer { id }\n            totalPriceSet { shopMoney { amount currencyCode } }\n            totalRefundedSet { shopMoney { amount } }\n            discountCodes\n            lineItems { edges { node { product { id } } } }\n          }\n        }\n      }\n    }": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
   "#graphql\n    query BackfillProducts {\n      products {\n        edges {\n          node {\n            id\n            title\n            handle\n            status\n            productType\n            vendor\n            publishedAt\n            updatedAt\n            featuredMedia { preview { image { url } } }\n            collections { edges { node { title } } }\n            variants { edges { node { price availableForSale inventoryItem { unitCost { amount } } } } }\n          }\n        }\n      }\n    }": {return: BackfillProductsQuery, variables: BackfillProductsQueryVariables},
   "#graphql\n  query BackfillStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url }\n  }": {return: BackfillStatusQuery, variables: BackfillStatusQueryVariables},
   "#graphql\n  query FindPersonalCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) { id }\n  }": {return: FindPersonalCodeQuery, variables: FindPersonalCodeQueryVariables},
-  "#graphql\n  query ShopDetails {\n    shop {\n      name\n      contactEmail\n      ianaTimezone\n      currencyCode\n      primaryDomain { url }\n      shopAddress {\n        company\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCodeV2\n      }\n    }\n  }": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\n  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {\n    customerEmailMarketingConsentUpdate(input: $input) {\n      customer { id }\n      userErrors { field message code }\n    }\n  }": {return: ReportUnsubscribeMutation, variables: ReportUnsubscribeMutationVariables},
   "#graphql\n  mutation BackfillStart($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: true) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: BackfillStartMutation, variables: BackfillStartMutationVariables},
   "#graphql\n  mutation CreatePersonalCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalCodeMutation, variables: CreatePersonalCodeMutationVariables},
   "#graphql\n  mutation CreatePersonalFreeShipping($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }": {return: CreatePersonalFreeShippingMutation, variables: CreatePersonalFreeShippingMutationVariables},
@@ -127,7 +128,6 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation FireFlowTrigger($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors { field message }\n    }\n  }": {return: FireFlowTriggerMutation, variables: FireFlowTriggerMutationVariables},
   "#graphql\n  mutation UpsertCampaignActivity($input: MarketingActivityUpsertExternalInput!) {\n    marketingActivityUpsertExternal(input: $input) {\n      marketingActivity { id status }\n      userErrors { field message code }\n    }\n  }": {return: UpsertCampaignActivityMutation, variables: UpsertCampaignActivityMutationVariables},
   "#graphql\n  mutation ReportCampaignEngagement($marketingActivityId: ID!, $engagement: MarketingEngagementInput!) {\n    marketingEngagementCreate(marketingActivityId: $marketingActivityId, marketingEngagement: $engagement) {\n      marketingEngagement { occurredOn }\n      userErrors { field message code }\n    }\n  }": {return: ReportCampaignEngagementMutation, variables: ReportCampaignEngagementMutationVariables},
-  "#graphql\n  mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {\n    customerEmailMarketingConsentUpdate(input: $input) {\n      customer { id }\n      userErrors { field message code }\n    }\n  }": {return: ReportUnsubscribeMutation, variables: ReportUnsubscribeMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

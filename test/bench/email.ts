@@ -72,7 +72,8 @@ export async function benchEmail(): Promise<void> {
     const { saveShopDetails } = await import("../../app/models/shop.server");
     const { saveEmailTemplate } = await import("../../app/models/email-templates.server");
     const { createSend } = await import("../../app/models/send-ledger.server");
-    const queues = await import("../../workers/queues");
+    const queues = await import("../../app/jobs/client.server");
+    const registry = await import("../../app/jobs/registry");
     await client.connect();
 
     emulator.addShop({ seed: "bench-email", customers: Math.max(2_000, emails), shopName: "bench-email" });
@@ -120,9 +121,9 @@ export async function benchEmail(): Promise<void> {
       for (let start = 0; start < ids.length; start += JOB_SIZE) {
         const sendIds = ids.slice(start, start + JOB_SIZE).map(String);
         jobs.push({
-          name: queues.jobKinds.sendEmails.name,
+          name: registry.jobs.sendEmails.name,
           data: { shopId, sendIds },
-          opts: queues.jobKinds.sendEmails.options({ shopId, sendIds }),
+          opts: registry.jobs.sendEmails.options({ shopId, sendIds }),
         });
       }
       return queues.getQueue("email").addBulk(jobs);

@@ -23,7 +23,8 @@ export async function benchEngine(): Promise<void> {
   try {
     await bench.setUp();
     await bench.useAppInProcess();
-    const queues = await import("../../workers/queues");
+    const queues = await import("../../app/jobs/client.server");
+    const registry = await import("../../app/jobs/registry");
     const { defaultCampaignSettings } = await import("../../app/domain/campaign");
     const { ensureReadyMadeCampaign, saveCampaignSettings } = await import("../../app/models/campaigns.server");
     const { enrollEligible } = await import("../../app/models/enrollments.server");
@@ -63,7 +64,7 @@ export async function benchEngine(): Promise<void> {
       await queue.addBulk(
         jobs.slice(i, i + ADD_BULK_CHUNK).map((job) => {
           const data = { shopId: job.shopId, enrollmentIds: job.enrollmentIds.map(String) };
-          return { name: queues.jobKinds.runSteps.name, data, opts: queues.jobKinds.runSteps.options(data) };
+          return { name: registry.jobs.runSteps.name, data, opts: registry.jobs.runSteps.options(data) };
         }),
       );
     }

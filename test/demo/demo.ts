@@ -121,7 +121,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const { installApp } = await import("../support/shopify-emulator/install");
     const { changeCampaignStatus, ensureReadyMadeCampaign } = await import("../../app/models/campaigns.server");
     const { campaignResults } = await import("../../app/models/results.server");
-    const queues = await import("../../workers/queues");
+    const queues = await import("../../app/jobs/client.server");
 
     const { shopId } = await installApp(emulator, store.domain);
     let lastLine = "";
@@ -262,7 +262,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await server?.stop();
     await emulator?.close();
     if (buildDir) await rm(buildDir, { recursive: true, force: true });
-    const queues = await import("../../workers/queues").catch(() => null);
+    const queues = await import("../../app/jobs/client.server").catch(() => null);
     await queues?.closeQueues();
   }
 }

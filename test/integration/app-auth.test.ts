@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { env } from "../../app/env.server";
 import { sessionStorage } from "../../app/shopify.server";
-import { getQueue } from "../../workers/queues";
+import { getQueue } from "../../app/jobs/client.server";
 import { callRoute } from "../support/app-routes";
 import { adminBearerRequest, adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain } from "../support/shopify";
 

@@ -5,7 +5,7 @@ import { redactCustomer } from "../../app/models/compliance.server";
 import { applyConsent, deleteCustomer } from "../../app/models/live-sync.server";
 import { recordInstall } from "../../app/models/shop.server";
 import { adminQuery, type AdminQuery } from "../../app/models/shopify-admin.server";
-import { getQueue } from "../../workers/queues";
+import { getQueue } from "../../app/jobs/client.server";
 import { installApp, type CustomerHistory, type GeneratedStore } from "../support/shopify-emulator";
 
 // The back-fill against the emulator, through the app's real Admin API client (routed there).

@@ -8,8 +8,8 @@ import { deliverSend, deliverSends } from "../../app/models/email-delivery.serve
 import { createSend } from "../../app/models/send-ledger.server";
 import { saveEmailTemplate } from "../../app/models/email-templates.server";
 import { recommendProducts } from "../../app/models/recommendations.server";
-import { maintenanceSweep } from "../../workers/processors/maintenance-sweep";
-import { enqueue } from "../../workers/queues";
+import { run as maintenanceSweep } from "../../app/jobs/maintenance-sweep.handler";
+import { enqueue } from "../../app/jobs/client.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { callLink } from "../support/app-routes";
 import { startAppServer } from "../support/app-server";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { pool } from "../../app/db.server";
 import { env } from "../../app/env.server";
 import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
-import { getQueue } from "../../workers/queues";
+import { getQueue } from "../../app/jobs/client.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { eventually } from "../support/processes";
 import { deleteRedisKeys } from "../support/services";

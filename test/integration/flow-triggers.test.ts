@@ -3,7 +3,7 @@ import prisma, { pool } from "../../app/db.server";
 import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { setFlowTriggers } from "../../app/models/flow-triggers.server";
 import { adminQuery, ShopifyThrottledError, type AdminQuery } from "../../app/models/shopify-admin.server";
-import { fireFlowTriggersJob } from "../../workers/processors/engine";
+import { run } from "../../app/jobs/fire-flow-triggers.handler";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
 // Flow triggers against the emulator, which checks each call against the 2026-10 schema and the
@@ -66,6 +66,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => emulator.close());
+
+const fireFlowTriggersJob = (deps: { admin: AdminQuery }) => run({}, undefined, deps);
 
 describe("Shopify Flow triggers", () => {
   it("fire once per entry, conversion and exit, with the declared fields, only for a shop that turned them on", async () => {

@@ -3,7 +3,7 @@ import prisma, { pool } from "../../app/db.server";
 import { changeCampaignStatus, ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { reportEngagement, syncMarketingActivity } from "../../app/models/marketing.server";
 import { adminQuery, type AdminQuery } from "../../app/models/shopify-admin.server";
-import { getQueue } from "../../workers/queues";
+import { getQueue } from "../../app/jobs/client.server";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
 // Shopify Marketing against the emulator (every call checked against the 2026-10 schema): the

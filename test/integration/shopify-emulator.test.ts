@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
 import { authenticate } from "../../app/shopify.server";
-import { defaultHandlers } from "../../workers/index";
-import { getQueue } from "../../workers/queues";
+import { defaultHandlers } from "../../app/jobs/registry";
+import { getQueue } from "../../app/jobs/client.server";
 import { callRoute } from "../support/app-routes";
 import { startAppServer } from "../support/app-server";
 import { freePort } from "../support/services";

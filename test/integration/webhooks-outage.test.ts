@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
-import { getQueue } from "../../workers/queues";
+import { getQueue } from "../../app/jobs/client.server";
 import { callRoute, postWebhook } from "../support/app-routes";
 import { databaseUrl } from "../support/services";
 import { shopDomain } from "../support/shopify";

@@ -18,7 +18,7 @@ Object.assign(process.env, testAppEnv(), {
 });
 
 afterAll(async () => {
-  const { closeQueues } = await import("../../workers/queues");
+  const { closeQueues } = await import("../../app/jobs/client.server");
   await closeQueues();
   await globalThis.__winbackDb?.prisma.$disconnect();
   await globalThis.__winbackDb?.pool.end();

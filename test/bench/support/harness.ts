@@ -74,7 +74,7 @@ export class BenchEnvironment {
   async useAppInProcess(extraEnv: Record<string, string> = {}): Promise<void> {
     Object.assign(process.env, this.appEnv, extraEnv);
     const database = await import("../../../app/db.server");
-    const queues = await import("../../../workers/queues");
+    const queues = await import("../../../app/jobs/client.server");
     this.closers.push(async () => {
       await queues.closeQueues();
       await database.default.$disconnect();

@@ -1,6 +1,6 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import { UnrecoverableError } from "bullmq";
 import { z, ZodError } from "zod";
-import { parseCustomerRedaction, webhookBodyConcerns } from "../../app/domain/redaction";
+import { parseCustomerRedaction, webhookBodyConcerns } from "../domain/redaction";
 import {
   checkoutPayloadSchema,
   consentPayloadSchema,
@@ -8,18 +8,19 @@ import {
   customerPayloadSchema,
   dataRequestPayloadSchema,
   orderPayloadSchema,
-} from "../../app/domain/webhook-payloads";
-import { exportCustomerData, redactCustomer } from "../../app/models/compliance.server";
-import { applyConsent, deleteCustomer, recordCheckout, upsertCustomer, upsertOrder } from "../../app/models/live-sync.server";
-import { eraseShop, recordGrantedScopes, recordUninstall, shopIdForDomain } from "../../app/models/shop.server";
+} from "../domain/webhook-payloads";
+import { exportCustomerData, redactCustomer } from "../models/compliance.server";
+import { applyConsent, deleteCustomer, recordCheckout, upsertCustomer, upsertOrder } from "../models/live-sync.server";
+import { eraseShop, recordGrantedScopes, recordUninstall, shopIdForDomain } from "../models/shop.server";
 import {
   findWebhookEvent,
   markWebhookEventFailed,
   markWebhookEventProcessed,
   recordWebhookEventError,
   redactPendingWebhookEvents,
-} from "../../app/models/webhook-events.server";
-import type { JobPayload } from "../queues";
+} from "../models/webhook-events.server";
+import { isLastAttempt, type Attempt } from "./attempts";
+import type { ProcessWebhookEventPayload } from "./process-webhook-event";
 
 interface RecordedEvent {
   shopDomain: string;
@@ -82,16 +83,13 @@ export const webhookHandlers: Record<string, TopicHandler> = {
 
 export type WebhookEventOutcome = "applied" | "already-processed" | "gone";
 
-/** Where this run stands among the job's attempts (BullMQ counts the failed ones before it). */
-export type Attempt = Pick<Job, "attemptsMade" | "opts">;
-
 /**
  * Applies one recorded delivery. Safe to run more than once: a processed event is skipped and
  * every handler is idempotent on its own key, so a crash between the handler and the
  * "processed" mark only repeats a no-op.
  */
-export async function processWebhookEvent(
-  { webhookEventId }: JobPayload<"processWebhookEvent">,
+export async function run(
+  { webhookEventId }: ProcessWebhookEventPayload,
   attempt: Attempt = { attemptsMade: 0, opts: { attempts: 1 } },
 ): Promise<WebhookEventOutcome> {
   const id = BigInt(webhookEventId);
@@ -110,7 +108,7 @@ export async function processWebhookEvent(
   } catch (error) {
     // A body that does not have the shape Shopify documents will not get better with retries.
     const unrecoverable = error instanceof UnrecoverableError || error instanceof ZodError;
-    const lastAttempt = unrecoverable || attempt.attemptsMade + 1 >= (attempt.opts.attempts ?? 1);
+    const lastAttempt = unrecoverable || isLastAttempt(attempt);
     await (lastAttempt ? markWebhookEventFailed : recordWebhookEventError)(id, describeError(error));
     throw error instanceof ZodError ? new UnrecoverableError(describeError(error)) : error;
   }

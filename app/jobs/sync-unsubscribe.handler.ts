@@ -1,46 +1,9 @@
 import { UnrecoverableError } from "bullmq";
-import prisma from "../../app/db.server";
-import { deliverSend, deliverSends, type DeliveryOutcome } from "../../app/models/email-delivery.server";
-import { markSendFailed } from "../../app/models/send-ledger.server";
-import type { AdminQuery } from "../../app/models/shopify-admin.server";
-import { withoutAddresses, type MailTransport } from "../../app/email/transport.server";
-import type { JobPayload } from "../queues";
-import type { Attempt } from "./webhook-event";
-
-/**
- * Sends ledger rows. A transient provider failure is retried with backoff (those rows are back to
- * pending, the others settled); after the last attempt they are marked failed, visibly, with the
- * provider's answer.
- */
-export async function sendEmailJob(
-  { shopId, sendId }: JobPayload<"sendEmail">,
-  deps: { transport: MailTransport },
-  attempt: Attempt,
-): Promise<DeliveryOutcome> {
-  try {
-    return await deliverSend(shopId, BigInt(sendId), { transport: deps.transport });
-  } catch (error) {
-    if (isLastAttempt(attempt)) await markSendFailed(shopId, BigInt(sendId), (error as Error).message);
-    throw error;
-  }
-}
-
-export async function sendEmailsJob(
-  { shopId, sendIds }: JobPayload<"sendEmails">,
-  deps: { transport: MailTransport },
-  attempt: Attempt,
-): Promise<Record<string, number>> {
-  const { outcomes, retry } = await deliverSends(shopId, sendIds.map(BigInt), { transport: deps.transport });
-  if (retry) {
-    if (isLastAttempt(attempt)) for (const sendId of sendIds) await markSendFailed(shopId, BigInt(sendId), retry.message);
-    throw retry;
-  }
-  const counts: Record<string, number> = {};
-  for (const outcome of outcomes.values()) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
-  return counts;
-}
-
-const isLastAttempt = (attempt: Attempt) => attempt.attemptsMade + 1 >= (attempt.opts.attempts ?? 1);
+import prisma from "../db.server";
+import { withoutAddresses } from "../email/transport.server";
+import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import type { Attempt } from "./attempts";
+import type { SyncUnsubscribePayload } from "./sync-unsubscribe";
 
 const UNSUBSCRIBE = `#graphql
   mutation ReportUnsubscribe($input: CustomerEmailMarketingConsentUpdateInput!) {
@@ -51,9 +14,10 @@ const UNSUBSCRIBE = `#graphql
   }`;
 
 /** Tells Shopify the customer unsubscribed (Shopify's API terms require it), at the time they did. */
-export async function syncUnsubscribeJob(
-  { shopId, customerId }: JobPayload<"syncUnsubscribe">,
-  deps: { admin: AdminQuery },
+export async function run(
+  { shopId, customerId }: SyncUnsubscribePayload,
+  _attempt?: Attempt,
+  deps: { admin: AdminQuery } = { admin: adminQuery },
 ): Promise<string> {
   const pending = await prisma.consentUpdate.findFirst({
     where: { shopId, customerId: BigInt(customerId), appliedAt: null, failedAt: null },

@@ -1,8 +1,9 @@
 import { UnrecoverableError } from "bullmq";
-import { adminShopSchema, shopDetailsFromAdmin } from "../../app/domain/shop-details";
-import { findInstalledShop, saveShopDetails } from "../../app/models/shop.server";
-import type { AdminQuery } from "../../app/models/shopify-admin.server";
-import type { JobPayload } from "../queues";
+import { adminShopSchema, shopDetailsFromAdmin } from "../domain/shop-details";
+import { findInstalledShop, saveShopDetails } from "../models/shop.server";
+import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import type { Attempt } from "./attempts";
+import type { SyncShopDetailsPayload } from "./sync-shop-details";
 
 export const SHOP_DETAILS_QUERY = `#graphql
   query ShopDetails {
@@ -26,9 +27,10 @@ export const SHOP_DETAILS_QUERY = `#graphql
     }
   }`;
 
-export async function syncShopDetails(
-  { shopId }: JobPayload<"syncShopDetails">,
-  deps: { admin: AdminQuery },
+export async function run(
+  { shopId }: SyncShopDetailsPayload,
+  _attempt?: Attempt,
+  deps: { admin: AdminQuery } = { admin: adminQuery },
 ): Promise<"synced" | "not-installed"> {
   const shop = await findInstalledShop(shopId);
   if (!shop) return "not-installed";

@@ -1,0 +1,16 @@
+import { mailTransport } from "../email/mailer.server";
+import type { MailTransport } from "../email/transport.server";
+import { adminQuery, type AdminQuery } from "../models/shopify-admin.server";
+import { runSteps } from "../models/steps.server";
+import type { Attempt } from "./attempts";
+import { engineNow } from "./engine-now";
+import type { RunStepsPayload } from "./run-steps";
+
+export async function run(
+  { shopId, enrollmentIds }: RunStepsPayload,
+  _attempt?: Attempt,
+  deps: { admin: AdminQuery; transport: MailTransport } = { admin: adminQuery, transport: mailTransport() },
+) {
+  const steps = await runSteps(shopId, enrollmentIds.map(BigInt), { ...deps, now: engineNow() });
+  return { sent: steps.sent, postponed: steps.postponed, exited: steps.exited, notSent: steps.notSent.size };
+}
