@@ -29,3 +29,8 @@ export function formatPercent(fraction: number, digits = 1): string {
 export function formatPoints(points: number): string {
   return `${points >= 0 ? "+" : "−"}${Math.abs(points).toFixed(1)} pts`;
 }
+
+/** " (48%)" after a count, when there is a whole to take a share of; nothing otherwise. */
+export function formatShare(part: number, whole: number): string {
+  return whole > 0 ? ` (${formatPercent(part / whole, 0)})` : "";
+}

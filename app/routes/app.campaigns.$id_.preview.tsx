@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { MAX_STEPS, offerOfStep, offerSchema, type CampaignSettings } from "../domain/campaign";
+import { parseIntent } from "../domain/intent";
 import { mailTransport } from "../email/mailer.server";
 import { previewEmail, sendTestEmail } from "../models/email-preview.server";
 import { authenticate } from "../shopify.server";
@@ -11,9 +12,8 @@ import { requireCampaign } from "../utils/route-guards.server";
  * the editor has them, saved or not; the offer a step carries is resolved as the engine does.
  */
 
-const requestSchema = z.object({
-  intent: z.enum(["preview", "test"]),
-  // Offers and content are checked where they are used: an unsaved step may still be incomplete.
+// Offers and content are checked where they are used: an unsaved step may still be incomplete.
+const stepRequest = z.object({
   steps: z
     .array(z.object({ offer: z.object({ use: z.enum(["none", "previous", "new"]) }).loose(), content: z.unknown() }))
     .min(1)
@@ -25,14 +25,18 @@ const requestSchema = z.object({
     .max(MAX_STEPS - 1),
   customerId: z.string().regex(/^\d+$/).nullable(),
 });
+const previewIntents = z.discriminatedUnion("intent", [
+  stepRequest.extend({ intent: z.literal("preview") }),
+  stepRequest.extend({ intent: z.literal("test") }),
+]);
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const { shopId, campaign } = await requireCampaign(session.shop, params.id);
-  const parsed = requestSchema.safeParse(await request.json().catch(() => null));
-  if (!parsed.success || parsed.data.stepIndex >= parsed.data.steps.length) {
-    return Response.json({ ok: false, reason: "The preview request is malformed" }, { status: 400 });
-  }
+  const parsed = parseIntent(previewIntents, await request.json().catch(() => null));
+  if (!parsed.ok) return Response.json({ ok: false, reason: parsed.error }, { status: 400 });
+  if (parsed.data.stepIndex >= parsed.data.steps.length)
+    return Response.json({ ok: false, reason: `There is no step ${parsed.data.stepIndex + 1} to preview` }, { status: 400 });
   const { intent, steps, stepIndex, customerId } = parsed.data;
   const resolved = offerOfStep({ steps } as unknown as CampaignSettings, stepIndex);
   const offer = resolved ? offerSchema.safeParse(resolved.offer) : null;

@@ -427,3 +427,62 @@ describe("tenant isolation", () => {
     expect(sink.received).toHaveLength(0);
   });
 });
+
+describe("requests the pages do not know", () => {
+  it("answers an unknown or missing intent on the home page with 400, and neither re-reads the store nor creates anything", async () => {
+    const { shopId } = await installShop("alpha");
+    const before = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+
+    const unknown = await postForm("alpha", "/app?index", "/app._index", { intent: "resync_all" });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({
+      error: 'Unknown intent "resync_all": expected one of create_campaign, flow_on, flow_off, resync',
+    });
+    const missing = await postForm("alpha", "/app?index", "/app._index", {});
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error).toMatch(/^Missing intent/);
+
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).toEqual(before);
+    expect(await prisma.campaign.count({ where: { shopId } })).toBe(1);
+  });
+
+  it("answers an unknown or malformed editor request with 400 and changes nothing", async () => {
+    const { shopId, campaignId } = await installShop("alpha");
+    const params = { id: String(campaignId) };
+    const before = await getCampaign(shopId, campaignId);
+    const editor = (body: unknown) => post("alpha", `/app/campaigns/${campaignId}`, EDITOR, body, params);
+
+    const unknown = await editor({ intent: "publish", settings: edited((draft) => (draft.holdoutPercent = 0)) });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({ error: 'Unknown intent "publish": expected one of save, pause, resume, delete' });
+    for (const body of ["save", ["pause"], null]) {
+      const malformed = await editor(body);
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toEqual({ error: "Malformed request: expected an object with an intent" });
+    }
+    const notJson = await callRoute(
+      EDITOR,
+      await adminBearerRequest("alpha", `/app/campaigns/${campaignId}`, undefined, { method: "POST", body: "intent=delete" }),
+      params,
+    );
+    expect(notJson.status).toBe(400);
+
+    expect(await getCampaign(shopId, campaignId)).toEqual(before);
+  });
+
+  it("answers an unknown preview intent with 400 and sends nothing", async () => {
+    const { campaignId } = await installShop("alpha");
+    const steps = defaultCampaignSettings().steps;
+    const answer = await post(
+      "alpha",
+      `/app/campaigns/${campaignId}/preview`,
+      "/app/campaigns/$id_/preview",
+      { intent: "send", steps, stepIndex: 0, customerId: null },
+      { id: String(campaignId) },
+    );
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({ ok: false, reason: 'Unknown intent "send": expected one of preview, test' });
+    expect(sink.received).toHaveLength(0);
+    expect(await prisma.emailSend.count()).toBe(0);
+  });
+});

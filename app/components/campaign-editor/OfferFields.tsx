@@ -1,4 +1,5 @@
 import { BlockStack, Button, Checkbox, FormLayout, InlineStack, Select, Text } from "@shopify/polaris";
+import { isSuggested, offerValue, withOfferKind } from "../../domain/campaign-edits";
 import { NumberField, type FieldErrors } from "./fields";
 import type { Offer } from "./types";
 
@@ -25,13 +26,8 @@ export function OfferFields({
   currency: string;
 }) {
   const error = (field: string) => errors[`${path}.${field}`];
-  const value = "value" in offer ? (offer.value as number | null) : null;
-  const setKind = (kind: Offer["kind"], nextValue?: number) => {
-    const base = { expiresInDays: offer.expiresInDays, minimumSubtotal: offer.minimumSubtotal, combinesWith: offer.combinesWith };
-    onChange(
-      kind === "free_shipping" ? { ...base, kind } : { ...base, kind, value: nextValue ?? value ?? (kind === "percentage" ? 10 : 5) },
-    );
-  };
+  const value = offerValue(offer);
+  const setKind = (kind: Offer["kind"], nextValue?: number) => onChange(withOfferKind(offer, kind, nextValue));
   return (
     <BlockStack gap="300">
       <BlockStack gap="100">
@@ -43,7 +39,7 @@ export function OfferFields({
             <Button
               key={suggestion.label}
               size="slim"
-              pressed={offer.kind === suggestion.offer.kind && (suggestion.offer.value === undefined || suggestion.offer.value === value)}
+              pressed={isSuggested(offer, suggestion.offer)}
               onClick={() => setKind(suggestion.offer.kind, suggestion.offer.value)}
             >
               {suggestion.offer.kind === "fixed_amount" ? `${currency} 10 off` : suggestion.label}
@@ -98,11 +94,3 @@ export function OfferFields({
     </BlockStack>
   );
 }
-
-export const DEFAULT_NEW_OFFER: Offer = {
-  kind: "percentage",
-  value: 10,
-  expiresInDays: 14,
-  minimumSubtotal: null,
-  combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
-};

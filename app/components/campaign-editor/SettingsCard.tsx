@@ -1,6 +1,9 @@
-import { Banner, BlockStack, Card, FormLayout, Select, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Card, FormLayout, Select, Text, TextField } from "@shopify/polaris";
 import { HOUR_OPTIONS, NumberField, type FieldErrors } from "./fields";
+import { PostalAddressNote, ReplyToField, SenderNameField } from "./SenderFields";
 import type { EditorSettings, EmailSettingsDraft } from "./types";
+
+type NumberSetting = "holdoutPercent" | "frequencyCapHours" | "attributionWindowDays" | "marginFloorPercent" | "rampPerHour";
 
 /** Sender, address and the campaign's safety settings. */
 export function SettingsCard(props: {
@@ -13,6 +16,12 @@ export function SettingsCard(props: {
 }) {
   const { settings, onChange, email, onEmailChange, errors, shop } = props;
   const set = (patch: Partial<EditorSettings>) => onChange({ ...settings, ...patch });
+  // A number setting's value, change and error. An emptied field holds null until the save refuses it.
+  const number = (key: NumberSetting) => ({
+    value: settings[key],
+    onChange: (value: number | null) => set({ [key]: value }),
+    error: errors[key],
+  });
   return (
     <Card>
       <BlockStack gap="400">
@@ -28,54 +37,18 @@ export function SettingsCard(props: {
             autoComplete="off"
           />
           <FormLayout.Group>
-            <TextField
-              label="Sender name"
-              value={email.senderName}
-              placeholder={shop.name}
-              onChange={(senderName) => onEmailChange({ ...email, senderName })}
-              error={errors["email.senderName"]}
-              autoComplete="off"
-              helpText="For all of the shop's win-back e-mails. Empty: the shop's name."
-            />
-            <TextField
-              label="Reply-to address"
-              type="email"
-              value={email.replyTo}
-              placeholder={shop.contactEmail ?? ""}
-              onChange={(replyTo) => onEmailChange({ ...email, replyTo })}
-              error={errors["email.replyTo"]}
-              autoComplete="email"
-              helpText="Empty: the store's contact e-mail."
-            />
+            <SenderNameField email={email} onChange={onEmailChange} error={errors["email.senderName"]} shopName={shop.name} />
+            <ReplyToField email={email} onChange={onEmailChange} error={errors["email.replyTo"]} contactEmail={shop.contactEmail} />
           </FormLayout.Group>
-          {shop.missingAddress.length > 0 ? (
-            <Banner tone="warning" title="Postal address needed before going Live">
-              <p>
-                Marketing e-mails must show your postal address. Add it in Shopify under Settings → Store details (missing:{" "}
-                {shop.missingAddress.join(", ")}).
-              </p>
-            </Banner>
-          ) : (
-            <Text as="p" tone="subdued">
-              Postal address in the footer: {shop.postalAddress} (from Shopify's store details).
-            </Text>
-          )}
+          <PostalAddressNote postalAddress={shop.postalAddress} missingAddress={shop.missingAddress} />
           <FormLayout.Group>
             <NumberField
               label="Holdout"
               suffix="%"
-              value={settings.holdoutPercent}
-              onChange={(holdoutPercent) => set({ holdoutPercent: holdoutPercent as number })}
-              error={errors.holdoutPercent}
+              {...number("holdoutPercent")}
               helpText="Never e-mailed; their orders show what the campaign really adds."
             />
-            <NumberField
-              label="At most one win-back e-mail per customer every"
-              suffix="hours"
-              value={settings.frequencyCapHours}
-              onChange={(frequencyCapHours) => set({ frequencyCapHours: frequencyCapHours as number })}
-              error={errors.frequencyCapHours}
-            />
+            <NumberField label="At most one win-back e-mail per customer every" suffix="hours" {...number("frequencyCapHours")} />
           </FormLayout.Group>
           <FormLayout.Group>
             <Select
@@ -105,25 +78,16 @@ export function SettingsCard(props: {
             <NumberField
               label="Attribution window"
               suffix="days"
-              value={settings.attributionWindowDays}
-              onChange={(attributionWindowDays) => set({ attributionWindowDays: attributionWindowDays as number })}
-              error={errors.attributionWindowDays}
+              {...number("attributionWindowDays")}
               helpText="An order this long after a click counts as a conversion; an order with the code always does."
             />
             <NumberField
               label="Margin floor (optional)"
               suffix="%"
-              value={settings.marginFloorPercent}
-              onChange={(marginFloorPercent) => set({ marginFloorPercent })}
-              error={errors.marginFloorPercent}
+              {...number("marginFloorPercent")}
               helpText="A code is reduced or withheld when the customer's usual order would fall below this margin (uses product costs from Shopify)."
             />
-            <NumberField
-              label="First e-mails per hour when going Live"
-              value={settings.rampPerHour}
-              onChange={(rampPerHour) => set({ rampPerHour: rampPerHour as number })}
-              error={errors.rampPerHour}
-            />
+            <NumberField label="First e-mails per hour when going Live" {...number("rampPerHour")} />
           </FormLayout.Group>
         </FormLayout>
       </BlockStack>

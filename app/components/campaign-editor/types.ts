@@ -11,7 +11,4 @@ export type { Offer, StepContent, StepOffer };
 
 export { MAX_STEPS } from "../../domain/campaign-limits";
 
-export interface EmailSettingsDraft {
-  senderName: string;
-  replyTo: string;
-}
+export type { EmailSettingsDraft } from "../../domain/campaign-draft";
