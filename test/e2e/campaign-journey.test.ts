@@ -77,7 +77,7 @@ describe("the merchant's journey", () => {
     await page.getByLabel("Subject").first().fill("Hello again, {{ customer.first_name }}");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     // The message is the field's own (its description), not only in the summary above the form.
-    await expect.poll(() => days.getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => days.getAttribute("aria-invalid"), { timeout: 10_000 }).toBe("true");
     const description = await days.evaluate((input) =>
       (input.getAttribute("aria-describedby") ?? "")
         .split(" ")
