@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pool } from "../db.server";
+import { execute, queryRows } from "../db.server";
 import { RFM_PRESETS } from "../domain/rfm";
 import { presetConditions } from "./audience.server";
 
@@ -40,10 +40,10 @@ const segmentCase = `CASE
     ELSE 'other' END`;
 
 /** Counts the shop's lapsed customers now and stores the summary on the shop. */
-export async function refreshAudienceSummary(shopId: number, now: Date = new Date()): Promise<AudienceSummary> {
-  const { rows } = await pool.query<{
+export async function refreshAudienceSummary(shopId: number, { now = new Date() }: { now?: Date } = {}): Promise<AudienceSummary> {
+  const rows = await queryRows<{
     segment: AudienceSummary["rows"][number]["segment"] | null;
-    shopify_group: string | null;
+    shopifyGroup: string | null;
     customers: string;
     subscribed: string;
   }>(
@@ -61,14 +61,10 @@ export async function refreshAudienceSummary(shopId: number, now: Date = new Dat
     rows: rows.flatMap((row) =>
       row.segment === null
         ? []
-        : [{ segment: row.segment, shopifyGroup: row.shopify_group, customers: Number(row.customers), subscribed: Number(row.subscribed) }],
+        : [{ segment: row.segment, shopifyGroup: row.shopifyGroup, customers: Number(row.customers), subscribed: Number(row.subscribed) }],
     ),
   };
-  await pool.query("UPDATE shops SET audience_summary = $2, audience_summary_at = $3 WHERE id = $1", [
-    shopId,
-    JSON.stringify(summary),
-    now,
-  ]);
+  await execute("UPDATE shops SET audience_summary = $2, audience_summary_at = $3 WHERE id = $1", [shopId, JSON.stringify(summary), now]);
   return summary;
 }
 

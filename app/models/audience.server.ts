@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { queryRow, queryRows } from "../db.server";
 import { evaluateAudience, MIN_LAPSE_DAYS, type AudienceCandidate, type AudienceRules, type AudienceVerdict } from "../domain/audience";
 import { RFM_PRESETS, type RfmPreset, type ScoreRange } from "../domain/rfm";
 
@@ -14,9 +14,28 @@ export interface AudienceRow extends AudienceCandidate {
   lastName: string | null;
 }
 
-/** The columns of customers row `c` that `toAudienceRow` reads. */
-export const AUDIENCE_COLUMNS = `c.id, c.email, c.first_name, c.last_name, c.email_marketing_state, c.orders_count, c.last_order_at,
-  c.median_gap_days, c.r_score, c.f_score, c.m_score, c.shopify_rfm_group, c.last_checkout_at, c.suppressed_at, c.last_contacted_at`;
+const AUDIENCE_COLUMN_NAMES = [
+  "id",
+  "email",
+  "first_name",
+  "last_name",
+  "email_marketing_state",
+  "orders_count",
+  "last_order_at",
+  "median_gap_days",
+  "r_score",
+  "f_score",
+  "m_score",
+  "shopify_rfm_group",
+  "last_checkout_at",
+  "suppressed_at",
+  "last_contacted_at",
+];
+
+/** The columns of the customers row named `customer` that `toAudienceRow` reads. */
+export function audienceColumns(customer: string): string {
+  return AUDIENCE_COLUMN_NAMES.map((column) => `${customer}.${column}`).join(", ");
+}
 
 /** The conditions on `c` (a customers row) of an RFM preset's score ranges; none for "all lapsed". */
 export function presetConditions(preset: RfmPreset, param: (value: unknown) => string): string[] {
@@ -71,42 +90,11 @@ export function audienceFilter(shopId: number, rules: AudienceRules, now: Date):
   return { where: conditions.join("\n  AND "), params };
 }
 
-export interface AudienceDbRow {
-  id: string;
-  email: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  email_marketing_state: string | null;
-  orders_count: number;
-  last_order_at: Date | null;
-  median_gap_days: number | null;
-  r_score: number | null;
-  f_score: number | null;
-  m_score: number | null;
-  shopify_rfm_group: string | null;
-  last_checkout_at: Date | null;
-  suppressed_at: Date | null;
-  last_contacted_at: Date | null;
-}
+/** A row of `audienceColumns` as `queryRows` returns it (bigint ids arrive as strings). */
+export type AudienceDbRow = Omit<AudienceRow, "id"> & { id: string };
 
 export function toAudienceRow(row: AudienceDbRow): AudienceRow {
-  return {
-    id: BigInt(row.id),
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    emailMarketingState: row.email_marketing_state,
-    ordersCount: row.orders_count,
-    lastOrderAt: row.last_order_at,
-    medianGapDays: row.median_gap_days,
-    rScore: row.r_score,
-    fScore: row.f_score,
-    mScore: row.m_score,
-    shopifyRfmGroup: row.shopify_rfm_group,
-    lastCheckoutAt: row.last_checkout_at,
-    suppressedAt: row.suppressed_at,
-    lastContactedAt: row.last_contacted_at,
-  };
+  return { ...row, id: BigInt(row.id) };
 }
 
 /** One page of eligible customers, by id, after `after` (exclusive). */
@@ -114,21 +102,21 @@ export async function eligibleCustomers(
   shopId: number,
   rules: AudienceRules,
   page: { after?: bigint; limit: number },
-  now: Date = new Date(),
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<AudienceRow[]> {
   const { where, params } = audienceFilter(shopId, rules, now);
   params.push(String(page.after ?? 0n), page.limit);
-  const { rows } = await pool.query<AudienceDbRow>(
-    `SELECT ${AUDIENCE_COLUMNS} FROM customers c WHERE ${where} AND c.id > $${params.length - 1} ORDER BY c.id LIMIT $${params.length}`,
+  const rows = await queryRows<AudienceDbRow>(
+    `SELECT ${audienceColumns("c")} FROM customers c WHERE ${where} AND c.id > $${params.length - 1} ORDER BY c.id LIMIT $${params.length}`,
     params,
   );
   return rows.map(toAudienceRow);
 }
 
-export async function countEligible(shopId: number, rules: AudienceRules, now: Date = new Date()): Promise<number> {
+export async function countEligible(shopId: number, rules: AudienceRules, { now = new Date() }: { now?: Date } = {}): Promise<number> {
   const { where, params } = audienceFilter(shopId, rules, now);
-  const { rows } = await pool.query<{ count: string }>(`SELECT count(*) FROM customers c WHERE ${where}`, params);
-  return Number(rows[0]!.count);
+  const row = await queryRow<{ count: string }>(`SELECT count(*) FROM customers c WHERE ${where}`, params);
+  return Number(row!.count);
 }
 
 /** Why one customer of the shop qualifies or not, in words for the merchant (null: no such customer). */
@@ -136,11 +124,11 @@ export async function explainCustomer(
   shopId: number,
   customerId: bigint,
   rules: AudienceRules,
-  now: Date = new Date(),
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<AudienceVerdict | null> {
-  const { rows } = await pool.query<AudienceDbRow>(`SELECT ${AUDIENCE_COLUMNS} FROM customers c WHERE c.shop_id = $1 AND c.id = $2`, [
+  const row = await queryRow<AudienceDbRow>(`SELECT ${audienceColumns("c")} FROM customers c WHERE c.shop_id = $1 AND c.id = $2`, [
     shopId,
     String(customerId),
   ]);
-  return rows[0] ? evaluateAudience(toAudienceRow(rows[0]), rules, now) : null;
+  return row ? evaluateAudience(toAudienceRow(row), rules, now) : null;
 }

@@ -197,7 +197,7 @@ export async function problemsOf(
         ? null
         : eligibleToday !== undefined
           ? eligibleToday
-          : await countEligible(shopId, campaign.settings.audience, now),
+          : await countEligible(shopId, campaign.settings.audience, { now }),
   });
 }
 

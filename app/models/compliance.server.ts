@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import prisma, { pool } from "../db.server";
+import prisma, { execute, inTransaction } from "../db.server";
 import { exitEnrollments } from "./conversions.server";
 import { blockSendsOfCustomer } from "./send-ledger.server";
 import { cancelFlowEventsOf } from "./flow-triggers.server";
@@ -47,25 +47,17 @@ export async function exportCustomerData(
  * (Pending webhook bodies are cleared by the webhook processor.)
  */
 export async function redactCustomer(shopId: number, customerId: number, orderIds: number[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await forgetCustomer(client, shopId, customerId);
-    await blockSendsOfCustomer(shopId, customerId, { db: client });
-    await cancelFlowEventsOf(shopId, customerId, { db: client });
-    await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true }, { db: client });
-    await client.query("DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))", [
-      shopId,
-      customerId,
-      orderIds,
-    ]);
-    await client.query("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId]);
-    await client.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK");
-    throw error;
-  } finally {
-    client.release();
-  }
+  await inTransaction(async (db) => {
+    await forgetCustomer(shopId, customerId, { db });
+    await blockSendsOfCustomer(shopId, customerId, { db });
+    await cancelFlowEventsOf(shopId, customerId, { db });
+    await exitEnrollments(shopId, [BigInt(customerId)], "redacted", { includeHoldout: true }, { db });
+    await execute(
+      "DELETE FROM orders WHERE shop_id = $1 AND (customer_id = $2 OR id = ANY($3::bigint[]))",
+      [shopId, customerId, orderIds],
+      db,
+    );
+    await execute("DELETE FROM data_requests WHERE shop_id = $1 AND customer_id = $2", [shopId, customerId], db);
+    await execute("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId], db);
+  });
 }

@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { execute, inTransaction } from "../db.server";
 
 /**
  * Customers' order aggregates, always derived from `orders` in one set-based statement, for the
@@ -67,25 +67,17 @@ const AGGREGATES_LOCK = 0x77_62_61_67; // "wbag"
  */
 export async function refreshCustomerAggregates(shopId: number, customerIds: bigint[] | "all"): Promise<number> {
   if (customerIds !== "all" && customerIds.length === 0) return 0;
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(async (client) => {
     if (customerIds === "all") {
-      await client.query("SELECT pg_advisory_xact_lock($1, $2)", [AGGREGATES_LOCK, shopId]);
+      await execute("SELECT pg_advisory_xact_lock($1, $2)", [AGGREGATES_LOCK, shopId], client);
     } else {
-      await client.query("SELECT pg_advisory_xact_lock_shared($1, $2)", [AGGREGATES_LOCK, shopId]);
-      await client.query("SELECT 1 FROM customers WHERE shop_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE", [
-        shopId,
-        customerIds.map(String),
-      ]);
+      await execute("SELECT pg_advisory_xact_lock_shared($1, $2)", [AGGREGATES_LOCK, shopId], client);
+      await execute(
+        "SELECT 1 FROM customers WHERE shop_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE",
+        [shopId, customerIds.map(String)],
+        client,
+      );
     }
-    const result = await client.query(REFRESH, [shopId, customerIds === "all" ? null : customerIds.map(String)]);
-    await client.query("COMMIT");
-    return result.rowCount ?? 0;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    return execute(REFRESH, [shopId, customerIds === "all" ? null : customerIds.map(String)], client);
+  });
 }

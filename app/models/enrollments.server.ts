@@ -1,6 +1,6 @@
-import { pool, queryRow } from "../db.server";
+import { queryRow, queryRows } from "../db.server";
 import type { CampaignSettings } from "../domain/campaign";
-import { AUDIENCE_COLUMNS, audienceFilter, toAudienceRow, type AudienceDbRow, type AudienceRow } from "./audience.server";
+import { audienceColumns, audienceFilter, toAudienceRow, type AudienceDbRow, type AudienceRow } from "./audience.server";
 
 /**
  * Enrollment: who enters a Live campaign, in one statement per run over `customers`.
@@ -136,9 +136,9 @@ export async function sampleEntrants(
   { now = new Date() }: { now?: Date } = {},
 ): Promise<AudienceRow[]> {
   const { ctes, params, param } = entrantsQuery(shopId, campaignId, settings, now);
-  const { rows } = await pool.query<AudienceDbRow>(
+  const rows = await queryRows<AudienceDbRow>(
     `WITH ${ctes}
-     SELECT ${AUDIENCE_COLUMNS} FROM drawn d JOIN customers c ON c.shop_id = $1 AND c.id = d.id
+     SELECT ${audienceColumns("c")} FROM drawn d JOIN customers c ON c.shop_id = $1 AND c.id = d.id
      WHERE NOT d.holdout ORDER BY d.id LIMIT ${param(limit)}`,
     params,
   );

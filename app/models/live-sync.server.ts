@@ -1,5 +1,4 @@
-import type { Pool, PoolClient } from "pg";
-import { pool } from "../db.server";
+import { execute, queryRow, type Db } from "../db.server";
 import { refundedAmount, type CustomerPayload, type OrderPayload } from "../domain/webhook-payloads";
 import { exitEnrollments, settleOrders, stopSends } from "./conversions.server";
 import { refreshCustomerAggregates } from "./customer-aggregates.server";
@@ -10,8 +9,6 @@ import { refreshCustomerAggregates } from "./customer-aggregates.server";
  * so duplicates and late deliveries change nothing. Orders are keyed by Shopify's id, so an order
  * counts once however often it arrives; customer aggregates are recomputed from `orders` after.
  */
-
-type Queryable = Pool | PoolClient;
 
 const at = (value: string | null | undefined) => (value ? new Date(value) : null);
 
@@ -24,7 +21,7 @@ const NOT_FORGOTTEN = "WHERE NOT EXISTS (SELECT 1 FROM forgotten_customers f WHE
  */
 export async function upsertCustomer(shopId: number, customer: CustomerPayload): Promise<void> {
   const consent = customer.email_marketing_consent;
-  await pool.query(
+  await execute(
     `INSERT INTO customers (shop_id, id, email, first_name, last_name, locale, email_marketing_state,
                             email_marketing_updated_at, shopify_updated_at, order_hours)
      SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, '{}' ${NOT_FORGOTTEN}
@@ -54,7 +51,7 @@ export async function upsertCustomer(shopId: number, customer: CustomerPayload):
 
 /** customers_email_marketing_consent/update: newer consent wins, by Shopify's consent time. */
 export async function applyConsent(shopId: number, customerId: number, state: string, changedAt: Date): Promise<void> {
-  const { rowCount } = await pool.query(
+  const changed = await execute(
     `INSERT INTO customers (shop_id, id, email_marketing_state, email_marketing_updated_at, order_hours)
      SELECT $1, $2, $3, $4::timestamptz, '{}' ${NOT_FORGOTTEN}
      ON CONFLICT (shop_id, id) DO UPDATE SET
@@ -65,7 +62,7 @@ export async function applyConsent(shopId: number, customerId: number, state: st
     [shopId, customerId, state, changedAt],
   );
   // Only a consent change that took effect (not an older event arriving late) ends their e-mails.
-  if (rowCount && state !== "SUBSCRIBED") await exitEnrollments(shopId, [BigInt(customerId)], "unsubscribed", { includeHoldout: false });
+  if (changed > 0 && state !== "SUBSCRIBED") await exitEnrollments(shopId, [BigInt(customerId)], "unsubscribed", { includeHoldout: false });
 }
 
 /**
@@ -75,7 +72,8 @@ export async function applyConsent(shopId: number, customerId: number, state: st
 export async function upsertOrder(shopId: number, order: OrderPayload): Promise<void> {
   if (order.customer) await upsertCustomer(shopId, order.customer);
   const productIds = [...new Set(order.line_items.flatMap((item) => (item.product_id ? [item.product_id] : [])))];
-  const { rows } = await pool.query<{ previous_customer_id: string | null }>(
+  // No row: an older version, nothing changed.
+  const upserted = await queryRow<{ previousCustomerId: string | null }>(
     `WITH previous AS (SELECT customer_id FROM orders WHERE shop_id = $1 AND id = $2)
      INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids,
                          cancelled_at, shopify_updated_at)
@@ -105,25 +103,25 @@ export async function upsertOrder(shopId: number, order: OrderPayload): Promise<
       at(order.updated_at),
     ],
   );
-  if (rows.length === 0) return; // an older version: nothing changed
+  if (!upserted) return;
   const touched = new Set<bigint>();
   if (order.customer) touched.add(BigInt(order.customer.id));
-  if (rows[0]!.previous_customer_id !== null) touched.add(BigInt(rows[0]!.previous_customer_id));
+  if (upserted.previousCustomerId !== null) touched.add(BigInt(upserted.previousCustomerId));
   await refreshCustomerAggregates(shopId, [...touched]);
   // The customer's active enrollments: converted, or exited because they ordered on their own.
   if (order.customer) await settleOrders(shopId, [BigInt(order.customer.id)]);
 }
 
 /** Remembers that the shop's customer is gone for good (never re-created by a late event or a back-fill). */
-export async function forgetCustomer(client: Queryable, shopId: number, customerId: number): Promise<void> {
-  await client.query("INSERT INTO forgotten_customers (shop_id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [shopId, customerId]);
+export async function forgetCustomer(shopId: number, customerId: number, { db }: { db?: Db } = {}): Promise<void> {
+  await execute("INSERT INTO forgotten_customers (shop_id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [shopId, customerId], db);
 }
 
 /** customers/delete. Their orders stay (Shopify keeps them); the customer row goes, for good. */
 export async function deleteCustomer(shopId: number, customerId: number): Promise<void> {
   await exitEnrollments(shopId, [BigInt(customerId)], "customer_deleted", { includeHoldout: true });
-  await forgetCustomer(pool, shopId, customerId);
-  await pool.query("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
+  await forgetCustomer(shopId, customerId);
+  await execute("DELETE FROM customers WHERE shop_id = $1 AND id = $2", [shopId, customerId]);
 }
 
 /**
@@ -131,7 +129,7 @@ export async function deleteCustomer(shopId: number, customerId: number): Promis
  * gets a row, so the checkout still counts when their customers/create arrives later.
  */
 export async function recordCheckout(shopId: number, customerId: number, startedAt: Date): Promise<void> {
-  await pool.query(
+  await execute(
     `INSERT INTO customers (shop_id, id, last_checkout_at, order_hours)
      SELECT $1, $2, $3::timestamptz, '{}' ${NOT_FORGOTTEN}
      ON CONFLICT (shop_id, id) DO UPDATE SET last_checkout_at = EXCLUDED.last_checkout_at, updated_at = now()

@@ -1,6 +1,4 @@
-import { Readable } from "node:stream";
-import { to as copyTo } from "pg-copy-streams";
-import { pool } from "../db.server";
+import { copyOut } from "../db-copy.server";
 import { orderRevenue } from "./results.server";
 
 /**
@@ -26,17 +24,5 @@ export async function campaignCustomersCsv(shopId: number, campaignId: number): 
     WHERE e.shop_id = ${shopId} AND e.campaign_id = ${campaignId}
     ORDER BY e.id
   ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
-  const client = await pool.connect();
-  const stream = client.query(copyTo(statement));
-  let released = false;
-  const release = (error?: Error) => {
-    if (released) return;
-    released = true;
-    client.release(error);
-  };
-  stream.on("end", () => release());
-  stream.on("error", (error) => release(error));
-  // Closed before the end (the merchant cancelled the download): the connection is mid-COPY and is discarded, not reused.
-  stream.on("close", () => release(new Error("export cancelled")));
-  return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+  return copyOut(statement);
 }

@@ -1,4 +1,4 @@
-import { pool } from "../db.server";
+import { execute, queryRows } from "../db.server";
 import { MIN_BUYERS_FOR_SCORES } from "../domain/rfm";
 import { refreshAudienceSummary } from "./audience-summary.server";
 
@@ -30,14 +30,14 @@ const SCORE = `
   WHERE c.shop_id = $1 AND c.id = t.id AND (c.r_score, c.f_score, c.m_score) IS DISTINCT FROM (t.r, t.f, t.m)`;
 
 export async function scoreShop(shopId: number): Promise<{ changed: number }> {
-  const result = await pool.query(SCORE, [shopId, MIN_BUYERS_FOR_SCORES]);
-  await pool.query("UPDATE shops SET scored_at = now() WHERE id = $1", [shopId]);
+  const changed = await execute(SCORE, [shopId, MIN_BUYERS_FOR_SCORES]);
+  await execute("UPDATE shops SET scored_at = now() WHERE id = $1", [shopId]);
   await refreshAudienceSummary(shopId);
-  return { changed: result.rowCount ?? 0 };
+  return { changed };
 }
 
 /** Installed shops, for the daily scoring run. */
 export async function installedShopIds(): Promise<number[]> {
-  const { rows } = await pool.query<{ id: number }>("SELECT id FROM shops WHERE uninstalled_at IS NULL ORDER BY id");
+  const rows = await queryRows<{ id: number }>("SELECT id FROM shops WHERE uninstalled_at IS NULL ORDER BY id");
   return rows.map((row) => row.id);
 }

@@ -18,6 +18,20 @@ export type ReportUnsubscribeMutationVariables = AdminTypes.Exact<{
 
 export type ReportUnsubscribeMutation = { customerEmailMarketingConsentUpdate?: AdminTypes.Maybe<{ customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id'>>, userErrors: Array<Pick<AdminTypes.CustomerEmailMarketingConsentUpdateUserError, 'field' | 'message' | 'code'>> }> };
 
+export type BackfillStartMutationVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type BackfillStartMutation = { bulkOperationRunQuery?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkOperationUserError, 'field' | 'message' | 'code'>> }> };
+
+export type BackfillStatusQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type BackfillStatusQuery = { bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
+
 export type BackfillCustomersQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -44,20 +58,6 @@ export type BackfillProductsQuery = { products: { edges: Array<{ node: (
               & { inventoryItem: { unitCost?: AdminTypes.Maybe<Pick<AdminTypes.MoneyV2, 'amount'>> } }
             ) }> } }
       ) }> } };
-
-export type BackfillStartMutationVariables = AdminTypes.Exact<{
-  query: AdminTypes.Scalars['String']['input'];
-}>;
-
-
-export type BackfillStartMutation = { bulkOperationRunQuery?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkOperationUserError, 'field' | 'message' | 'code'>> }> };
-
-export type BackfillStatusQueryVariables = AdminTypes.Exact<{
-  id: AdminTypes.Scalars['ID']['input'];
-}>;
-
-
-export type BackfillStatusQuery = { bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
 
 export type CreatePersonalCodeMutationVariables = AdminTypes.Exact<{
   input: AdminTypes.DiscountCodeBasicInput;
@@ -112,10 +112,10 @@ export type ReportCampaignEngagementMutation = { marketingEngagementCreate?: Adm
 
 interface GeneratedQueryTypes {
   "#graphql\n  query ShopDetails {\n    shop {\n      name\n      contactEmail\n      ianaTimezone\n      currencyCode\n      primaryDomain { url }\n      shopAddress {\n        company\n        address1\n        address2\n        city\n        province\n        provinceCode\n        zip\n        country\n        countryCodeV2\n      }\n    }\n  }": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
-  "#graphql\n    query BackfillCustomers {\n      customers {\n        edges {\n          node {\n            id\n            firstName\n            lastName\n            locale\n            updatedAt\n            defaultEmailAddress { emailAddress marketingState marketingUpdatedAt }\n            statistics { rfmGroup predictedSpendTier }\n          }\n        }\n      }\n    }": {return: BackfillCustomersQuery, variables: BackfillCustomersQueryVariables},
-  "#graphql\n    query BackfillOrders {\n      orders {\n        edges {\n          node {\n            id\n            createdAt\n            updatedAt\n            cancelledAt\n            customer { id }\n            totalPriceSet { shopMoney { amount currencyCode } }\n            totalRefundedSet { shopMoney { amount } }\n            discountCodes\n            lineItems { edges { node { product { id } } } }\n          }\n        }\n      }\n    }": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
-  "#graphql\n    query BackfillProducts {\n      products {\n        edges {\n          node {\n            id\n            title\n            handle\n            status\n            productType\n            vendor\n            publishedAt\n            updatedAt\n            featuredMedia { preview { image { url } } }\n            collections { edges { node { title } } }\n            variants { edges { node { price availableForSale inventoryItem { unitCost { amount } } } } }\n          }\n        }\n      }\n    }": {return: BackfillProductsQuery, variables: BackfillProductsQueryVariables},
   "#graphql\n  query BackfillStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url }\n  }": {return: BackfillStatusQuery, variables: BackfillStatusQueryVariables},
+  "#graphql\n  query BackfillCustomers {\n    customers {\n      edges {\n        node {\n          id\n          firstName\n          lastName\n          locale\n          updatedAt\n          defaultEmailAddress { emailAddress marketingState marketingUpdatedAt }\n          statistics { rfmGroup predictedSpendTier }\n        }\n      }\n    }\n  }": {return: BackfillCustomersQuery, variables: BackfillCustomersQueryVariables},
+  "#graphql\n  query BackfillOrders {\n    orders {\n      edges {\n        node {\n          id\n          createdAt\n          updatedAt\n          cancelledAt\n          customer { id }\n          totalPriceSet { shopMoney { amount currencyCode } }\n          totalRefundedSet { shopMoney { amount } }\n          discountCodes\n          lineItems { edges { node { product { id } } } }\n        }\n      }\n    }\n  }": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
+  "#graphql\n  query BackfillProducts {\n    products {\n      edges {\n        node {\n          id\n          title\n          handle\n          status\n          productType\n          vendor\n          publishedAt\n          updatedAt\n          featuredMedia { preview { image { url } } }\n          collections { edges { node { title } } }\n          variants { edges { node { price availableForSale inventoryItem { unitCost { amount } } } } }\n        }\n      }\n    }\n  }": {return: BackfillProductsQuery, variables: BackfillProductsQueryVariables},
   "#graphql\n  query FindPersonalCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) { id }\n  }": {return: FindPersonalCodeQuery, variables: FindPersonalCodeQueryVariables},
 }
 

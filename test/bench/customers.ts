@@ -8,7 +8,7 @@ import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import type { AudienceRules } from "../../app/domain/audience";
-import type { BackfillPhase } from "../../app/models/backfill.server";
+import type { BackfillPhase } from "../../app/models/backfill/phases";
 import { ShopifyEmulator } from "../support/shopify-emulator/emulator";
 import { databaseUrl } from "../support/services";
 import { BenchEnvironment, ratioLine } from "./support/harness";
@@ -96,7 +96,7 @@ export async function benchCustomers(): Promise<void> {
     await bench.setUp();
     // The scoring half calls the app's models in this process; they read their configuration once, on import.
     Object.assign(process.env, bench.appEnv);
-    const { BULK_QUERIES } = await import("../../app/models/backfill.server");
+    const { PHASES } = await import("../../app/models/backfill/phases");
     appDatabase = await import("../../app/db.server");
     await client.connect();
 
@@ -108,9 +108,9 @@ export async function benchCustomers(): Promise<void> {
     console.log(`\ncustomer intelligence: an emulated store of ${customerCount.toLocaleString("en")} customers`);
     let start = performance.now();
     const results = {
-      customers: await bulkResult(emulator, token, BULK_QUERIES.customers),
-      orders: await bulkResult(emulator, token, BULK_QUERIES.orders),
-      products: await bulkResult(emulator, token, BULK_QUERIES.products),
+      customers: await bulkResult(emulator, token, PHASES.customers.bulkQuery),
+      orders: await bulkResult(emulator, token, PHASES.orders.bulkQuery),
+      products: await bulkResult(emulator, token, PHASES.products.bulkQuery),
     };
     console.log(`  (the emulator wrote the bulk JSONL in ${seconds(start).toFixed(1)} s; not measured below)`);
 
@@ -205,7 +205,7 @@ async function benchScoring(client: pg.Client, shopId: number, now: Date): Promi
     const eligible = await work();
     return { seconds: seconds(start), eligible };
   };
-  const app = () => time(async () => (await scoreShop(shopId), await countEligible(shopId, RULES, now)));
+  const app = () => time(async () => (await scoreShop(shopId), await countEligible(shopId, RULES, { now })));
   const handWritten = () =>
     time(async () => Number((await client.query<{ eligible: string }>(HAND_WRITTEN, [shopId, now])).rows[0]!.eligible));
 

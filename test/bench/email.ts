@@ -40,14 +40,16 @@ const seconds = (start: number) => (performance.now() - start) / 1000;
 const perSecond = (count: number, s: number) => `${Math.round(count / s).toLocaleString("en")} e-mails/s`;
 
 async function bulkImport(emulator: ShopifyEmulator, token: string, shopId: number): Promise<void> {
-  const { BULK_QUERIES, importBulkResult, computeAggregatesAndScores } = await import("../../app/models/backfill.server");
-  for (const phase of ["customers", "orders", "products"] as const) {
+  const { computeAggregatesAndScores } = await import("../../app/models/backfill.server");
+  const { importBulkResult } = await import("../../app/models/backfill/import.server");
+  const { BACKFILL_PHASES, PHASES } = await import("../../app/models/backfill/phases");
+  for (const phase of BACKFILL_PHASES) {
     const call = async (document: string, variables?: Record<string, unknown>) =>
       (await emulator.graphql(SHOP, token, JSON.stringify({ query: document, variables }))).body as {
         data: { currentBulkOperation?: { url: string } };
       };
     await call("mutation Start($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: true) { bulkOperation { id } } }", {
-      query: BULK_QUERIES[phase],
+      query: PHASES[phase].bulkQuery,
     });
     const failures = await emulator.bulkOperationsSettled();
     if (failures.length) throw new Error(failures.join("; "));

@@ -63,7 +63,7 @@ async function insert(candidate: AudienceCandidate): Promise<bigint> {
 }
 
 async function selected(rules: AudienceRules): Promise<bigint[]> {
-  return (await eligibleCustomers(shopId, rules, { limit: 1000 }, NOW)).map((row) => row.id);
+  return (await eligibleCustomers(shopId, rules, { limit: 1000 }, { now: NOW })).map((row) => row.id);
 }
 
 beforeEach(async () => {
@@ -121,11 +121,11 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
     const excluded = await insert({ ...base, ...change });
 
     expect(await selected(rules)).toEqual([qualifying]);
-    expect(await countEligible(shopId, rules, NOW)).toBe(1);
+    expect(await countEligible(shopId, rules, { now: NOW })).toBe(1);
     const verdict = evaluateAudience({ ...base, ...change }, rules, NOW);
     expect(verdict.qualifies).toBe(false);
     expect(verdict.text).toMatch(reason);
-    expect((await explainCustomer(shopId, excluded, rules, NOW))!.text).toBe(verdict.text);
+    expect((await explainCustomer(shopId, excluded, rules, { now: NOW }))!.text).toBe(verdict.text);
   });
 
   it("includes a customer lapsed for them before the store-wide threshold (cadence)", async () => {
@@ -154,10 +154,10 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
   it("explains a qualifying customer in plain language, from the data", async () => {
     const id = await insert(base);
 
-    expect((await explainCustomer(shopId, id, RULES, NOW))!.text).toBe(
+    expect((await explainCustomer(shopId, id, RULES, { now: NOW }))!.text).toBe(
       "Qualifies: last order 142 days ago; usual gap 31 days; recency 1/5; frequency 5/5; monetary 5/5; subscribed.",
     );
-    expect(await explainCustomer(shopId, 999n, RULES, NOW)).toBeNull();
+    expect(await explainCustomer(shopId, 999n, RULES, { now: NOW })).toBeNull();
   });
 
   it("treats the thresholds as exact durations: 90 days ago qualifies, a minute less does not", async () => {
@@ -175,13 +175,13 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
     const seen: bigint[] = [];
     let after: bigint | undefined;
     for (;;) {
-      const page = await eligibleCustomers(shopId, RULES, { after, limit: 3 }, NOW);
+      const page = await eligibleCustomers(shopId, RULES, { after, limit: 3 }, { now: NOW });
       if (!page.length) break;
       seen.push(...page.map((row) => row.id));
       after = page.at(-1)!.id;
     }
     expect(seen).toEqual(ids);
-    expect(await countEligible(shopId, RULES, NOW)).toBe(7);
+    expect(await countEligible(shopId, RULES, { now: NOW })).toBe(7);
   });
 
   it("never selects another shop's customers", async () => {
@@ -190,7 +190,7 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
     shopId = (await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com` } })).id;
 
     expect(await selected(RULES)).toEqual([]);
-    expect(await countEligible(myShop, RULES, NOW)).toBe(1);
+    expect(await countEligible(myShop, RULES, { now: NOW })).toBe(1);
   });
 });
 

@@ -3,7 +3,9 @@
 // argv[2]: {"shopId": 1, "imports": [{"phase": "customers", "url": "http://…"}], "finish": false}
 // Prints one JSON line: seconds per step and the process's peak RSS in MB.
 import { pool } from "../../../app/db.server";
-import { computeAggregatesAndScores, importBulkResult, type BackfillPhase } from "../../../app/models/backfill.server";
+import { computeAggregatesAndScores } from "../../../app/models/backfill.server";
+import { importBulkResult } from "../../../app/models/backfill/import.server";
+import type { BackfillPhase } from "../../../app/models/backfill/phases";
 
 interface Task {
   shopId: number;
