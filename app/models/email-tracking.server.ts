@@ -71,7 +71,10 @@ async function resolve(raw: string, kind: LinkKind, now: Date): Promise<{ ok: tr
 }
 
 /** For the confirmation page (GET): who the link is for. Changes nothing. */
-export async function unsubscribeLink(raw: string, now: Date = new Date()): Promise<{ ok: true; shopName: string } | LinkFailure> {
+export async function unsubscribeLink(
+  raw: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<{ ok: true; shopName: string } | LinkFailure> {
   const resolved = await resolve(raw, "u", now);
   return resolved.ok ? { ok: true, shopName: resolved.send.shopName } : resolved;
 }
@@ -83,7 +86,7 @@ export async function unsubscribeLink(raw: string, now: Date = new Date()): Prom
  */
 export async function unsubscribe(
   raw: string,
-  now: Date = new Date(),
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<{ ok: true; shopName: string; test: boolean } | LinkFailure> {
   const resolved = await resolve(raw, "u", now);
   if (!resolved.ok) return resolved;
@@ -108,7 +111,7 @@ export async function unsubscribe(
 }
 
 /** The destination of a tracked link, with our UTM tags, after recording the click. */
-export async function click(raw: string, now: Date = new Date()): Promise<{ ok: true; url: string } | LinkFailure> {
+export async function click(raw: string, { now = new Date() }: { now?: Date } = {}): Promise<{ ok: true; url: string } | LinkFailure> {
   const resolved = await resolve(raw, "c", now);
   if (!resolved.ok) return resolved;
   const { send } = resolved;
@@ -127,7 +130,7 @@ export async function click(raw: string, now: Date = new Date()): Promise<{ ok: 
 }
 
 /** The first open (approximate: mail privacy features load images without a reader). */
-export async function open(raw: string, now: Date = new Date()): Promise<{ ok: true } | LinkFailure> {
+export async function open(raw: string, { now = new Date() }: { now?: Date } = {}): Promise<{ ok: true } | LinkFailure> {
   const resolved = await resolve(raw, "o", now);
   if (!resolved.ok) return resolved;
   await execute("UPDATE email_sends SET opened_at = now() WHERE shop_id = $1 AND id = $2 AND opened_at IS NULL", [
