@@ -128,6 +128,22 @@ const variables = {
       .optional(),
     expected: "demo only: the instant from which DEMO_TIME_SCALE speeds engine time up, e.g. 2026-11-23T10:00:00Z",
   },
+  PORT: {
+    schema: integer(1, 65_535).default(3000),
+    expected: "the HTTP port of the web process, e.g. 3000",
+  },
+  WEB_CONCURRENCY: {
+    schema: integer(1, 64).optional(),
+    expected: "an integer from 1 to 64 (web processes; unset: one per core in production, 1 otherwise)",
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: integer(0, 600_000).default(10_000),
+    expected: "milliseconds the web process waits for requests in flight after SIGTERM, e.g. 10000",
+  },
+  WINBACK_BUILD_DIR: {
+    schema: z.string().min(1).default("build"),
+    expected: "the directory `npm run build` writes and `npm start` serves",
+  },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     expected: "one of fatal, error, warn, info, debug, trace, silent",

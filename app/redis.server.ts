@@ -14,8 +14,12 @@ const roleOptions: Record<RedisRole, RedisOptions> = {
   worker: { maxRetriesPerRequest: null, enableOfflineQueue: true },
 };
 
+const opened = new Set<Redis>();
+
 export function createRedisConnection(role: RedisRole, url: string = env.REDIS_URL): Redis {
   const connection = new Redis(url, roleOptions[role]);
+  opened.add(connection);
+  connection.once("end", () => opened.delete(connection));
   // ioredis emits an error per reconnect attempt; report the transition once, not every retry.
   let healthy = true;
   connection.on("error", (error: Error) => {
@@ -27,6 +31,18 @@ export function createRedisConnection(role: RedisRole, url: string = env.REDIS_U
     healthy = true;
   });
   return connection;
+}
+
+/** Closes every connection this process opened (on shutdown): sends what is queued, then QUIT. */
+export async function closeRedisConnections(): Promise<void> {
+  await Promise.all(
+    [...opened].map(async (connection) => {
+      opened.delete(connection);
+      // QUIT needs a live connection; one that is reconnecting is simply dropped.
+      if (connection.status === "ready") await connection.quit().catch(() => connection.disconnect());
+      else connection.disconnect();
+    }),
+  );
 }
 
 export class RedisPolicyError extends Error {

@@ -56,6 +56,13 @@ export async function enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>
   await bounded(kind, queue.add(name, data, options));
 }
 
+/** Several jobs of one kind in one round trip (BullMQ's addBulk: one MULTI), e.g. a group commit's. */
+export async function enqueueMany<K extends JobKind>(kind: K, payloads: JobPayload<K>[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const prepared = payloads.map((payload) => prepare(kind, payload));
+  await bounded(kind, prepared[0]!.queue.addBulk(prepared.map(({ name, data, options }) => ({ name, data, opts: options }))));
+}
+
 /**
  * For job kinds with a deterministic id: makes sure the work runs again. Adds the job when Redis
  * no longer has it, re-runs it when it already finished (failed, or completed without effect),

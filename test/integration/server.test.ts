@@ -37,10 +37,14 @@ async function send(request: Request): Promise<Response> {
 }
 
 describe("npm start", () => {
-  it("serves /healthz with 200 when PostgreSQL and Redis answer", async () => {
-    const response = await fetch(`${baseUrl}/healthz`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, checks: { postgres: "ok", redis: "ok" } });
+  it("is live on /healthz, and ready on /readyz when PostgreSQL and Redis answer", async () => {
+    const live = await fetch(`${baseUrl}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ ok: true });
+    const ready = await fetch(`${baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get("cache-control")).toBe("no-store");
+    expect(await ready.json()).toEqual({ ok: true, checks: { postgres: "ok", redis: "ok" } });
   });
 
   it("serves the page's static assets", async () => {

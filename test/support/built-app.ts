@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { eventually } from "./processes";
 import { freePort } from "./services";
 
-// The production path: `npm run build`, then `npm start` (remix-serve) answering real HTTP. The
+// The production path: `npm run build`, then `npm start` (app/server/main.ts) answering real HTTP. The
 // build goes to a scratch directory so a build someone is serving from ./build stays intact; it
 // sits inside the project (.cache/, git-ignored) because the bundle resolves node_modules upwards.
 
@@ -49,17 +49,28 @@ export async function startBuiltApp(
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
 
   const stop = async () => {
-    // npm starts remix-serve as a child; signal the whole group (which may outlive npm itself).
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      return; // the group is gone already
+    // `npm start` execs node in place of its shell; signalling the group reaches npm and node alike.
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-server.pid!, name);
+        return true;
+      } catch {
+        return false; // the group is gone already
+      }
+    };
+    if (!signal("SIGTERM")) return;
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000)),
+    ]);
+    if (!stopped) {
+      signal("SIGKILL");
+      throw new Error(`npm start did not exit within 15 s of SIGTERM:\n${output.slice(-2000)}`);
     }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
   };
 
-  await eventually(async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok, 30_000).catch(async () => {
-    await stop();
+  await eventually(async () => (await fetch(`${baseUrl}/readyz`).catch(() => null))?.ok, 30_000).catch(async () => {
+    await stop().catch(() => {});
     throw new Error(`npm start did not come up:\n${output}`);
   });
   return { baseUrl, output: () => output, stop };

@@ -52,7 +52,7 @@ export class BenchEnvironment {
   async startApp(): Promise<string> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    await this.startProcess("npm", ["start"], { ...this.appEnv, PORT: String(port) }, async () => (await fetch(`${url}/healthz`)).ok);
+    await this.startProcess("npm", ["start"], { ...this.appEnv, PORT: String(port) }, async () => (await fetch(`${url}/readyz`)).ok);
     return url;
   }
 
