@@ -19,8 +19,8 @@ const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 export interface WebServer {
   server: Server;
   /**
-   * Stops accepting, finishes the requests in flight (their connections then close), and after
-   * `timeoutMs` cuts whatever is left. Webhooks arriving meanwhile on open connections get 503.
+   * Stops accepting, finishes the requests in flight, closes connections as they fall idle, and
+   * after `timeoutMs` cuts whatever is left. Webhooks arriving meanwhile on open connections get 503.
    */
   drain(timeoutMs: number): Promise<{ cut: number }>;
 }
@@ -92,8 +92,9 @@ export function createWebServer({
   return {
     server,
     async drain(timeoutMs) {
+      // Requests from now on (e.g. the next on a connection whose current request is still running)
+      // are answered 503 if they are webhooks, and every response from now on closes its connection.
       draining = true;
-      for (const response of inFlight) if (!response.headersSent) response.setHeader("Connection", "close");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Connections whose response ended since are idle now: close them as they become so.
       const idleSweep = setInterval(() => server.closeIdleConnections(), 50);

@@ -70,6 +70,7 @@ async function serve(): Promise<void> {
   process.on("message", (message) => {
     if (message === "shutdown") stops.request("primary");
   });
+  logger.info("web process starting");
 
   const buildPath = path.resolve(env.WINBACK_BUILD_DIR, "server", "index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild & { entry: { module: { web: WebApp } } };

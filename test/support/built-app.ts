@@ -28,6 +28,10 @@ export interface RunningApp {
   baseUrl: string;
   /** What the server printed so far (stdout and stderr). */
   output(): string;
+  /** A signal to `npm start`, which relays it to node (as a process manager's would be). */
+  signal(name: NodeJS.Signals): void;
+  /** npm's exit code, which is node's. */
+  exitCode: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export interface RunningApp {
 export async function startBuiltApp(
   buildDir: string,
   extraEnv: (baseUrl: string) => Record<string, string> = () => ({}),
+  { waitUntilReady = true }: { waitUntilReady?: boolean } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -46,7 +51,8 @@ export async function startBuiltApp(
   let output = "";
   server.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   server.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const exitCode = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+  const exited = exitCode.then(() => undefined);
 
   const stop = async () => {
     // `npm start` execs node in place of its shell; signalling the group reaches npm and node alike.
@@ -69,9 +75,10 @@ export async function startBuiltApp(
     }
   };
 
+  if (!waitUntilReady) return { baseUrl, output: () => output, signal: (name) => server.kill(name), exitCode, stop };
   await eventually(async () => (await fetch(`${baseUrl}/readyz`).catch(() => null))?.ok, 30_000).catch(async () => {
     await stop().catch(() => {});
     throw new Error(`npm start did not come up:\n${output}`);
   });
-  return { baseUrl, output: () => output, stop };
+  return { baseUrl, output: () => output, signal: (name) => server.kill(name), exitCode, stop };
 }

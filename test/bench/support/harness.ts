@@ -36,7 +36,7 @@ export class BenchEnvironment {
   }
 
   /** Starts a long-running process and resolves once `ready` answers (or rejects with its output). */
-  async startProcess(command: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<void> {
+  async startProcess(command: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<ChildProcess> {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"], detached: true });
     let errors = "";
     child.stderr!.on("data", (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
@@ -46,14 +46,30 @@ export class BenchEnvironment {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${command} ${args.join(" ")} did not start:\n${errors}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    return child;
   }
 
-  /** `npm start` on the production build, on a free port; returns its base URL. */
-  async startApp(): Promise<string> {
+  /** Stops a process started here the way a process manager would (SIGTERM), with SIGKILL after 15 s. */
+  async stopProcess(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid!, "SIGTERM");
+    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** `npm start` on the production build, on a free port. */
+  async startApp(env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    await this.startProcess("npm", ["start"], { ...this.appEnv, PORT: String(port) }, async () => (await fetch(`${url}/readyz`)).ok);
-    return url;
+    const child = await this.startProcess(
+      "npm",
+      ["start"],
+      { ...this.appEnv, ...env, PORT: String(port) },
+      async () => (await fetch(`${url}/readyz`)).ok,
+    );
+    return { url, stop: () => this.stopProcess(child) };
   }
 
   async startTsServer(script: string, env: Record<string, string> = {}): Promise<string> {
@@ -84,9 +100,7 @@ export class BenchEnvironment {
 
   async tearDown(): Promise<void> {
     for (const close of this.closers) await close();
-    for (const child of this.processes) {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-    }
+    for (const child of this.processes) await this.stopProcess(child).catch(() => {});
     rmSync(this.buildDir, { recursive: true, force: true });
     await dropDatabases(this.database);
     await deleteRedisKeys(`${this.queuePrefix}:*`);
