@@ -17,6 +17,9 @@ const url = (protocols: string[]) =>
     }
   });
 
+/** `redis+cluster://[user:password@]host:port,host:port` (app/redis.server.ts reads it). */
+const redisCluster = /^rediss?\+cluster:\/\/([^@/]*@)?(\[?[^\],/]+\]?:\d{1,5})(,\[?[^\],/]+\]?:\d{1,5})*\/?$/;
+
 const integer = (min: number, max: number) => z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
 /** Each variable: its schema and, for the error message, what a valid value looks like. */
@@ -64,8 +67,11 @@ const variables = {
     expected: "an integer from 1 to 200 (connections per process)",
   },
   REDIS_URL: {
-    schema: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
-    expected: "a Redis URL, e.g. redis://127.0.0.1:6379",
+    schema: z
+      .string()
+      .refine((value) => redisCluster.test(value) || url(["redis:", "rediss:"]).safeParse(value).success)
+      .default("redis://127.0.0.1:6379"),
+    expected: "a Redis URL, e.g. redis://127.0.0.1:6379, or a Redis Cluster's seeds, e.g. redis+cluster://10.0.0.1:6379,10.0.0.2:6379",
   },
   QUEUE_PREFIX: {
     schema: z

@@ -1,6 +1,5 @@
 import { pathToFileURL } from "node:url";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import { ZodError } from "zod";
 import prisma, { pool } from "../app/db.server";
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
@@ -19,7 +18,7 @@ import {
 } from "../app/jobs/registry";
 import { logger as rootLogger } from "../app/logger.server";
 import { ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
-import { assertNoEviction, createRedisConnection } from "../app/redis.server";
+import { assertNoEviction, createRedisConnection, type RedisConnection } from "../app/redis.server";
 
 /** The worker process: one BullMQ worker per queue, running the job definitions of app/jobs. */
 
@@ -64,7 +63,7 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers, opti
   };
 }
 
-async function openWorkerConnection(withMail: boolean): Promise<Redis> {
+async function openWorkerConnection(withMail: boolean): Promise<RedisConnection> {
   const connection = createRedisConnection("worker");
   try {
     await assertNoEviction(connection);
@@ -114,8 +113,8 @@ async function asWorkerError(error: unknown, job: Job, token?: string): Promise<
   return error;
 }
 
-function startQueueWorker(name: QueueName, run: JobRunner, connection: Redis): Worker {
-  const worker = new Worker(name, run, { ...queueOptions(connection), concurrency: env.WORKER_CONCURRENCY });
+function startQueueWorker(name: QueueName, run: JobRunner, connection: RedisConnection): Worker {
+  const worker = new Worker(name, run, { ...queueOptions(connection, name), concurrency: env.WORKER_CONCURRENCY });
   worker.on("failed", (job, error) => {
     const final = failedForGood(job, error);
     logger[final ? "error" : "warn"](
@@ -144,7 +143,7 @@ export async function ensureSchedules(onlyMissing = false): Promise<void> {
   }
 }
 
-async function keepSchedules(connection: Redis, options: WorkerOptions): Promise<{ stop(): void }> {
+async function keepSchedules(connection: RedisConnection, options: WorkerOptions): Promise<{ stop(): void }> {
   if (!(options.schedules ?? true)) return { stop() {} };
   await ensureSchedules();
   // Redis keeps nothing on disk: after a restart the schedules are gone with everything else.

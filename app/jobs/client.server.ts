@@ -1,9 +1,8 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import { env } from "../env.server";
-import { createRedisConnection } from "../redis.server";
+import { createRedisConnection, type RedisConnection } from "../redis.server";
 import { withTimeout } from "../utils/timeout";
-import type { QueueName } from "./define";
+import { queuePrefix, type QueueName } from "./define";
 import { jobs, type JobKind, type JobPayload } from "./registry";
 
 /**
@@ -19,18 +18,19 @@ const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
-export function queueOptions(connection: Redis) {
-  return { connection, prefix: env.QUEUE_PREFIX, defaultJobOptions };
+/** A queue's (or its worker's) options: each queue's keys under a hash tag of its own (a Redis Cluster needs one slot per queue). */
+export function queueOptions(connection: RedisConnection, queue: QueueName) {
+  return { connection, prefix: queuePrefix(queue, env.QUEUE_PREFIX), defaultJobOptions };
 }
 
-let producerConnection: Redis | undefined;
+let producerConnection: RedisConnection | undefined;
 const queues = new Map<QueueName, Queue>();
 
 export function getQueue(name: QueueName): Queue {
   let queue = queues.get(name);
   if (!queue) {
     producerConnection ??= createRedisConnection("producer");
-    queue = new Queue(name, queueOptions(producerConnection));
+    queue = new Queue(name, queueOptions(producerConnection, name));
     queue.on("error", () => {}); // connection errors surface as rejected add() calls
     queues.set(name, queue);
   }

@@ -5,6 +5,7 @@ import pg from "pg";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { API_SECRET_KEY, getHmac } from "@shopify/shopify-api/test-helpers";
+import { queuePrefix } from "../../app/jobs/define";
 import { databaseUrl, REDIS_URL } from "../support/services";
 import { BenchEnvironment, ratioLine } from "./support/harness";
 
@@ -112,7 +113,7 @@ function describe(label: string, run: Run): string {
 async function settledCounts(bench: BenchEnvironment): Promise<{ rows: number; jobs: number }> {
   const client = new pg.Client({ connectionString: databaseUrl(bench.database) });
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue("webhooks", { connection, prefix: bench.queuePrefix });
+  const queue = new Queue("webhooks", { connection, prefix: queuePrefix("webhooks", bench.queuePrefix) });
   await client.connect();
   try {
     let previous = { rows: -1, jobs: -1 };

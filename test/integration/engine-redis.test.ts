@@ -6,7 +6,7 @@ import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { getQueue } from "../../app/jobs/client.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { eventually } from "../support/processes";
-import { deleteRedisKeys } from "../support/services";
+import { deleteQueueKeys } from "../support/services";
 
 // QUALITY.md 9: Redis keeps nothing on disk. After it loses everything (a restart), the worker
 // sets its schedules again and every due step still goes out, once: the due times live in PostgreSQL.
@@ -54,7 +54,7 @@ afterAll(async () => {
 
 describe("Redis losing everything", () => {
   it("brings the schedules back, and the steps that were due go out once", async () => {
-    await deleteRedisKeys(`${env.QUEUE_PREFIX}:*`);
+    await deleteQueueKeys(env.QUEUE_PREFIX);
     expect(await getQueue("engine").getJobSchedulers()).toEqual([]);
     // Due while Redis was empty (step 1 of the ready-made campaign has no code: Shopify is not needed).
     for (let customer = 1n; customer <= 5n; customer++) {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { migrate } from "../../prisma/migrate";
 import { reapLeftProcesses } from "./leaks";
-import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabases, REDIS_URL, withAdminClient } from "./services";
+import { createDatabase, databaseUrl, deleteQueueKeys, dropDatabases, REDIS_URL, withAdminClient } from "./services";
 import { Redis } from "ioredis";
 
 declare module "vitest" {
@@ -49,7 +49,7 @@ export default async function setup(project: TestProject) {
     const left = await reapLeftProcesses(runId);
     await dropDatabases(`winback_t_${runId}_%`);
     await dropDatabases(templateDatabase);
-    await deleteRedisKeys(`t-${runId}-*`);
+    await deleteQueueKeys(`t-${runId}-`);
     if (left.length > 0) {
       // Vitest reports an error thrown here but still exits 0; the exit code makes it fail the run.
       process.exitCode = 1;

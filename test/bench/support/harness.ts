@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "../../../prisma/migrate";
-import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabases, freePort } from "../../support/services";
+import { createDatabase, databaseUrl, deleteQueueKeys, dropDatabases, freePort } from "../../support/services";
 import { testAppEnv } from "../../support/test-env";
 
 /**
@@ -103,7 +103,7 @@ export class BenchEnvironment {
     for (const child of this.processes) await this.stopProcess(child).catch(() => {});
     rmSync(this.buildDir, { recursive: true, force: true });
     await dropDatabases(this.database);
-    await deleteRedisKeys(`${this.queuePrefix}:*`);
+    await deleteQueueKeys(this.queuePrefix);
   }
 }
 
