@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import prisma, { pool } from "../../app/db.server";
@@ -7,6 +6,7 @@ import { refreshCustomerAggregates } from "../../app/models/customer-aggregates.
 import { scoreShop } from "../../app/models/scoring.server";
 import { orderPayloadSchema } from "../../app/domain/webhook-payloads";
 import { upsertOrder } from "../../app/models/live-sync.server";
+import { makeCustomers, makeOrders, makeShop } from "../support/factories";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 const DAY = 86_400_000;
@@ -17,25 +17,23 @@ interface Buyer {
   daysAgo: number;
 }
 
-async function newShop(): Promise<number> {
-  return (await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com` } })).id;
-}
+const newShop = async () => (await makeShop()).id;
 
-/** Customers as the aggregates leave them (scoring reads only these columns). */
+/** Customers as the aggregates leave them (scoring reads only these columns), inserted in the order given. */
 async function insertCustomers(shopId: number, rows: (Buyer | null)[], order: number[] = rows.map((_, i) => i)) {
-  for (const i of order) {
-    const buyer = rows[i];
-    await pool.query(
-      `INSERT INTO customers (shop_id, id, orders_count, total_spent, last_order_at, order_hours) VALUES ($1, $2, $3, $4, $5, '{}')`,
-      [
-        shopId,
-        i + 1,
-        buyer?.orders ?? 0,
-        buyer ? (buyer.spentCents / 100).toFixed(2) : 0,
-        buyer ? new Date(NOW - buyer.daysAgo * DAY) : null,
-      ],
-    );
-  }
+  await makeCustomers(
+    shopId,
+    order.map((i) => {
+      const buyer = rows[i];
+      return {
+        id: i + 1,
+        ordersCount: buyer?.orders ?? 0,
+        totalSpent: buyer ? (buyer.spentCents / 100).toFixed(2) : 0,
+        lastOrderAt: buyer ? new Date(NOW - buyer.daysAgo * DAY) : null,
+      };
+    }),
+    { email: null, emailMarketingState: null },
+  );
 }
 
 async function scores(shopId: number) {
@@ -160,11 +158,9 @@ describe("customer aggregates (SQL)", () => {
     total: string,
     extra: { refunded?: string; cancelled?: boolean } = {},
   ) {
-    await pool.query(
-      `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'EUR', '{}', '{}', $7)`,
-      [shopId, id, customerId, at, total, extra.refunded ?? "0", extra.cancelled ? at : null],
-    );
+    await makeOrders(shopId, [
+      { id, customerId, createdAt: at, total, refunded: extra.refunded ?? "0", cancelledAt: extra.cancelled ? at : null },
+    ]);
   }
 
   it("derives count, net spend, first/last order, median gap (3+ orders) and UTC order hours from live orders", async () => {
@@ -238,10 +234,7 @@ describe("customer aggregates (SQL)", () => {
       await other.query("SELECT 1 FROM customers WHERE shop_id = $1 AND id = 1 FOR UPDATE", [shopId]);
       const refreshing = refreshCustomerAggregates(shopId, [1n]);
       await waitUntilSomeoneWaitsForALock();
-      await other.query(
-        `INSERT INTO orders (shop_id, id, customer_id, created_at, total, currency) VALUES ($1, 2, 1, '2026-03-05T10:00:00Z', '15.00', 'EUR')`,
-        [shopId],
-      );
+      await makeOrders(shopId, [{ id: 2, customerId: 1, createdAt: "2026-03-05T10:00:00Z", total: "15.00" }], {}, { db: other });
       await other.query("COMMIT");
       await refreshing;
     } finally {

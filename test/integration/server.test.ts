@@ -3,10 +3,9 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { env } from "../../app/env.server";
-import { sessionStorage } from "../../app/shopify.server";
 import { buildApp, startBuiltApp, type RunningApp } from "../support/built-app";
-import { adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain, webhookRequest } from "../support/shopify";
+import { makeShop } from "../support/factories";
+import { adminDocumentRequest, forgedBearerRequest, shopDomain, webhookRequest } from "../support/shopify";
 
 // The production path: `npm run build` into a scratch directory, then `npm start` answering real HTTP.
 
@@ -60,10 +59,10 @@ describe("npm start", () => {
   });
 
   it("renders the embedded first page for Shopify Admin, framed only by that shop", async () => {
-    await sessionStorage.storeSession(offlineSession(shopDomain("render-shop"), env.SCOPES));
-    await prisma.shop.create({
-      data: { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
-    });
+    await makeShop(
+      { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
+      { session: true },
+    );
 
     const response = await send(await adminDocumentRequest("render-shop", "/app"));
 
