@@ -46,7 +46,14 @@ export async function startBuiltApp(
   let output = "";
   server.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   server.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const groupAlive = () => {
+    try {
+      process.kill(-server.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   const stop = async () => {
     // npm starts remix-serve as a child; signal the whole group (which may outlive npm itself).
@@ -55,7 +62,11 @@ export async function startBuiltApp(
     } catch {
       return; // the group is gone already
     }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    // remix-serve closes its HTTP server on SIGTERM but stays up while the app holds connections
+    // (Redis, once a route has queued a job): whatever is left after the grace period is killed.
+    const deadline = Date.now() + 2_000;
+    while (groupAlive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (groupAlive()) process.kill(-server.pid!, "SIGKILL");
   };
 
   await eventually(async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok, 30_000).catch(async () => {
