@@ -16,14 +16,10 @@ import { installApp } from "../support/shopify-emulator";
 // small campaign's e-mails go out once each.
 const { cluster, emulator, sink } = await vi.hoisted(async () => {
   const { ScratchRedisCluster } = await import("../support/services");
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { SmtpSink } = await import("../support/smtp-sink");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
+  const { startEmulator } = await import("../support/emulator-fixture");
   const redisCluster = await ScratchRedisCluster.start();
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY });
-  const smtp = await SmtpSink.start();
-  Object.assign(process.env, { REDIS_URL: redisCluster.url, SHOPIFY_ADMIN_API_ORIGIN: started.origin, SMTP_URL: smtp.url });
-  return { cluster: redisCluster, emulator: started, sink: smtp };
+  process.env.REDIS_URL = redisCluster.url;
+  return { cluster: redisCluster, ...(await startEmulator({ smtp: true })) };
 });
 
 const SHOP = "cluster-shop.myshopify.com";

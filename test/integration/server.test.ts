@@ -5,11 +5,10 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { env } from "../../app/env.server";
-import { sessionStorage } from "../../app/shopify.server";
 import { buildApp, startBuiltApp, type RunningApp } from "../support/built-app";
+import { makeShop } from "../support/factories";
 import { eventually } from "../support/processes";
-import { adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain, webhookHeaders, webhookRequest } from "../support/shopify";
+import { adminDocumentRequest, forgedBearerRequest, shopDomain, webhookHeaders, webhookRequest } from "../support/shopify";
 
 // The production path: `npm run build` into a scratch directory, then `npm start` answering real HTTP.
 
@@ -76,10 +75,10 @@ describe("npm start", () => {
   });
 
   it("renders the embedded first page for Shopify Admin, framed only by that shop", async () => {
-    await sessionStorage.storeSession(offlineSession(shopDomain("render-shop"), env.SCOPES));
-    await prisma.shop.create({
-      data: { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
-    });
+    await makeShop(
+      { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
+      { session: true },
+    );
 
     const response = await send(await adminDocumentRequest("render-shop", "/app"));
 
