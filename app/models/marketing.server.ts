@@ -119,10 +119,17 @@ interface DayFigures {
  * The days to report: from the first to the day before yesterday (a day's late orders and
  * refunds arrive within a day), minus those reported, oldest first, DAYS_PER_RUN at most.
  */
+/**
+ * Only days this recent are reported (or reported again after Shopify lost the activity), so the
+ * claims of older days can be purged (app/models/retention.server.ts) without being reported twice.
+ */
+export const MARKETING_REPORT_WINDOW_DAYS = 30;
+
 async function unreportedDays(shopId: number, campaignId: number, firstDay: string, now: Date): Promise<DayFigures[]> {
   return queryRows<DayFigures>(
     `WITH days AS (
-       SELECT d::date AS day FROM generate_series($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - 2, interval '1 day') AS d
+       SELECT d::date AS day
+       FROM generate_series(greatest($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - $6::int), ($4::timestamptz AT TIME ZONE 'UTC')::date - 2, interval '1 day') AS d
        WHERE NOT EXISTS (SELECT 1 FROM marketing_engagements m WHERE m.campaign_id = $2 AND m.day = d::date)
        ORDER BY 1 LIMIT $5
      ), bounds AS (SELECT day, (day::timestamp AT TIME ZONE 'UTC') AS from_at, ((day + 1)::timestamp AT TIME ZONE 'UTC') AS to_at FROM days)
@@ -142,7 +149,7 @@ async function unreportedDays(shopId: number, campaignId: number, firstDay: stri
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at
      ) c
      ORDER BY b.day`,
-    [shopId, campaignId, firstDay, now, DAYS_PER_RUN],
+    [shopId, campaignId, firstDay, now, DAYS_PER_RUN, MARKETING_REPORT_WINDOW_DAYS],
   );
 }
 
