@@ -11,6 +11,7 @@ import { benchCustomers } from "./customers";
 import { benchDashboard } from "./dashboard";
 import { benchEmail } from "./email";
 import { benchEngine } from "./engine";
+import { benchStorage } from "./storage";
 import { benchWebhooks } from "./webhooks";
 
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -20,6 +21,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   engine: benchEngine,
   codes: benchCodes,
   dashboard: benchDashboard,
+  storage: benchStorage,
 };
 
 const CHILD_FLAG = "--one";
