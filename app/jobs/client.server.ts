@@ -40,10 +40,13 @@ export function getQueue(name: QueueName): Queue {
 /** How long an enqueue may wait for Redis before the caller gets an error (and e.g. answers 5xx). */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
-function prepare<K extends JobKind>(kind: K, payload: JobPayload<K>) {
+/** What a caller may add to a definition's options: the job's place in its queue. */
+export type EnqueueOptions = Pick<JobsOptions, "priority">;
+
+function prepare<K extends JobKind>(kind: K, payload: JobPayload<K>, extra: EnqueueOptions = {}) {
   const definition = jobs[kind];
   const data = definition.payload.parse(payload);
-  const options = (definition.options as (p: typeof data) => JobsOptions)(data);
+  const options = { ...(definition.options as (p: typeof data) => JobsOptions)(data), ...extra };
   return { queue: getQueue(definition.queue), name: definition.name, data, options };
 }
 
@@ -51,8 +54,9 @@ function bounded<T>(kind: JobKind, work: Promise<T>): Promise<T> {
   return withTimeout(work, ENQUEUE_TIMEOUT_MS, `Redis did not accept ${kind} within ${ENQUEUE_TIMEOUT_MS} ms`);
 }
 
-export async function enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>): Promise<void> {
-  const { queue, name, data, options } = prepare(kind, payload);
+/** Adds a job; `extra.priority` (1 first) puts it before jobs of the same queue with a higher number. */
+export async function enqueue<K extends JobKind>(kind: K, payload: JobPayload<K>, extra: EnqueueOptions = {}): Promise<void> {
+  const { queue, name, data, options } = prepare(kind, payload, extra);
   await bounded(kind, queue.add(name, data, options));
 }
 
@@ -87,6 +91,12 @@ export async function reviveJob<K extends JobKind>(kind: K, payload: JobPayload<
       return "pending" as const;
     })(),
   );
+}
+
+/** Jobs of a queue not yet taken by a worker (waiting, prioritized or delayed): how far behind it is. */
+export async function queueBacklog(name: QueueName): Promise<number> {
+  const counts = await getQueue(name).getJobCounts("waiting", "prioritized", "delayed");
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
 }
 
 export async function closeQueues(): Promise<void> {
