@@ -40,8 +40,8 @@ export function getQueue(name: QueueName): Queue {
 /** How long an enqueue may wait for Redis before the caller gets an error (and e.g. answers 5xx). */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
-/** What a caller may add to a definition's options: the job's place in its queue. */
-export type EnqueueOptions = Pick<JobsOptions, "priority">;
+/** What a caller may add to a definition's options: the job's place in its queue, or that one such job is enough. */
+export type EnqueueOptions = Pick<JobsOptions, "priority" | "deduplication">;
 
 function prepare<K extends JobKind>(kind: K, payload: JobPayload<K>, extra: EnqueueOptions = {}) {
   const definition = jobs[kind];

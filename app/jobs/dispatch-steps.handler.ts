@@ -1,19 +1,15 @@
 import { completeFinishedEnrollments, dispatchDueSteps, STEP_JOB_SIZE } from "../models/steps.server";
 import { enqueue, queueBacklog } from "./client.server";
+import { MAX_ENGINE_BACKLOG } from "./engine-backlog";
 import { engineClockIsScaled, engineNow } from "./engine-now";
 
 /** Steps leased per dispatch round at most. */
 const ROUND_LIMIT = 2_000;
-/**
- * The engine queue is kept about this short (jobs not yet taken): work that comes due later, of
- * any shop, then waits behind at most this much. Dispatches come every few seconds, so a shop
- * with more due than that is fed as fast as the workers take its jobs.
- */
-export const MAX_ENGINE_BACKLOG = 40;
 const MAX_ROUNDS = 10;
 
 /**
- * Leases due steps in rounds while the engine queue has room, each round shared between shops in
+ * Leases due steps in rounds while the engine queue has room (MAX_ENGINE_BACKLOG; the step jobs
+ * ask for a dispatch when it runs low), each round shared between shops in
  * turns (`dispatchDueSteps`), and queues each shop's first job before anyone's second (job
  * priority = its turn, across everything waiting), so a shop whose huge Go Live is due at once
  * does not hold back the first e-mails of others, and still gets every slot they leave free.

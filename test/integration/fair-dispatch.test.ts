@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { execute } from "../../app/db.server";
 import { getQueue } from "../../app/jobs/client.server";
-import { MAX_ENGINE_BACKLOG, run as dispatchSteps } from "../../app/jobs/dispatch-steps.handler";
+import { run as dispatchSteps } from "../../app/jobs/dispatch-steps.handler";
+import { MAX_ENGINE_BACKLOG } from "../../app/jobs/engine-backlog";
 import { dispatchDueSteps } from "../../app/models/steps.server";
 import { liveCampaign, makeCustomers, makeEnrollments, makeShop } from "../support/factories";
 
