@@ -11,6 +11,7 @@ import { benchCustomers } from "./customers";
 import { benchDashboard } from "./dashboard";
 import { benchEmail } from "./email";
 import { benchEngine } from "./engine";
+import { benchFairness } from "./fairness";
 import { benchStorage } from "./storage";
 import { benchWebhooks } from "./webhooks";
 
@@ -22,6 +23,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   codes: benchCodes,
   dashboard: benchDashboard,
   storage: benchStorage,
+  fairness: benchFairness,
 };
 
 const CHILD_FLAG = "--one";
