@@ -49,7 +49,7 @@ export async function receiveWebhook(incoming: IncomingWebhook, routeTopic: stri
   const shopDomain = header("x-shopify-shop-domain").toLowerCase();
   if (header("x-shopify-topic") !== routeTopic || !isShopDomain(shopDomain, customDomains)) return 400;
 
-  const body = new TextDecoder().decode(rawBody);
+  const body = utf8.decode(rawBody);
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -117,6 +117,7 @@ export function rejectNonPost(): Response {
 }
 
 const customDomains = env.SHOP_CUSTOM_DOMAIN ? [env.SHOP_CUSTOM_DOMAIN] : [];
+const utf8 = new TextDecoder();
 
 function parseTimestamp(value: string | null): Date | null {
   if (!value) return null;

@@ -38,23 +38,28 @@ export async function recordWebhookDeliveries(deliveries: WebhookDelivery[]): Pr
     if (seen) seen.count++;
     else unique.set(keyOf(delivery), { delivery, count: 1 });
   }
-  const rows = [...unique.values()];
-  const column = <T>(pick: (delivery: WebhookDelivery) => T) => rows.map(({ delivery }) => pick(delivery));
+  // One parameter per value (not arrays): pg sends each as it is, where an array of bodies would be escaped character by character.
+  const params: unknown[] = [];
+  const values = [...unique.values()].map(({ delivery, count }) => {
+    const first = params.length;
+    params.push(
+      delivery.shopDomain,
+      delivery.webhookId,
+      delivery.eventId,
+      delivery.topic,
+      delivery.apiVersion,
+      delivery.triggeredAt,
+      delivery.body,
+      count,
+    );
+    return `(${Array.from({ length: 8 }, (_, i) => `$${first + i + 1}`).join(", ")})`;
+  });
   const recorded = await queryRows<{ shopDomain: string; webhookId: string; id: string; firstDelivery: boolean; processed: boolean }>(
     `INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload, deliveries)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::int[])
+     VALUES ${values.join(", ")}
      ON CONFLICT (shop_domain, webhook_id) DO UPDATE SET deliveries = webhook_events.deliveries + EXCLUDED.deliveries
      RETURNING shop_domain, webhook_id, id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`,
-    [
-      column((delivery) => delivery.shopDomain),
-      column((delivery) => delivery.webhookId),
-      column((delivery) => delivery.eventId),
-      column((delivery) => delivery.topic),
-      column((delivery) => delivery.apiVersion),
-      column((delivery) => delivery.triggeredAt),
-      column((delivery) => delivery.body),
-      rows.map(({ count }) => count),
-    ],
+    params,
   );
   const byKey = new Map(recorded.map((row) => [`${row.shopDomain} ${row.webhookId}`, row]));
   const answered = new Set<string>();
