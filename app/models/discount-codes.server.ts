@@ -111,7 +111,7 @@ export async function ensurePersonalCode(
   { admin, now = new Date() }: { admin: AdminQuery; now?: Date },
 ): Promise<PersonalCode> {
   const reserved = await prisma.discountCode.upsert({
-    where: { enrollmentId_step: { enrollmentId: enrollment.id, step } },
+    where: { shopId_enrollmentId_step: { shopId, enrollmentId: enrollment.id, step } },
     create: {
       shopId,
       enrollmentId: enrollment.id,
@@ -141,7 +141,7 @@ export async function ensurePersonalCode(
     if (!shopifyId)
       throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
   }
-  await prisma.discountCode.update({ where: { id: reserved.id }, data: { status: "created", shopifyId } });
+  await prisma.discountCode.update({ where: { shopId_id: { shopId, id: reserved.id } }, data: { status: "created", shopifyId } });
   return personal;
 }
 
@@ -160,7 +160,7 @@ const DELETE_BATCH = 250;
 export async function shopsWithEndedCodes({ now = new Date() }: { now?: Date } = {}): Promise<number[]> {
   const rows = await queryRows<{ id: number }>(
     `SELECT DISTINCT s.id FROM discount_codes d
-     JOIN enrollments e ON e.id = d.enrollment_id
+     JOIN enrollments e ON e.shop_id = d.shop_id AND e.id = d.enrollment_id
      JOIN shops s ON s.id = d.shop_id AND s.uninstalled_at IS NULL
      WHERE d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= $1)`,
     [now],
@@ -177,7 +177,7 @@ export async function deleteEndedCodes(shopId: number, { admin, now = new Date()
   for (;;) {
     const batch = await queryRows<{ id: string; shopifyId: string; domain: string }>(
       `SELECT d.id, d.shopify_id, s.domain FROM discount_codes d
-       JOIN enrollments e ON e.id = d.enrollment_id
+       JOIN enrollments e ON e.shop_id = d.shop_id AND e.id = d.enrollment_id
        JOIN shops s ON s.id = d.shop_id
        WHERE d.shop_id = $1 AND d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= $2)
        ORDER BY d.id LIMIT $3`,
@@ -187,7 +187,10 @@ export async function deleteEndedCodes(shopId: number, { admin, now = new Date()
     const data = await admin(batch[0]!.domain, BULK_DELETE, { ids: batch.map((row) => row.shopifyId) });
     const { job, userErrors } = data.discountCodeBulkDelete ?? { job: null, userErrors: [] };
     if (!job) throw new ShopifyApiError(`Shopify refused to delete codes: ${userErrors.map((error) => error.message).join("; ")}`, true);
-    await prisma.discountCode.updateMany({ where: { id: { in: batch.map((row) => BigInt(row.id)) } }, data: { status: "deleted" } });
+    await prisma.discountCode.updateMany({
+      where: { shopId, id: { in: batch.map((row) => BigInt(row.id)) } },
+      data: { status: "deleted" },
+    });
     deleted += batch.length;
   }
 }

@@ -70,7 +70,7 @@ export async function recordFlowEvents(shopId: number): Promise<number> {
                                   ('exited', CASE WHEN e.status = 'exited' THEN e.ended_at END)) AS t(kind, at)
        WHERE t.at >= shop.since AND t.at >= now() - make_interval(days => ${FLOW_RECORD_WINDOW_DAYS})
          AND NOT (t.kind = 'exited' AND e.exit_reason IN ('redacted', 'customer_deleted', 'campaign_deleted'))
-       ON CONFLICT (enrollment_id, kind) DO NOTHING
+       ON CONFLICT (shop_id, enrollment_id, kind) DO NOTHING
        RETURNING 1
      ), looked AS (
        UPDATE shops s SET settings = jsonb_set(s.settings, '{flow,recordedUntil}', to_jsonb(now()))

@@ -71,8 +71,8 @@ export interface SendToDeliver {
 
 /** SQL: the send aliased `send` is no campaign's, or its enrollment is still open in a Live campaign. */
 const sequenceOpen = (send: string) => `(${send}.enrollment_id IS NULL OR EXISTS (
-    SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
-    WHERE e.id = ${send}.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live'))`;
+    SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.shop_id = e.shop_id AND ca.id = e.campaign_id
+    WHERE e.shop_id = ${send}.shop_id AND e.id = ${send}.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live'))`;
 
 export async function sendsToDeliver(shopId: number, sendIds: bigint[], deps: { db?: Db } = {}): Promise<SendToDeliver[]> {
   return queryRows<SendToDeliver>(

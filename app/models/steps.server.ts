@@ -46,7 +46,7 @@ export async function dispatchDueSteps(limit: number, { now = new Date() }: { no
     `WITH ranked AS (
        SELECT e.id, e.next_step_due_at, row_number() OVER (PARTITION BY e.shop_id ORDER BY e.next_step_due_at, e.id) AS turn
        FROM enrollments e
-       JOIN campaigns ca ON ca.id = e.campaign_id AND ca.status = 'live'
+       JOIN campaigns ca ON ca.shop_id = e.shop_id AND ca.id = e.campaign_id AND ca.status = 'live'
        JOIN shops s ON s.id = e.shop_id AND s.uninstalled_at IS NULL
        WHERE e.status = 'active' AND e.next_step_due_at <= $1
      ), picked AS (
@@ -84,7 +84,7 @@ const LOAD_DUE = `
          c.id IS NOT NULL AS customer_exists, c.email_marketing_state, c.suppressed_at, c.last_order_at, c.last_checkout_at,
          c.last_contacted_at, c.order_hours
   FROM enrollments e
-  JOIN campaigns ca ON ca.id = e.campaign_id
+  JOIN campaigns ca ON ca.shop_id = e.shop_id AND ca.id = e.campaign_id
   JOIN shops s ON s.id = e.shop_id
   LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
   WHERE e.shop_id = $1 AND e.id = ANY($2::bigint[])`;
@@ -279,7 +279,7 @@ async function writeSend(
       : new Date(Math.max(row.enteredAt.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000, now.getTime() + gapMs));
   return prisma.$transaction(async (tx) => {
     const existing = await tx.emailSend.findUnique({
-      where: { enrollmentId_step: { enrollmentId: enrollment.id, step } },
+      where: { shopId_enrollmentId_step: { shopId, enrollmentId: enrollment.id, step } },
       select: { id: true },
     });
     // Moved on only if still open at this step: one that left meanwhile gets no new send row.
@@ -332,13 +332,13 @@ export async function completeFinishedEnrollments({ now = new Date() }: { now?: 
   return execute(
     `UPDATE enrollments e SET status = CASE WHEN e.exit_reason IS NULL THEN 'completed' ELSE 'exited' END, ended_at = $1, updated_at = now()
      FROM campaigns ca
-     WHERE ca.id = e.campaign_id AND e.status = 'active' AND e.next_step IS NULL
+     WHERE ca.shop_id = e.shop_id AND ca.id = e.campaign_id AND e.status = 'active' AND e.next_step IS NULL
        AND CASE WHEN e.holdout
                 THEN e.entered_at + make_interval(hours => (ca.settings->'steps'->-1->>'delayHours')::int)
                                   + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
                 ELSE coalesce(e.last_step_sent_at, e.entered_at) + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
            END <= $1
-       AND NOT EXISTS (SELECT 1 FROM discount_codes d WHERE d.enrollment_id = e.id AND d.ends_at > $1)`,
+       AND NOT EXISTS (SELECT 1 FROM discount_codes d WHERE d.shop_id = e.shop_id AND d.enrollment_id = e.id AND d.ends_at > $1)`,
     [now],
   );
 }

@@ -80,7 +80,7 @@ async function subscribedBuyer(): Promise<{ id: bigint; email: string; firstName
   return { id: row.id, email: row.email!, firstName: row.firstName ?? "" };
 }
 
-const sendRow = (id: bigint) => prisma.emailSend.findUniqueOrThrow({ where: { id } });
+const sendRow = (id: bigint) => prisma.emailSend.findFirstOrThrow({ where: { id } });
 
 async function sendThroughWorker(customerId: bigint, extra: { testRecipient?: string } = {}) {
   const before = sink.received.length;
@@ -162,13 +162,16 @@ describe("sending", () => {
     expect(await deliverSend(shopId, sendId, { transport: mailTransport() })).toMatchObject({ status: "sent" });
 
     const crashed = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 2 });
-    await prisma.emailSend.update({ where: { id: crashed }, data: { status: "sending" } }); // the provider may have it
+    await prisma.emailSend.update({ where: { shopId_id: { shopId, id: crashed } }, data: { status: "sending" } }); // the provider may have it
     expect(await deliverSend(shopId, crashed, { transport: mailTransport() })).toEqual({ status: "interrupted" });
     expect((await sendRow(crashed)).status).toBe("interrupted");
 
     // A row whose job is gone as well: the sweep closes it, it is never sent.
     const abandoned = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 3 });
-    await prisma.emailSend.update({ where: { id: abandoned }, data: { status: "sending", sendingAt: new Date(Date.now() - 31 * 60_000) } });
+    await prisma.emailSend.update({
+      where: { shopId_id: { shopId, id: abandoned } },
+      data: { status: "sending", sendingAt: new Date(Date.now() - 31 * 60_000) },
+    });
     expect((await maintenanceSweep()).sendsInterrupted).toBeGreaterThanOrEqual(1);
     expect(await sendRow(abandoned)).toMatchObject({ status: "interrupted", error: expect.stringMatching(/not sent again/) });
     expect(sink.received.length).toBe(count);

@@ -49,7 +49,7 @@ beforeEach(async () => {
   });
 });
 
-const enrollment = () => prisma.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } });
+const enrollment = () => prisma.enrollment.findFirstOrThrow({ where: { id: enrollmentId } });
 const order = (id: number, codes: string[]) => makeOrders(shopId, [{ id, customerId: CUSTOMER, discountCodes: codes }]);
 
 describe("between steps", () => {
@@ -69,20 +69,20 @@ describe("between steps", () => {
   });
 
   it("an e-mail already written for a step does not go out once the customer left or the campaign paused", async () => {
-    const templateId = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).templateIds[1]!;
+    const templateId = (await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } })).templateIds[1]!;
     const send = async (step: number) => {
       const id = await createSend(shopId, { customerId: CUSTOMER, templateId, campaign: "win-back", step });
-      await prisma.emailSend.update({ where: { id }, data: { enrollmentId } });
+      await prisma.emailSend.update({ where: { shopId_id: { shopId, id } }, data: { enrollmentId } });
       return id;
     };
     const paused = await send(2);
-    await prisma.campaign.update({ where: { id: campaignId }, data: { status: "paused" } });
+    await prisma.campaign.update({ where: { shopId_id: { shopId, id: campaignId } }, data: { status: "paused" } });
     expect(await deliverSend(shopId, paused, { transport: mailTransport() })).toMatchObject({
       status: "blocked",
       reason: expect.stringMatching(/not Live/),
     });
 
-    await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
+    await prisma.campaign.update({ where: { shopId_id: { shopId, id: campaignId } }, data: { status: "live" } });
     const afterOrder = await send(3);
     await order(502, []);
     await settleOrders(shopId, [CUSTOMER]);

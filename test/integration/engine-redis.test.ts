@@ -20,9 +20,9 @@ beforeAll(async () => {
   shopId = (await makeShop({ name: "Redis Shop", syncedAt: new Date(), postalAddress: US_ADDRESS })).id;
   campaignId = await ensureReadyMadeCampaign(shopId);
   // Paused for now (nothing runs), with no quiet hours: the steps are due whatever the time of day.
-  const campaign = await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+  const campaign = await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } });
   await prisma.campaign.update({
-    where: { id: campaignId },
+    where: { shopId_id: { shopId, id: campaignId } },
     data: { status: "paused", settings: { ...(campaign.settings as object), quietHours: { start: 0, end: 0 } } },
   });
   await makeCustomers(shopId, 5, { firstName: "Ana" });
@@ -40,7 +40,7 @@ describe("Redis losing everything", () => {
     expect(await getQueue("engine").getJobSchedulers()).toEqual([]);
     // Due while Redis was empty (step 1 of the ready-made campaign has no code: Shopify is not needed).
     await makeEnrollments(shopId, campaignId, 5, { nextStep: 1, nextStepDueAt: new Date() });
-    await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
+    await prisma.campaign.update({ where: { shopId_id: { shopId, id: campaignId } }, data: { status: "live" } });
     await eventually(
       async () => (await getQueue("engine").getJobSchedulers()).some((scheduler) => scheduler.key === "dispatch-steps"),
       10_000,

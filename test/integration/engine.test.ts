@@ -100,7 +100,7 @@ const convertedWithCode = once(async () => {
   clock.now = hoursAfter(enteredAt, 60);
   const { order, webhook } = emulator.placeOrder(SHOP, { customerId: Number(buyer!.customerId), discountCode: code }, { times: 2 });
   await webhook!.settled;
-  await eventually(async () => (await prisma.enrollment.findUniqueOrThrow({ where: { id: buyer!.id } })).status === "converted");
+  await eventually(async () => (await prisma.enrollment.findFirstOrThrow({ where: { id: buyer!.id } })).status === "converted");
   return { enteredAt, buyer: buyer!, other: other!, order };
 });
 
@@ -117,12 +117,12 @@ const finished = once(async () => {
   clock.now = hoursAfter(enteredAt, 100);
   const { webhook } = emulator.placeOrder(SHOP, { customerId: Number(holdout.customerId) });
   await webhook!.settled;
-  await eventually(async () => (await prisma.enrollment.findUniqueOrThrow({ where: { id: holdout.id } })).status === "converted");
+  await eventually(async () => (await prisma.enrollment.findFirstOrThrow({ where: { id: holdout.id } })).status === "converted");
 
   const active = (await enrollments()).find((row) => !row.holdout && row.status === "active")!;
   const { webhook: own } = emulator.placeOrder(SHOP, { customerId: Number(active.customerId) });
   await own!.settled;
-  await eventually(async () => (await prisma.enrollment.findUniqueOrThrow({ where: { id: active.id } })).status === "exited");
+  await eventually(async () => (await prisma.enrollment.findFirstOrThrow({ where: { id: active.id } })).status === "exited");
 
   await completeFinishedEnrollments({ now: new Date(enteredAt.getTime() + 98 * HOUR + 6 * 24 * HOUR) });
   const openAfterWindow = (await enrollments()).filter((row) => row.status === "active" && !row.holdout).length;
@@ -135,7 +135,7 @@ describe("a Live campaign", () => {
     const { goLive, enteredAt } = await wentLive();
     expect(goLive).toMatchObject({ ok: true });
     // A second run (the hourly one) enters nobody again.
-    const settings = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).settings;
+    const settings = (await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } })).settings;
     expect(await enrollEligible(shopId, campaignId, settings as never)).toEqual({ contacted: 0, holdout: 0 });
 
     const all = await enrollments();
@@ -195,7 +195,7 @@ describe("a Live campaign", () => {
 
   it("converts a customer who orders with the code after step 2: step 3 never reaches them, the others get 15%", async () => {
     const { buyer, other, order } = await convertedWithCode();
-    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: buyer.id } })).toMatchObject({
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { id: buyer.id } })).toMatchObject({
       status: "converted",
       conversionOrderId: BigInt(order.id),
       nextStep: null,
@@ -213,8 +213,8 @@ describe("a Live campaign", () => {
   it("exits a customer who orders on their own, and completes the rest after the attribution window", async () => {
     // A holdout customer who orders within the window their peers have counts as a holdout conversion.
     const { holdout, active, openAfterWindow, completed } = await finished();
-    expect((await prisma.enrollment.findUniqueOrThrow({ where: { id: holdout.id } })).status).toBe("converted");
-    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: active.id } })).toMatchObject({
+    expect((await prisma.enrollment.findFirstOrThrow({ where: { id: holdout.id } })).status).toBe("converted");
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { id: active.id } })).toMatchObject({
       status: "exited",
       exitReason: "ordered_on_their_own",
     });

@@ -70,7 +70,7 @@ describe("Shopify Marketing", () => {
       ],
       { enteredAt: day(3) },
     );
-    const template = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).templateIds[0]!;
+    const template = (await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } })).templateIds[0]!;
     await pool.query(
       `INSERT INTO email_sends (shop_id, customer_id, template_id, campaign, step, status, enrollment_id, sent_at, opened_at, first_clicked_at, unsubscribed_at)
        VALUES ($1, 1, $2, 'win-back', 1, 'sent', $3, $5, $6, $6, NULL), ($1, 2, $2, 'win-back', 1, 'sent', $4, $5, NULL, NULL, $6)`,

@@ -44,10 +44,10 @@ describe("the hourly purge of finished records", () => {
 
   it("drops Marketing's day claims older than the reporting window, and keeps one being reported", async () => {
     await execute(
-      `INSERT INTO marketing_engagements (campaign_id, day, status) VALUES
-         ($1, ($2::timestamptz)::date, 'sent'), ($1, ($3::timestamptz)::date, 'failed'), ($1, ($3::timestamptz)::date - 1, 'sending'),
-         ($1, ($4::timestamptz)::date, 'sent')`,
-      [campaignId, daysAgo(50), daysAgo(45), daysAgo(3)],
+      `INSERT INTO marketing_engagements (shop_id, campaign_id, day, status) VALUES
+         ($5, $1, ($2::timestamptz)::date, 'sent'), ($5, $1, ($3::timestamptz)::date, 'failed'), ($5, $1, ($3::timestamptz)::date - 1, 'sending'),
+         ($5, $1, ($4::timestamptz)::date, 'sent')`,
+      [campaignId, daysAgo(50), daysAgo(45), daysAgo(3), shopId],
     );
     expect((await purgeFinishedRecords()).marketingClaims).toBe(2);
     expect((await prisma.marketingEngagement.findMany({ where: { campaignId } })).map((row) => row.status).sort()).toEqual([
@@ -68,7 +68,7 @@ describe("the hourly purge of finished records", () => {
   });
 
   it("clears old provider answers of failed sends but keeps their status and times for the results", async () => {
-    const templateId = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).templateIds[0]!;
+    const templateId = (await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } })).templateIds[0]!;
     const send = (customerId: number, status: string, createdAt: Date) =>
       queryRow<{ id: string }>(
         `INSERT INTO email_sends (shop_id, customer_id, template_id, campaign, step, status, error, created_at)

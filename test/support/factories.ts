@@ -75,7 +75,7 @@ export async function liveCampaign(
     const saved = await saveCampaignSettings(shopId, campaignId, settings);
     if (!saved.ok) throw new Error(`the campaign's settings were refused: ${JSON.stringify(saved)}`);
   }
-  await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live", liveSince } });
+  await prisma.campaign.update({ where: { shopId_id: { shopId, id: campaignId } }, data: { status: "live", liveSince } });
   return (await getCampaign(shopId, campaignId))!;
 }
 
@@ -345,7 +345,7 @@ const ENROLLMENTS: Table<EnrollmentFields> = {
     updatedAt: "timestamptz",
   },
   counter: "customerId",
-  key: ["campaign_id", "customer_id", "cycle"],
+  key: ["shop_id", "campaign_id", "customer_id", "cycle"],
   // Entered now, first cycle, contacted (not holdout), active (the column's default) with nothing due.
   defaults: { cycle: 1, holdout: false, enteredAt: sql("now()"), updatedAt: sql("now()") },
 };
