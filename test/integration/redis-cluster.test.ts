@@ -94,7 +94,7 @@ describe("on a Redis Cluster of three masters", () => {
     if (!saved.ok) throw new Error(JSON.stringify(saved));
 
     expect(await changeCampaignStatus(shopId, campaignId, "go_live")).toMatchObject({ ok: true });
-    await eventually(async () => (await prisma.enrollment.count({ where: { campaignId } })) > 0, 20_000);
+    await eventually(async () => (await prisma.enrollment.count({ where: { campaignId } })) > 0, 60_000);
     const entered = await prisma.enrollment.findMany({ where: { campaignId } });
     // The ramp spreads first e-mails over time: bring them all due now, then dispatch through the cluster.
     await execute("UPDATE enrollments SET next_step_due_at = now() WHERE campaign_id = $1 AND next_step = 1", [campaignId]);
@@ -113,5 +113,5 @@ describe("on a Redis Cluster of three masters", () => {
     const { webhook } = emulator.placeOrder(SHOP, { customerId: Number(buyer.customerId) });
     await webhook!.settled;
     await eventually(async () => (await prisma.enrollment.findFirstOrThrow({ where: { id: buyer.id } })).status !== "active", 20_000);
-  }, 90_000);
+  }, 150_000);
 });
