@@ -54,23 +54,26 @@ export async function dropDatabases(namePattern: string): Promise<void> {
 }
 
 /** Every key of a queue prefix: the queues' (`{prefix:queue}:…`, app/redis.server.ts) and the rate limits' (`prefix:…`). */
-export async function deleteQueueKeys(prefix: string, url = REDIS_URL): Promise<void> {
-  await deleteRedisKeys(`{${prefix}*`, url);
-  await deleteRedisKeys(`${prefix}*`, url);
+export async function deleteQueueKeys(prefix: string, url = REDIS_URL): Promise<string[]> {
+  return [...(await deleteRedisKeys(`{${prefix}*`, url)), ...(await deleteRedisKeys(`${prefix}*`, url))];
 }
 
-export async function deleteRedisKeys(pattern: string, url = REDIS_URL): Promise<void> {
+/** Deletes the keys matching `pattern`; returns them. */
+export async function deleteRedisKeys(pattern: string, url = REDIS_URL): Promise<string[]> {
   const redis = new Redis(url);
+  const deleted: string[] = [];
   try {
     let cursor = "0";
     do {
       const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
       if (keys.length) await redis.del(...keys);
+      deleted.push(...keys);
       cursor = next;
     } while (cursor !== "0");
   } finally {
     redis.disconnect();
   }
+  return deleted;
 }
 
 export async function freePort(): Promise<number> {
