@@ -74,6 +74,17 @@ describe("npm start", () => {
     expect(await prisma.webhookEvent.count({ where: { webhookId: "http-1" } })).toBe(1);
   });
 
+  it("refuses a webhook body over 5 MB with 413 before reading it all, and stores nothing", async () => {
+    const request = webhookRequest({
+      topic: "customers/create",
+      shop: shopDomain("http-shop"),
+      rawBody: JSON.stringify({ id: 8, note: "x".repeat(6 * 1024 * 1024) }),
+      webhookId: "http-too-large",
+    });
+    expect((await send(request)).status).toBe(413);
+    expect(await prisma.webhookEvent.count({ where: { webhookId: "http-too-large" } })).toBe(0);
+  });
+
   it("renders the embedded first page for Shopify Admin, framed only by that shop", async () => {
     await makeShop(
       { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
