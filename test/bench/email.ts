@@ -9,7 +9,7 @@ import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import { ShopifyEmulator } from "../support/shopify-emulator/emulator";
 import { SmtpSink } from "../support/smtp-sink";
 import { databaseUrl } from "../support/services";
-import { BenchEnvironment, ratioLine } from "./support/harness";
+import { BenchEnvironment, cpuProfileEnv, ratioLine } from "./support/harness";
 
 /**
  * The send pipeline (QUALITY.md, the e-mail issue): `send-emails` jobs (50 rows each) through BullMQ and the real
@@ -138,7 +138,12 @@ export async function benchEmail(): Promise<void> {
 
     // The worker, and one e-mail first, parsed: the warm-up, and the message the baseline sends.
     const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
-    await bench.startProcess(process.execPath, [tsx, path.resolve("workers/index.ts")], childEnv, async () => true);
+    await bench.startProcess(
+      process.execPath,
+      [tsx, path.resolve("workers/index.ts")],
+      { ...childEnv, ...cpuProfileEnv() },
+      async () => true,
+    );
     await enqueueSends(sendIds.slice(0, 1));
     await sink.waitFor(1, 60_000);
     const sample = sink.received[0]!;

@@ -84,13 +84,41 @@ export class BenchEnvironment {
 
   async tearDown(): Promise<void> {
     for (const close of this.closers) await close();
-    for (const child of this.processes) {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-    }
+    await Promise.all(this.processes.map((child) => stopGroup(child)));
     rmSync(this.buildDir, { recursive: true, force: true });
     await dropDatabases(this.database);
     await deleteRedisKeys(`${this.queuePrefix}:*`);
   }
+}
+
+/**
+ * SIGTERM to the process and its group (so a worker drains and writes its `--cpu-prof` profile),
+ * then SIGKILL whatever still runs after 10 s.
+ */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // the group is gone already
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+  signal("SIGKILL"); // anything it left behind in its group
+}
+
+/**
+ * `BENCH_CPU_PROF=<dir>`: the environment that makes a Node child write a CPU profile there when
+ * it exits (for `node --cpu-prof`-style profiling of the app's processes).
+ */
+export function cpuProfileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)}` } : {};
 }
 
 export function ratioLine(label: string, value: number, baseline: number, target: string): string {
