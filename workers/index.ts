@@ -18,6 +18,7 @@ import {
   type JobKind,
 } from "../app/jobs/registry";
 import { logger as rootLogger } from "../app/logger.server";
+import { releaseSendOwner } from "../app/models/send-owner.server";
 import { ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
 import { assertNoEviction, createRedisConnection } from "../app/redis.server";
 
@@ -59,6 +60,8 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers, opti
       await Promise.all(workers.map((worker) => worker.close()));
       await closeQueues();
       closeMailTransport();
+      // After the last job: its claims are settled, and others may now take this process for gone.
+      await releaseSendOwner();
       connection.disconnect();
     },
   };

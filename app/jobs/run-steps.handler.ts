@@ -12,5 +12,11 @@ export async function run(
   deps: { admin: AdminQuery; transport: MailTransport } = { admin: adminQuery, transport: mailTransport() },
 ) {
   const steps = await runSteps(shopId, enrollmentIds.map(BigInt), { ...deps, now: engineNow() });
-  return { sent: steps.sent, postponed: steps.postponed, exited: steps.exited, notSent: steps.notSent.size };
+  return {
+    sent: steps.sent,
+    postponed: steps.postponed,
+    exited: steps.exited,
+    sendingElsewhere: steps.sendingElsewhere,
+    notSent: steps.notSent.size,
+  };
 }
