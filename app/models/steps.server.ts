@@ -137,9 +137,10 @@ export async function runSteps(
     else if (outcome.kind === "postponed") run.postponed++;
     else if (outcome.kind === "send") sendIds.add(outcome.sendId);
   }
-  // What an earlier run of this job wrote and did not get to hand over (it died, or a connection
-  // refused for now) goes out with this one's: the step is already recorded, only the e-mail is left.
-  for (const id of await pendingSendsOf(shopId, enrollmentIds)) sendIds.add(id);
+  // What an earlier run of this job wrote and did not settle goes with this one's: the step is
+  // already recorded, only the e-mail is left. Pending ones go out; one left `sending` by a run
+  // that died is closed as interrupted (its owner is gone), one another job is sending is left to it.
+  for (const id of await unsettledSendsOf(shopId, enrollmentIds)) sendIds.add(id);
 
   const { outcomes, retry } = await deliverSends(shopId, [...sendIds], { transport, now });
   for (const [sendId, outcome] of outcomes) {
@@ -151,9 +152,9 @@ export async function runSteps(
   return run;
 }
 
-async function pendingSendsOf(shopId: number, enrollmentIds: bigint[]): Promise<bigint[]> {
+async function unsettledSendsOf(shopId: number, enrollmentIds: bigint[]): Promise<bigint[]> {
   const rows = await queryRows<{ id: string }>(
-    "SELECT id FROM email_sends WHERE shop_id = $1 AND enrollment_id = ANY($2::bigint[]) AND status = 'pending' ORDER BY id",
+    "SELECT id FROM email_sends WHERE shop_id = $1 AND enrollment_id = ANY($2::bigint[]) AND status IN ('pending', 'sending') ORDER BY id",
     [shopId, enrollmentIds.map(String)],
   );
   return rows.map((row) => BigInt(row.id));
