@@ -130,7 +130,7 @@ export async function finishSends(shopId: number, finishes: SendFinish[], deps: 
   await execute(
     `UPDATE email_sends s SET status = f.status, error = f.error
      FROM jsonb_to_recordset($2::jsonb) AS f(id bigint, from_status text, claim_token uuid, status text, error text)
-     WHERE s.shop_id = $1 AND s.id = f.id
+     WHERE s.shop_id = $1 AND s.id = ANY($3::bigint[]) AND s.id = f.id
        AND CASE WHEN f.from_status = 'pending' THEN s.status = 'pending'
                 ELSE s.status IN ('sending', 'interrupted') AND s.claim_token IS NOT DISTINCT FROM f.claim_token END`,
     [
@@ -144,6 +144,7 @@ export async function finishSends(shopId: number, finishes: SendFinish[], deps: 
           error: finish.error,
         })),
       ),
+      finishes.map(({ sendId }) => String(sendId)), // by primary key, as in recordSentAndClaim
     ],
     deps.db,
   );
@@ -191,7 +192,7 @@ export async function recordSentAndClaim(
      UPDATE email_sends s SET status = 'sending', attempts = attempts + 1, sending_at = now(), links = claim.links, message_id = claim.message_id,
        error = NULL, claim_owner = $4::int, claim_token = $5::uuid
      FROM jsonb_to_recordset($3::jsonb) AS claim(id bigint, links text[], message_id text)
-     WHERE s.shop_id = $1 AND s.id = claim.id AND (s.status = 'pending' OR (s.status = 'sending' AND s.claim_token = $5::uuid))
+     WHERE s.shop_id = $1 AND s.id = ANY($6::bigint[]) AND s.id = claim.id AND (s.status = 'pending' OR (s.status = 'sending' AND s.claim_token = $5::uuid))
        AND (s.test_recipient IS NOT NULL OR EXISTS (
          SELECT 1 FROM customers c
          WHERE c.shop_id = $1 AND c.id = s.customer_id AND c.email_marketing_state = 'SUBSCRIBED' AND c.suppressed_at IS NULL))
@@ -204,6 +205,9 @@ export async function recordSentAndClaim(
       JSON.stringify(writes.claims.map(({ sendId, links, messageId }) => ({ id: String(sendId), links, message_id: messageId }))),
       by.owner,
       by.token,
+      // The ids again as an array: the rows are then found by primary key whatever the table's
+      // statistics say (a table that grew since it was last analyzed got a scan of every pending row).
+      writes.claims.map(({ sendId }) => String(sendId)),
     ],
     deps.db,
   );
