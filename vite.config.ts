@@ -1,7 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig, type UserConfig } from "vite";
 
-// Single fetch: loaders return plain data, and remix-serve keeps Node's native fetch (which the
+// Single fetch: loaders return plain data, and the web process (app/server/main.ts) keeps the fetch globals (which the
 // Admin API client and its test routing rely on).
 declare module "@remix-run/node" {
   interface Future {

@@ -35,3 +35,6 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+// For the web process (app/server/main.ts): the build's own webhook door, readiness and shutdown.
+export { web } from "./web.server";

@@ -17,6 +17,9 @@ const url = (protocols: string[]) =>
     }
   });
 
+/** `redis+cluster://[user:password@]host:port,host:port` (app/redis.server.ts reads it). */
+const redisCluster = /^rediss?\+cluster:\/\/([^@/]*@)?(\[?[^\],/]+\]?:\d{1,5})(,\[?[^\],/]+\]?:\d{1,5})*\/?$/;
+
 const integer = (min: number, max: number) => z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
 /** Each variable: its schema and, for the error message, what a valid value looks like. */
@@ -64,8 +67,11 @@ const variables = {
     expected: "an integer from 1 to 200 (connections per process)",
   },
   REDIS_URL: {
-    schema: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
-    expected: "a Redis URL, e.g. redis://127.0.0.1:6379",
+    schema: z
+      .string()
+      .refine((value) => redisCluster.test(value) || url(["redis:", "rediss:"]).safeParse(value).success)
+      .default("redis://127.0.0.1:6379"),
+    expected: "a Redis URL, e.g. redis://127.0.0.1:6379, or a Redis Cluster's seeds, e.g. redis+cluster://10.0.0.1:6379,10.0.0.2:6379",
   },
   QUEUE_PREFIX: {
     schema: z
@@ -127,6 +133,22 @@ const variables = {
       .transform((value) => new Date(value))
       .optional(),
     expected: "demo only: the instant from which DEMO_TIME_SCALE speeds engine time up, e.g. 2026-11-23T10:00:00Z",
+  },
+  PORT: {
+    schema: integer(1, 65_535).default(3000),
+    expected: "the HTTP port of the web process, e.g. 3000",
+  },
+  WEB_CONCURRENCY: {
+    schema: integer(1, 64).optional(),
+    expected: "an integer from 1 to 64 (web processes; unset: one per core in production, 1 otherwise)",
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: integer(0, 600_000).default(10_000),
+    expected: "milliseconds the web process waits for requests in flight after SIGTERM, e.g. 10000",
+  },
+  WINBACK_BUILD_DIR: {
+    schema: z.string().min(1).default("build"),
+    expected: "the directory `npm run build` writes and `npm start` serves",
   },
   LOG_LEVEL: {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

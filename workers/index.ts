@@ -1,6 +1,5 @@
 import { pathToFileURL } from "node:url";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import { ZodError } from "zod";
 import prisma, { pool } from "../app/db.server";
 import { closeMailTransport, mailTransport } from "../app/email/mailer.server";
@@ -20,7 +19,7 @@ import {
 import { logger as rootLogger } from "../app/logger.server";
 import { releaseSendOwner } from "../app/models/send-owner.server";
 import { ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
-import { assertNoEviction, createRedisConnection } from "../app/redis.server";
+import { assertNoEviction, createRedisConnection, type RedisConnection } from "../app/redis.server";
 
 /** The worker process: one BullMQ worker per queue, running the job definitions of app/jobs. */
 
@@ -87,7 +86,7 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers, opti
   return { close: closeOpened };
 }
 
-async function openWorkerConnection(withMail: boolean, signal?: AbortSignal): Promise<Redis> {
+async function openWorkerConnection(withMail: boolean, signal?: AbortSignal): Promise<RedisConnection> {
   const connection = createRedisConnection("worker");
   // A Redis that does not answer must not hold a stopping worker: closing fails what waits on it.
   const disconnect = () => connection.disconnect();
@@ -143,9 +142,9 @@ async function asWorkerError(error: unknown, job: Job, token?: string): Promise<
   return error;
 }
 
-function startQueueWorker(name: QueueName, run: JobRunner, connection: Redis): Worker {
+function startQueueWorker(name: QueueName, run: JobRunner, connection: RedisConnection): Worker {
   // Started by startWorkers once everything is in place (a stop during start-up takes no job).
-  const worker = new Worker(name, run, { ...queueOptions(connection), concurrency: env.WORKER_CONCURRENCY, autorun: false });
+  const worker = new Worker(name, run, { ...queueOptions(connection, name), concurrency: env.WORKER_CONCURRENCY, autorun: false });
   worker.on("failed", (job, error) => {
     const final = failedForGood(job, error);
     logger[final ? "error" : "warn"](
@@ -174,7 +173,7 @@ export async function ensureSchedules(onlyMissing = false): Promise<void> {
   }
 }
 
-async function keepSchedules(connection: Redis, options: WorkerOptions): Promise<{ stop(): void }> {
+async function keepSchedules(connection: RedisConnection, options: WorkerOptions): Promise<{ stop(): void }> {
   if (!(options.schedules ?? true)) return { stop() {} };
   await ensureSchedules();
   // Redis keeps nothing on disk: after a restart the schedules are gone with everything else.

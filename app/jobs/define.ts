@@ -12,6 +12,15 @@ import { z } from "zod";
 export const QUEUE_NAMES = ["webhooks", "shops", "sync", "email", "engine", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/**
+ * The Redis key prefix of one queue: `{QUEUE_PREFIX:queue}`, a hash tag, so that on a Redis
+ * Cluster all of a queue's keys share one slot (BullMQ's scripts touch several at once) while
+ * different queues spread over the masters.
+ */
+export function queuePrefix(queue: QueueName, prefix: string): string {
+  return `{${prefix}:${queue}}`;
+}
+
 /** A bigint id in a payload: a positive integer as a string. */
 export const idSchema = z.string().regex(/^[1-9]\d{0,18}$/, "a positive integer id as a string");
 export const shopIdSchema = z.number().int().positive();

@@ -14,3 +14,26 @@ export async function eachIsolated<T>(items: Iterable<T>, work: (item: T) => Pro
   }
   if (firstError) throw firstError;
 }
+
+/**
+ * Runs `step` for the items in turns, one step of each per round, until each says it is done
+ * (`step` resolves false) or fails; a failed item drops out without stopping the others. An item
+ * with a large backlog (a shop's) so shares the run with the small ones instead of going first to
+ * its end. The first error is thrown after all.
+ */
+export async function inTurns<T>(items: Iterable<T>, step: (item: T) => Promise<boolean>): Promise<void> {
+  let firstError: unknown = null;
+  let active = [...items];
+  while (active.length > 0) {
+    const more: T[] = [];
+    for (const item of active) {
+      try {
+        if (await step(item)) more.push(item);
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    active = more;
+  }
+  if (firstError) throw firstError;
+}

@@ -9,6 +9,7 @@ import { enrollLiveCampaigns } from "./enroll-live-campaigns";
 import { fireFlowTriggers } from "./fire-flow-triggers";
 import { maintenanceSweep } from "./maintenance-sweep";
 import { processWebhookEvent } from "./process-webhook-event";
+import { purgeFinishedRecords } from "./purge-finished-records";
 import { reportMarketing } from "./report-marketing";
 import { runSteps } from "./run-steps";
 import { scoreAllShops } from "./score-all-shops";
@@ -43,6 +44,7 @@ export const jobs = {
   fireFlowTriggers,
   reportMarketing,
   enrollLiveCampaigns,
+  purgeFinishedRecords,
 } satisfies Record<string, JobDefinition>;
 
 export type JobKind = keyof typeof jobs;

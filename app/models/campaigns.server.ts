@@ -168,7 +168,7 @@ export async function saveCampaignSettings(shopId: number, campaignId: number, i
   if (!validation.ok) return { ok: false, fieldErrors: validation.fieldErrors };
   const templateIds = await templateIdsFor(shopId, validation.settings, current);
   const row = await prisma.campaign.update({
-    where: { id: campaignId, shopId },
+    where: { shopId_id: { shopId, id: campaignId } },
     data: { settings: validation.settings as Prisma.InputJsonValue, templateIds },
   });
   return { ok: true, campaign: viewOf(row) };

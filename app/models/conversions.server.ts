@@ -22,13 +22,13 @@ export async function settleOrders(
        SELECT e.id, e.customer_id, e.holdout, e.entered_at, e.last_clicked_at,
               make_interval(days => (ca.settings->>'attributionWindowDays')::int) AS window,
               make_interval(hours => (ca.settings->'steps'->-1->>'delayHours')::int) AS last_step_delay
-       FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
+       FROM enrollments e JOIN campaigns ca ON ca.shop_id = e.shop_id AND ca.id = e.campaign_id
        WHERE e.shop_id = $1 AND e.status = 'active' AND ($2::bigint[] IS NULL OR e.customer_id = ANY($2::bigint[]))
      ), outcome AS (
        SELECT DISTINCT ON (a.id) a.id, o.id AS order_id,
               CASE
                 WHEN EXISTS (SELECT 1 FROM discount_codes d, unnest(o.discount_codes) AS used(code)
-                             WHERE d.enrollment_id = a.id AND upper(used.code) = d.code) THEN 'converted'
+                             WHERE d.shop_id = $1 AND d.enrollment_id = a.id AND upper(used.code) = d.code) THEN 'converted'
                 WHEN NOT a.holdout AND a.last_clicked_at IS NOT NULL AND o.created_at >= a.last_clicked_at AND o.created_at <= a.last_clicked_at + a.window THEN 'converted'
                 WHEN a.holdout AND o.created_at <= a.entered_at + a.last_step_delay + a.window THEN 'converted'
                 ELSE 'exited'

@@ -154,7 +154,7 @@ async function reserveCode(shopId: number, enrollmentId: bigint, step: number, o
   const inserted = await queryRow<CodeRow>(
     `INSERT INTO discount_codes (shop_id, enrollment_id, step, code, offer, ends_at, creating_until, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, ${lease}, now())
-     ON CONFLICT (enrollment_id, step) DO NOTHING
+     ON CONFLICT (shop_id, enrollment_id, step) DO NOTHING
      RETURNING ${CODE_COLUMNS}, true AS mine`,
     [shopId, String(enrollmentId), step, generateCode(), JSON.stringify(offer), new Date(now.getTime() + offer.expiresInDays * 86_400_000)],
   );
@@ -195,14 +195,15 @@ async function createInShopify(shopId: number, customerId: bigint, reserved: Cod
         throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
     }
     await execute(
-      "UPDATE discount_codes SET status = 'created', shopify_id = $2, creating_until = NULL, updated_at = now() WHERE id = $1",
-      [reserved.id, shopifyId],
+      "UPDATE discount_codes SET status = 'created', shopify_id = $3, creating_until = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2",
+      [shopId, reserved.id, shopifyId],
     );
     return personal;
   } catch (error) {
-    await execute("UPDATE discount_codes SET creating_until = NULL, updated_at = now() WHERE id = $1 AND status = 'reserved'", [
-      reserved.id,
-    ]).catch(() => {}); // else the lease runs out by itself
+    await execute(
+      "UPDATE discount_codes SET creating_until = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'reserved'",
+      [shopId, reserved.id],
+    ).catch(() => {}); // else the lease runs out by itself
     throw error;
   }
 }
@@ -222,7 +223,7 @@ const DELETE_BATCH = 250;
 export async function shopsWithEndedCodes({ now = new Date() }: { now?: Date } = {}): Promise<number[]> {
   const rows = await queryRows<{ id: number }>(
     `SELECT DISTINCT s.id FROM discount_codes d
-     JOIN enrollments e ON e.id = d.enrollment_id
+     JOIN enrollments e ON e.shop_id = d.shop_id AND e.id = d.enrollment_id
      JOIN shops s ON s.id = d.shop_id AND s.uninstalled_at IS NULL
      WHERE d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= $1)`,
     [now],
@@ -239,7 +240,7 @@ export async function deleteEndedCodes(shopId: number, { admin, now = new Date()
   for (;;) {
     const batch = await queryRows<{ id: string; shopifyId: string; domain: string }>(
       `SELECT d.id, d.shopify_id, s.domain FROM discount_codes d
-       JOIN enrollments e ON e.id = d.enrollment_id
+       JOIN enrollments e ON e.shop_id = d.shop_id AND e.id = d.enrollment_id
        JOIN shops s ON s.id = d.shop_id
        WHERE d.shop_id = $1 AND d.status = 'created' AND (e.status <> 'active' OR d.ends_at <= $2)
        ORDER BY d.id LIMIT $3`,
@@ -249,7 +250,10 @@ export async function deleteEndedCodes(shopId: number, { admin, now = new Date()
     const data = await admin(batch[0]!.domain, BULK_DELETE, { ids: batch.map((row) => row.shopifyId) });
     const { job, userErrors } = data.discountCodeBulkDelete ?? { job: null, userErrors: [] };
     if (!job) throw new ShopifyApiError(`Shopify refused to delete codes: ${userErrors.map((error) => error.message).join("; ")}`, true);
-    await prisma.discountCode.updateMany({ where: { id: { in: batch.map((row) => BigInt(row.id)) } }, data: { status: "deleted" } });
+    await prisma.discountCode.updateMany({
+      where: { shopId, id: { in: batch.map((row) => BigInt(row.id)) } },
+      data: { status: "deleted" },
+    });
     deleted += batch.length;
   }
 }

@@ -76,7 +76,7 @@ export async function enrollEligible(
                    ELSE $2::timestamptz + make_interval(secs => ${firstDelaySeconds}::float8 + (waiting.n + s.position) * ${secondsPerSend}::float8) END,
               now()
        FROM scheduled s CROSS JOIN waiting
-       ON CONFLICT (campaign_id, customer_id, cycle) DO NOTHING
+       ON CONFLICT (shop_id, campaign_id, customer_id, cycle) DO NOTHING
        RETURNING holdout
      )
      SELECT count(*) FILTER (WHERE NOT holdout) AS contacted, count(*) FILTER (WHERE holdout) AS holdout FROM inserted`,

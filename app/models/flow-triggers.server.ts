@@ -44,6 +44,12 @@ export async function shopsWithFlowTriggers(): Promise<number[]> {
 const LOOK_BACK = "10 minutes";
 
 /**
+ * Transitions older than this are not recorded (they were, within a minute of happening), so the
+ * events of older ones can be purged (app/models/retention.server.ts) without firing twice.
+ */
+export const FLOW_RECORD_WINDOW_DAYS = 30;
+
+/**
  * One row per transition since the shop turned Flow on that has none yet, in one statement. Only
  * enrollments updated since the last look (`flow.recordedUntil`, by index) are read, so the cost
  * follows the changes, not the shop's size; the look's time is stored in the same statement.
@@ -62,8 +68,9 @@ export async function recordFlowEvents(shopId: number): Promise<number> {
        CROSS JOIN LATERAL (VALUES ('entered', e.entered_at),
                                   ('converted', CASE WHEN e.status = 'converted' THEN e.converted_at END),
                                   ('exited', CASE WHEN e.status = 'exited' THEN e.ended_at END)) AS t(kind, at)
-       WHERE t.at >= shop.since AND NOT (t.kind = 'exited' AND e.exit_reason IN ('redacted', 'customer_deleted', 'campaign_deleted'))
-       ON CONFLICT (enrollment_id, kind) DO NOTHING
+       WHERE t.at >= shop.since AND t.at >= now() - make_interval(days => ${FLOW_RECORD_WINDOW_DAYS})
+         AND NOT (t.kind = 'exited' AND e.exit_reason IN ('redacted', 'customer_deleted', 'campaign_deleted'))
+       ON CONFLICT (shop_id, enrollment_id, kind) DO NOTHING
        RETURNING 1
      ), looked AS (
        UPDATE shops s SET settings = jsonb_set(s.settings, '{flow,recordedUntil}', to_jsonb(now()))

@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import { execute } from "../db.server";
-import { createRedisConnection } from "../redis.server";
+import { createRedisConnection, type RedisConnection } from "../redis.server";
 import { withTimeout } from "../utils/timeout";
 
 export interface Health {
@@ -9,7 +8,7 @@ export interface Health {
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
-let redis: Redis | undefined;
+let redis: RedisConnection | undefined;
 
 export async function checkHealth(): Promise<Health> {
   redis ??= createRedisConnection("producer");

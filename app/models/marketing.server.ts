@@ -119,11 +119,18 @@ interface DayFigures {
  * The days to report: from the first to the day before yesterday (a day's late orders and
  * refunds arrive within a day), minus those reported, oldest first, DAYS_PER_RUN at most.
  */
+/**
+ * Only days this recent are reported (or reported again after Shopify lost the activity), so the
+ * claims of older days can be purged (app/models/retention.server.ts) without being reported twice.
+ */
+export const MARKETING_REPORT_WINDOW_DAYS = 30;
+
 async function unreportedDays(shopId: number, campaignId: number, firstDay: string, now: Date): Promise<DayFigures[]> {
   return queryRows<DayFigures>(
     `WITH days AS (
-       SELECT d::date AS day FROM generate_series($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - 2, interval '1 day') AS d
-       WHERE NOT EXISTS (SELECT 1 FROM marketing_engagements m WHERE m.campaign_id = $2 AND m.day = d::date)
+       SELECT d::date AS day
+       FROM generate_series(greatest($3::date, ($4::timestamptz AT TIME ZONE 'UTC')::date - $6::int), ($4::timestamptz AT TIME ZONE 'UTC')::date - 2, interval '1 day') AS d
+       WHERE NOT EXISTS (SELECT 1 FROM marketing_engagements m WHERE m.shop_id = $1 AND m.campaign_id = $2 AND m.day = d::date)
        ORDER BY 1 LIMIT $5
      ), bounds AS (SELECT day, (day::timestamp AT TIME ZONE 'UTC') AS from_at, ((day + 1)::timestamp AT TIME ZONE 'UTC') AS to_at FROM days)
      SELECT to_char(b.day, 'YYYY-MM-DD') AS day, m.sends, m.opens, m.clicks, m.unsubscribes, c.orders, c.sales
@@ -133,7 +140,7 @@ async function unreportedDays(shopId: number, campaignId: number, firstDay: stri
               count(*) FILTER (WHERE s.opened_at >= b.from_at AND s.opened_at < b.to_at) AS opens,
               count(*) FILTER (WHERE s.first_clicked_at >= b.from_at AND s.first_clicked_at < b.to_at) AS clicks,
               count(*) FILTER (WHERE s.unsubscribed_at >= b.from_at AND s.unsubscribed_at < b.to_at) AS unsubscribes
-       FROM email_sends s JOIN enrollments e ON e.id = s.enrollment_id
+       FROM email_sends s JOIN enrollments e ON e.shop_id = s.shop_id AND e.id = s.enrollment_id
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND s.shop_id = $1
      ) m
      CROSS JOIN LATERAL (
@@ -142,7 +149,7 @@ async function unreportedDays(shopId: number, campaignId: number, firstDay: stri
        WHERE e.shop_id = $1 AND e.campaign_id = $2 AND NOT e.holdout AND e.status = 'converted' AND e.converted_at >= b.from_at AND e.converted_at < b.to_at
      ) c
      ORDER BY b.day`,
-    [shopId, campaignId, firstDay, now, DAYS_PER_RUN],
+    [shopId, campaignId, firstDay, now, DAYS_PER_RUN, MARKETING_REPORT_WINDOW_DAYS],
   );
 }
 
@@ -158,8 +165,11 @@ async function reportDay(
   figures: DayFigures,
   admin: AdminQuery,
 ): Promise<"skipped" | "sent" | "refused" | "activity_gone"> {
-  const day = [campaignId, figures.day];
-  const claimed = await execute("INSERT INTO marketing_engagements (campaign_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING", day);
+  const day = [shopId, campaignId, figures.day];
+  const claimed = await execute(
+    "INSERT INTO marketing_engagements (shop_id, campaign_id, day) VALUES ($1, $2, $3::date) ON CONFLICT DO NOTHING",
+    day,
+  );
   if (claimed === 0) return "skipped";
   let errors;
   try {
@@ -181,14 +191,20 @@ async function reportDay(
     // Refused for good: kept as failed so the later days still go. An activity deleted in
     // Shopify is registered again by the next sync.
     if (errors.length > 0)
-      await execute("UPDATE marketing_engagements SET status = 'failed' WHERE campaign_id = $1 AND day = $2::date", day);
+      await execute("UPDATE marketing_engagements SET status = 'failed' WHERE shop_id = $1 AND campaign_id = $2 AND day = $3::date", day);
   } catch (error) {
     // Not reported (a throttle, an outage): the next run claims the day again.
-    await execute("DELETE FROM marketing_engagements WHERE campaign_id = $1 AND day = $2::date AND status = 'sending'", day);
+    await execute(
+      "DELETE FROM marketing_engagements WHERE shop_id = $1 AND campaign_id = $2 AND day = $3::date AND status = 'sending'",
+      day,
+    );
     throw error;
   }
   if (errors.length === 0) {
-    await execute("UPDATE marketing_engagements SET status = 'sent', sent_at = now() WHERE campaign_id = $1 AND day = $2::date", day);
+    await execute(
+      "UPDATE marketing_engagements SET status = 'sent', sent_at = now() WHERE shop_id = $1 AND campaign_id = $2 AND day = $3::date",
+      day,
+    );
     return "sent";
   }
   if (!errors.some((error) => error.code === "MARKETING_ACTIVITY_DOES_NOT_EXIST")) return "refused";

@@ -1,14 +1,13 @@
-import type { Redis } from "ioredis";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
-import { createRedisConnection } from "../redis.server";
+import { createRedisConnection, type RedisConnection } from "../redis.server";
 
 /**
  * Fixed-window counters in Redis for the public endpoints. They fail open: an unsubscribe must
  * work even when Redis does not.
  */
 
-let redis: Redis | undefined;
+let redis: RedisConnection | undefined;
 const connection = () => (redis ??= createRedisConnection("producer"));
 const windowKey = (bucket: string, key: string, windowSeconds: number) =>
   `${env.QUEUE_PREFIX}:rate:${bucket}:${key}:${Math.floor(Date.now() / 1000 / windowSeconds)}`;

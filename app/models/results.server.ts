@@ -68,7 +68,7 @@ type FunnelRow = Record<"entered" | "contacted" | "holdout" | "active" | "comple
 
 const STEPS = `SELECT s.step, count(*) FILTER (WHERE s.status = 'sent') AS sent, count(s.opened_at) AS opened,
               count(s.first_clicked_at) AS clicked, count(s.unsubscribed_at) AS unsubscribed
-       FROM enrollments e JOIN email_sends s ON s.enrollment_id = e.id
+       FROM enrollments e JOIN email_sends s ON s.shop_id = e.shop_id AND s.enrollment_id = e.id
        WHERE e.shop_id = $1 AND e.campaign_id = $2
        GROUP BY s.step ORDER BY s.step`;
 type StepRow = { step: number; sent: string; opened: string; clicked: string; unsubscribed: string };

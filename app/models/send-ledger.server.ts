@@ -81,8 +81,8 @@ export interface SendToDeliver {
 
 /** SQL: the send aliased `send` is no campaign's, or its enrollment is still open in a Live campaign. */
 const sequenceOpen = (send: string) => `(${send}.enrollment_id IS NULL OR EXISTS (
-    SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.id = e.campaign_id
-    WHERE e.id = ${send}.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live'))`;
+    SELECT 1 FROM enrollments e JOIN campaigns ca ON ca.shop_id = e.shop_id AND ca.id = e.campaign_id
+    WHERE e.shop_id = ${send}.shop_id AND e.id = ${send}.enrollment_id AND e.status = 'active' AND e.exit_reason IS NULL AND ca.status = 'live'))`;
 
 /**
  * A claim older than this is abandoned whoever holds it: longer than any SMTP timeout of a message
@@ -196,7 +196,7 @@ export async function recordSentAndClaim(
        -- The checks that read other tables, on rows found by primary key alone (see above).
        SELECT claim.id, claim.links_json, claim.message_id
        FROM unnest($3::bigint[], $6::jsonb[], $7::text[]) AS claim(id, links_json, message_id)
-       JOIN email_sends found ON found.id = claim.id
+       JOIN email_sends found ON found.shop_id = $1 AND found.id = claim.id
        WHERE (found.test_recipient IS NOT NULL OR EXISTS (
            SELECT 1 FROM customers c
            WHERE c.shop_id = $1 AND c.id = found.customer_id AND c.email_marketing_state = 'SUBSCRIBED' AND c.suppressed_at IS NULL))

@@ -28,19 +28,32 @@ import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
 export const DISPATCH_LEASE_MS = 5 * 60 * 1000;
 export const STEP_JOB_SIZE = 50;
 
-/** Due enrollments of Live campaigns, leased; grouped by shop in jobs of STEP_JOB_SIZE. */
-export async function dispatchDueSteps(
-  limit: number,
-  { now = new Date() }: { now?: Date } = {},
-): Promise<{ shopId: number; enrollmentIds: bigint[] }[]> {
+/** A job of due steps: up to STEP_JOB_SIZE enrollments of one shop; `turn` is its place among that shop's jobs of the same dispatch (1 first). */
+export interface DueStepsJob {
+  shopId: number;
+  enrollmentIds: bigint[];
+  turn: number;
+}
+
+/**
+ * Due enrollments of Live campaigns, leased, at most `limit`, taken in turns between shops: each
+ * shop's earliest due step first, then each shop's second, and so on, so one shop with a
+ * hundred thousand steps due shares a dispatch with every other shop instead of filling it.
+ * Grouped by shop in jobs of STEP_JOB_SIZE.
+ */
+export async function dispatchDueSteps(limit: number, { now = new Date() }: { now?: Date } = {}): Promise<DueStepsJob[]> {
   const rows = await queryRows<{ shopId: number; id: string }>(
-    `WITH due AS (
-       SELECT e.id FROM enrollments e
-       JOIN campaigns ca ON ca.id = e.campaign_id AND ca.status = 'live'
+    `WITH ranked AS (
+       SELECT e.id, e.next_step_due_at, row_number() OVER (PARTITION BY e.shop_id ORDER BY e.next_step_due_at, e.id) AS turn
+       FROM enrollments e
+       JOIN campaigns ca ON ca.shop_id = e.shop_id AND ca.id = e.campaign_id AND ca.status = 'live'
        JOIN shops s ON s.id = e.shop_id AND s.uninstalled_at IS NULL
        WHERE e.status = 'active' AND e.next_step_due_at <= $1
-       ORDER BY e.next_step_due_at
-       LIMIT $2
+     ), picked AS (
+       SELECT id FROM ranked ORDER BY turn, next_step_due_at, id LIMIT $2
+     ), due AS (
+       SELECT e.id FROM enrollments e JOIN picked p ON p.id = e.id
+       WHERE e.status = 'active' AND e.next_step_due_at <= $1
        FOR UPDATE OF e SKIP LOCKED
      )
      UPDATE enrollments e SET next_step_due_at = $1::timestamptz + make_interval(secs => $3::float8 / 1000), updated_at = now()
@@ -53,13 +66,14 @@ export async function dispatchDueSteps(
     if (!byShop.has(row.shopId)) byShop.set(row.shopId, []);
     byShop.get(row.shopId)!.push(BigInt(row.id));
   }
-  const jobs: { shopId: number; enrollmentIds: bigint[] }[] = [];
+  const jobs: DueStepsJob[] = [];
   for (const [shopId, ids] of byShop) {
     ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (let start = 0; start < ids.length; start += STEP_JOB_SIZE)
-      jobs.push({ shopId, enrollmentIds: ids.slice(start, start + STEP_JOB_SIZE) });
+      jobs.push({ shopId, enrollmentIds: ids.slice(start, start + STEP_JOB_SIZE), turn: start / STEP_JOB_SIZE + 1 });
   }
-  return jobs;
+  // Each shop's first job, then each shop's second, …: the order the queue receives them in.
+  return jobs.sort((a, b) => a.turn - b.turn);
 }
 
 /** The enrollments of a job with their campaign, shop and customer as they are now. */
@@ -70,7 +84,7 @@ const LOAD_DUE = `
          c.id IS NOT NULL AS customer_exists, c.email_marketing_state, c.suppressed_at, c.last_order_at, c.last_checkout_at,
          c.last_contacted_at, c.order_hours
   FROM enrollments e
-  JOIN campaigns ca ON ca.id = e.campaign_id
+  JOIN campaigns ca ON ca.shop_id = e.shop_id AND ca.id = e.campaign_id
   JOIN shops s ON s.id = e.shop_id
   LEFT JOIN customers c ON c.shop_id = e.shop_id AND c.id = e.customer_id
   WHERE e.shop_id = $1 AND e.id = ANY($2::bigint[])`;
@@ -283,7 +297,7 @@ async function writeSend(
       : new Date(Math.max(row.enteredAt.getTime() + settings.steps[nextStep - 1]!.delayHours * 3_600_000, now.getTime() + gapMs));
   return prisma.$transaction(async (tx) => {
     const existing = await tx.emailSend.findUnique({
-      where: { enrollmentId_step: { enrollmentId: enrollment.id, step } },
+      where: { shopId_enrollmentId_step: { shopId, enrollmentId: enrollment.id, step } },
       select: { id: true },
     });
     // Moved on only if still open at this step: one that left meanwhile gets no new send row.
@@ -336,13 +350,13 @@ export async function completeFinishedEnrollments({ now = new Date() }: { now?: 
   return execute(
     `UPDATE enrollments e SET status = CASE WHEN e.exit_reason IS NULL THEN 'completed' ELSE 'exited' END, ended_at = $1, updated_at = now()
      FROM campaigns ca
-     WHERE ca.id = e.campaign_id AND e.status = 'active' AND e.next_step IS NULL
+     WHERE ca.shop_id = e.shop_id AND ca.id = e.campaign_id AND e.status = 'active' AND e.next_step IS NULL
        AND CASE WHEN e.holdout
                 THEN e.entered_at + make_interval(hours => (ca.settings->'steps'->-1->>'delayHours')::int)
                                   + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
                 ELSE coalesce(e.last_step_sent_at, e.entered_at) + make_interval(days => (ca.settings->>'attributionWindowDays')::int)
            END <= $1
-       AND NOT EXISTS (SELECT 1 FROM discount_codes d WHERE d.enrollment_id = e.id AND d.ends_at > $1)`,
+       AND NOT EXISTS (SELECT 1 FROM discount_codes d WHERE d.shop_id = e.shop_id AND d.enrollment_id = e.id AND d.ends_at > $1)`,
     [now],
   );
 }

@@ -1,4 +1,4 @@
-import prisma, { queryRow } from "../db.server";
+import prisma, { queryRow, queryRows } from "../db.server";
 
 /**
  * The webhook inbox. A delivery is recorded once per (shop, webhook id); a repeated delivery only
@@ -25,19 +25,52 @@ export interface RecordedDelivery {
 }
 
 /**
- * Every webhook request runs this, so it goes to pg directly (one round trip, no query compiler).
- * Insert, or count the repeat; `xmax = 0` is true only for a freshly inserted row.
+ * Records deliveries in one statement (the web process's group commit): new ones are inserted,
+ * repeats only counted. Returns one result per delivery, in order. A webhook id given twice in
+ * the same call is one row; its first delivery is the first, the others are repeats.
+ * `xmax = 0` is true only for a freshly inserted row.
  */
-export async function recordWebhookDelivery(delivery: WebhookDelivery): Promise<RecordedDelivery> {
-  const row = await queryRow<{ id: string; firstDelivery: boolean; processed: boolean }>(
-    `INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (shop_domain, webhook_id) DO UPDATE SET deliveries = webhook_events.deliveries + 1
-     RETURNING id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`,
-    [delivery.shopDomain, delivery.webhookId, delivery.eventId, delivery.topic, delivery.apiVersion, delivery.triggeredAt, delivery.body],
+export async function recordWebhookDeliveries(deliveries: WebhookDelivery[]): Promise<RecordedDelivery[]> {
+  const keyOf = (delivery: WebhookDelivery) => `${delivery.shopDomain} ${delivery.webhookId}`;
+  const unique = new Map<string, { delivery: WebhookDelivery; count: number }>();
+  for (const delivery of deliveries) {
+    const seen = unique.get(keyOf(delivery));
+    if (seen) seen.count++;
+    else unique.set(keyOf(delivery), { delivery, count: 1 });
+  }
+  // One parameter per value (not arrays): pg sends each as it is, where an array of bodies would be escaped character by character.
+  const params: unknown[] = [];
+  const values = [...unique.values()].map(({ delivery, count }) => {
+    const first = params.length;
+    params.push(
+      delivery.shopDomain,
+      delivery.webhookId,
+      delivery.eventId,
+      delivery.topic,
+      delivery.apiVersion,
+      delivery.triggeredAt,
+      delivery.body,
+      count,
+    );
+    return `(${Array.from({ length: 8 }, (_, i) => `$${first + i + 1}`).join(", ")})`;
+  });
+  const recorded = await queryRows<{ shopDomain: string; webhookId: string; id: string; firstDelivery: boolean; processed: boolean }>(
+    `INSERT INTO webhook_events (shop_domain, webhook_id, event_id, topic, api_version, triggered_at, payload, deliveries)
+     VALUES ${values.join(", ")}
+     ON CONFLICT (shop_domain, webhook_id) DO UPDATE SET deliveries = webhook_events.deliveries + EXCLUDED.deliveries
+     RETURNING shop_domain, webhook_id, id, (xmax = 0) AS first_delivery, (processed_at IS NOT NULL) AS processed`,
+    params,
   );
-  if (!row) throw new Error("webhook_events upsert returned no row");
-  return { id: BigInt(row.id), firstDelivery: row.firstDelivery, processed: row.processed };
+  const byKey = new Map(recorded.map((row) => [`${row.shopDomain} ${row.webhookId}`, row]));
+  const answered = new Set<string>();
+  return deliveries.map((delivery) => {
+    const key = keyOf(delivery);
+    const row = byKey.get(key);
+    if (!row) throw new Error("webhook_events upsert returned no row for a delivery");
+    const firstDelivery = row.firstDelivery && !answered.has(key);
+    answered.add(key);
+    return { id: BigInt(row.id), firstDelivery, processed: row.processed };
+  });
 }
 
 export async function findWebhookEvent(id: bigint) {

@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook, rejectNonPost } from "../webhooks.server";
+import { rejectNonPost, webhookAction } from "../webhooks.server";
 
 // shop/redact: verified, recorded and queued here; applied by app/jobs/process-webhook-event.handler.ts.
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "shop/redact");
+export const webhookTopic = "shop/redact";
+export const action = webhookAction(webhookTopic);
 export const loader = rejectNonPost;

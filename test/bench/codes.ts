@@ -37,8 +37,8 @@ export async function benchCodes(): Promise<void> {
     await bench.useAppInProcess(childEnv);
     const { installApp } = await import("../support/shopify-emulator/install");
     const { defaultCampaignSettings } = await import("../../app/domain/campaign");
-    const { ensureReadyMadeCampaign, saveCampaignSettings } = await import("../../app/models/campaigns.server");
     const { enrollEligible } = await import("../../app/models/enrollments.server");
+    const { liveCampaign, makeCustomers } = await import("../support/factories");
     await client.connect();
 
     const state = emulator.addShop({ seed: "bench-codes", customers: codes, shopName: "bench-codes" });
@@ -47,25 +47,21 @@ export async function benchCodes(): Promise<void> {
       "UPDATE shops SET synced_at = now(), sync_state = 'completed', name = 'Bench Codes', postal_address = $2 WHERE id = $1",
       [shopId, JSON.stringify({ address1: "1 Main St", city: "Springfield", country: "United States" })],
     );
-    for (const { item } of state.customerSequence().scan(0, 1)) {
-      await client.query(
-        `INSERT INTO customers (shop_id, id, email, first_name, email_marketing_state, orders_count, last_order_at, order_hours)
-         VALUES ($1, $2, $3, $4, 'SUBSCRIBED', 2, now() - interval '200 days', '{}') ON CONFLICT (shop_id, id) DO UPDATE SET
-           email_marketing_state = 'SUBSCRIBED', orders_count = 2, last_order_at = now() - interval '200 days', order_hours = '{}', suppressed_at = NULL`,
-        [shopId, item.id, item.email, item.firstName],
-      );
-    }
-    const campaignId = await ensureReadyMadeCampaign(shopId);
+    // Every customer of the store lapsed and subscribed (over what the install may have imported already).
+    const customers = [...state.customerSequence().scan(0, 1)].map(({ item }) => ({
+      id: item.id,
+      email: item.email,
+      firstName: item.firstName,
+    }));
+    await makeCustomers(shopId, customers, { suppressedAt: null }, { onConflict: "update" });
     const settings = defaultCampaignSettings();
     settings.holdoutPercent = 0;
     settings.frequencyCapHours = 0;
     settings.quietHours = { start: 0, end: 0 };
     settings.rampPerHour = 100_000;
     settings.steps = [{ ...settings.steps[1]!, delayHours: 0 }];
-    const saved = await saveCampaignSettings(shopId, campaignId, settings);
-    if (!saved.ok) throw new Error(JSON.stringify(saved));
-    await client.query("UPDATE campaigns SET status = 'live', live_since = now() WHERE id = $1", [campaignId]);
-    const run = await enrollEligible(shopId, campaignId, saved.campaign.settings, { now: new Date(Date.now() - 3600_000) });
+    const campaign = await liveCampaign(shopId, settings);
+    const run = await enrollEligible(shopId, campaign.id, campaign.settings, { now: new Date(Date.now() - 3600_000) });
     if (run.contacted !== codes) throw new Error(`${run.contacted} customers entered, expected ${codes}`);
 
     // The worker dispatches at once (its schedule's first run) and keeps at it every minute.

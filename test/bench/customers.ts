@@ -98,12 +98,12 @@ export async function benchCustomers(): Promise<void> {
     Object.assign(process.env, bench.appEnv);
     const { PHASES } = await import("../../app/models/backfill/phases");
     appDatabase = await import("../../app/db.server");
+    const { makeShop } = await import("../support/factories");
     await client.connect();
 
     const store = emulator.addShop({ seed: "bench-intelligence", customers: customerCount, shopName: "bench-intelligence" }).store;
     const token = emulator.issueAccessToken(SHOP);
-    const shopId = (await client.query<{ id: number }>("INSERT INTO shops (domain, updated_at) VALUES ($1, now()) RETURNING id", [SHOP]))
-      .rows[0]!.id;
+    const shopId = (await makeShop({ domain: SHOP })).id;
 
     console.log(`\ncustomer intelligence: an emulated store of ${customerCount.toLocaleString("en")} customers`);
     let start = performance.now();

@@ -40,37 +40,38 @@ export async function benchDashboard(): Promise<void> {
   try {
     await bench.setUp();
     await bench.useAppInProcess({ NODE_ENV: "test" });
-    const { env } = await import("../../app/env.server");
-    const { sessionStorage } = await import("../../app/shopify.server");
-    const { adminBearerRequest, offlineSession, shopDomain } = await import("../support/shopify");
+    const { adminBearerRequest, shopDomain } = await import("../support/shopify");
     const { callRoute } = await import("../support/app-routes");
     const { createCampaign, ensureReadyMadeCampaign } = await import("../../app/models/campaigns.server");
     const { defaultCampaignSettings } = await import("../../app/domain/campaign");
     const { refreshAudienceSummary } = await import("../../app/models/audience-summary.server");
+    const { makeCustomers, makeEnrollments, makeShop, sql, US_ADDRESS } = await import("../support/factories");
     await client.connect();
 
     console.log(`\ndashboard: ${customers.toLocaleString("en")} customers, ${enrollments.toLocaleString("en")} enrollments in 3 campaigns`);
     let start = performance.now();
-    const address = JSON.stringify({ address1: "1 Main St", city: "Springfield", country: "United States" });
+    const now = new Date();
+    const shop = { name: "Bench Dashboard", currencyCode: "USD", ianaTimezone: "America/New_York", postalAddress: US_ADDRESS };
     const shopId = (
-      await client.query<{ id: number }>(
-        `INSERT INTO shops (domain, name, currency_code, iana_timezone, synced_at, sync_state, scored_at, details_synced_at, postal_address, updated_at)
-         VALUES ($1, 'Bench Dashboard', 'USD', 'America/New_York', now(), 'completed', now(), now(), $2, now()) RETURNING id`,
-        [shopDomain(SHOP_NAME), address],
+      await makeShop(
+        { domain: shopDomain(SHOP_NAME), ...shop, syncedAt: now, syncState: "completed", scoredAt: now, detailsSyncedAt: now },
+        { session: true },
       )
-    ).rows[0]!.id;
-    await sessionStorage.storeSession(offlineSession(shopDomain(SHOP_NAME), env.SCOPES));
+    ).id;
     const groups =
       "ARRAY['ACTIVE','ALMOST_LOST','AT_RISK','CHAMPIONS','DORMANT','LOYAL','NEEDS_ATTENTION','NEW','PREVIOUSLY_LOYAL','PROMISING','PROSPECTS']";
-    await client.query(
-      `INSERT INTO customers (shop_id, id, email, first_name, last_name, email_marketing_state, orders_count, total_spent, last_order_at, order_hours,
-                              r_score, f_score, m_score, shopify_rfm_group)
-       SELECT $1::int, n, 'c' || n || '@example.com', 'First' || n, 'Last', CASE WHEN n % 3 = 0 THEN 'NOT_SUBSCRIBED' ELSE 'SUBSCRIBED' END,
-              1 + n % 7, (n % 500) + 20, now() - make_interval(days => n % 720), '{}'::int[],
-              1 + n % 5, 1 + (n / 5) % 5, 1 + (n / 25) % 5, (${groups})[1 + n % 11]
-       FROM generate_series(1, $2::int) AS n`,
-      [shopId, customers],
-    );
+    await makeCustomers(shopId, customers, {
+      firstName: sql("'First' || i"),
+      lastName: "Last",
+      emailMarketingState: sql("CASE WHEN i % 3 = 0 THEN 'NOT_SUBSCRIBED' ELSE 'SUBSCRIBED' END"),
+      ordersCount: sql("1 + i % 7"),
+      totalSpent: sql("(i % 500) + 20"),
+      lastOrderAt: sql("now() - make_interval(days => i % 720)"),
+      rScore: sql("1 + i % 5"),
+      fScore: sql("1 + (i / 5) % 5"),
+      mScore: sql("1 + (i / 25) % 5"),
+      shopifyRfmGroup: sql(`(${groups})[1 + i % 11]`),
+    });
     const campaignIds = [await ensureReadyMadeCampaign(shopId)];
     for (const name of ["Can't lose", "Free shipping"]) {
       const created = await createCampaign(shopId, { ...defaultCampaignSettings(), name });
@@ -79,19 +80,19 @@ export async function benchDashboard(): Promise<void> {
     }
     await client.query("UPDATE campaigns SET status = 'live', live_since = now() - interval '60 days' WHERE shop_id = $1", [shopId]);
     // 60% / 30% / 10% of the enrollments; 10% holdout; a mix of states; steps sent; 6% converted with an order.
-    await client.query(
-      `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, status, exit_reason, entered_at, last_step_sent, converted_at,
-                                conversion_order_id, ended_at, updated_at)
-       SELECT $1::int, CASE WHEN n % 10 < 6 THEN $3::int WHEN n % 10 < 9 THEN $4::int ELSE $5::int END, n, 1, n % 10 = 3,
-              CASE WHEN n % 50 < 3 THEN 'converted' WHEN n % 50 < 10 THEN 'exited' WHEN n % 50 < 30 THEN 'completed' ELSE 'active' END,
-              CASE WHEN n % 50 BETWEEN 3 AND 9 THEN 'ordered_on_their_own' END,
-              now() - make_interval(hours => n % 1440), CASE WHEN n % 10 = 3 THEN 0 ELSE 1 + n % 3 END,
-              CASE WHEN n % 50 < 3 THEN now() - make_interval(hours => n % 1000) END,
-              CASE WHEN n % 50 < 3 THEN 900000000 + n END,
-              CASE WHEN n % 50 < 30 THEN now() END, now()
-       FROM generate_series(1, $2::int) AS n`,
-      [shopId, enrollments, ...campaignIds],
-    );
+    const [first, second, third] = campaignIds;
+    await makeEnrollments(shopId, sql(`CASE WHEN i % 10 < 6 THEN ${first} WHEN i % 10 < 9 THEN ${second} ELSE ${third} END`), enrollments, {
+      holdout: sql("i % 10 = 3"),
+      status: sql(
+        "CASE WHEN i % 50 < 3 THEN 'converted' WHEN i % 50 < 10 THEN 'exited' WHEN i % 50 < 30 THEN 'completed' ELSE 'active' END",
+      ),
+      exitReason: sql("CASE WHEN i % 50 BETWEEN 3 AND 9 THEN 'ordered_on_their_own' END"),
+      enteredAt: sql("now() - make_interval(hours => i % 1440)"),
+      lastStepSent: sql("CASE WHEN i % 10 = 3 THEN 0 ELSE 1 + i % 3 END"),
+      convertedAt: sql("CASE WHEN i % 50 < 3 THEN now() - make_interval(hours => i % 1000) END"),
+      conversionOrderId: sql("CASE WHEN i % 50 < 3 THEN 900000000 + i END"),
+      endedAt: sql("CASE WHEN i % 50 < 30 THEN now() END"),
+    });
     await client.query(
       `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, discount_codes, currency)
        SELECT shop_id, conversion_order_id, customer_id, converted_at, 80, 0, '{}', 'USD' FROM enrollments WHERE shop_id = $1 AND conversion_order_id IS NOT NULL`,

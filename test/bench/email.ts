@@ -75,16 +75,12 @@ export async function benchEmail(): Promise<void> {
     const { saveEmailTemplate } = await import("../../app/models/email-templates.server");
     const { createSend } = await import("../../app/models/send-ledger.server");
     const queues = await import("../../app/jobs/client.server");
+    const { makeShop } = await import("../support/factories");
     const registry = await import("../../app/jobs/registry");
     await client.connect();
 
     emulator.addShop({ seed: "bench-email", customers: Math.max(2_000, emails), shopName: "bench-email" });
-    const shopId = (
-      await client.query<{ id: number }>(
-        "INSERT INTO shops (domain, sync_state, updated_at) VALUES ($1, 'completed', now()) RETURNING id",
-        [SHOP],
-      )
-    ).rows[0]!.id;
+    const shopId = (await makeShop({ domain: SHOP, syncState: "completed" })).id;
     await saveShopDetails(shopId, {
       name: "Bench Email",
       contactEmail: "hello@bench-email.example",

@@ -26,37 +26,27 @@ export async function benchEngine(): Promise<void> {
     const queues = await import("../../app/jobs/client.server");
     const registry = await import("../../app/jobs/registry");
     const { defaultCampaignSettings } = await import("../../app/domain/campaign");
-    const { ensureReadyMadeCampaign, saveCampaignSettings } = await import("../../app/models/campaigns.server");
     const { enrollEligible } = await import("../../app/models/enrollments.server");
     const { dispatchDueSteps } = await import("../../app/models/steps.server");
+    const { liveCampaign, makeCustomers, makeShop, sql, US_ADDRESS } = await import("../support/factories");
     await client.connect();
 
-    const address = JSON.stringify({ address1: "1 Main St", city: "Springfield", country: "United States" });
-    const shopId = (
-      await client.query<{ id: number }>(
-        "INSERT INTO shops (domain, synced_at, sync_state, postal_address, updated_at) VALUES ($1, now(), 'completed', $2, now()) RETURNING id",
-        [SHOP, address],
-      )
-    ).rows[0]!.id;
-    await client.query(
-      `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, order_hours)
-       SELECT $1::int, n, 'c' || n || '@example.com', 'SUBSCRIBED', 1 + n % 7, now() - make_interval(days => 100 + n % 300), '{}'::int[]
-       FROM generate_series(1, $2::int) AS n`,
-      [shopId, customers],
-    );
+    const shopId = (await makeShop({ domain: SHOP, syncedAt: new Date(), syncState: "completed", postalAddress: US_ADDRESS })).id;
+    await makeCustomers(shopId, customers, {
+      ordersCount: sql("1 + i % 7"),
+      lastOrderAt: sql("now() - make_interval(days => 100 + i % 300)"),
+    });
     await client.query("VACUUM ANALYZE customers");
-    const campaignId = await ensureReadyMadeCampaign(shopId);
     const settings = defaultCampaignSettings();
     settings.rampPerHour = 100_000;
-    const saved = await saveCampaignSettings(shopId, campaignId, settings);
-    if (!saved.ok) throw new Error(JSON.stringify(saved));
     // Live without its first enrollment job: the benchmark runs the enrollment itself.
-    await client.query("UPDATE campaigns SET status = 'live', live_since = now() WHERE id = $1", [campaignId]);
+    const campaign = await liveCampaign(shopId, settings);
+    const campaignId = campaign.id;
 
     console.log(`\nengine: ${customers.toLocaleString("en")} eligible customers enter a Live campaign (10% holdout)`);
     const now = new Date();
     let start = performance.now();
-    const run = await enrollEligible(shopId, campaignId, saved.campaign.settings, { now });
+    const run = await enrollEligible(shopId, campaignId, campaign.settings, { now });
     const enrolledAt = seconds(start);
     const jobs = await dispatchDueSteps(customers * 2, { now: new Date(now.getTime() + 2 * 3600 * 1000) });
     const queue = queues.getQueue("engine");

@@ -11,6 +11,8 @@ import { benchCustomers } from "./customers";
 import { benchDashboard } from "./dashboard";
 import { benchEmail } from "./email";
 import { benchEngine } from "./engine";
+import { benchFairness } from "./fairness";
+import { benchStorage } from "./storage";
 import { benchWebhooks } from "./webhooks";
 
 const benchmarks: Record<string, () => Promise<void>> = {
@@ -20,6 +22,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   engine: benchEngine,
   codes: benchCodes,
   dashboard: benchDashboard,
+  storage: benchStorage,
+  fairness: benchFairness,
 };
 
 const CHILD_FLAG = "--one";

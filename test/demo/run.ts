@@ -3,7 +3,7 @@
 // campaign in about two minutes). Leaves no process running; can be run again (it starts afresh).
 import { execSync } from "node:child_process";
 import { migrate } from "../../prisma/migrate";
-import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabases, REDIS_URL } from "../support/services";
+import { createDatabase, databaseUrl, deleteQueueKeys, dropDatabases, REDIS_URL } from "../support/services";
 import { runDemo, summaryTable } from "./demo";
 
 const DATABASE = "winback_demo";
@@ -44,7 +44,7 @@ log("A fresh database and queues for the demo");
 await dropDatabases(DATABASE);
 await createDatabase(DATABASE);
 await migrate(databaseUrl(DATABASE));
-await deleteRedisKeys(`${QUEUE_PREFIX}:*`);
+await deleteQueueKeys(QUEUE_PREFIX);
 
 try {
   const summary = await runDemo({

@@ -14,16 +14,9 @@ import { expectNoSeriousA11yViolations, openApp, pageProblems, screenshot } from
 // The merchant's journey in Chromium, against a store in the emulator after a real back-fill:
 // the dashboard, a field error and its fix in the editor, the preview for a real customer with a
 // code, a test e-mail, the pre-launch check, Go Live, and the results after the engine has run.
-const { emulator, sink, clock } = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { SmtpSink } = await import("../support/smtp-sink");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const time = { now: new Date() };
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, clock: () => time.now });
-  const smtp = await SmtpSink.start();
-  Object.assign(process.env, { SHOPIFY_ADMIN_API_ORIGIN: started.origin, SMTP_URL: smtp.url });
-  return { emulator: started, sink: smtp, clock: time };
-});
+const { emulator, sink, clock } = await vi.hoisted(() =>
+  import("../support/emulator-fixture").then((fixture) => fixture.startEmulator({ smtp: true, clock: "frozen" })),
+);
 
 const app = setUpE2eApp();
 const SHOP_NAME = "journey-shop";

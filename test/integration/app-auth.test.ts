@@ -3,15 +3,14 @@ import prisma from "../../app/db.server";
 import { env } from "../../app/env.server";
 import { sessionStorage } from "../../app/shopify.server";
 import { getQueue } from "../../app/jobs/client.server";
+import { makeShop } from "../support/factories";
 import { callRoute } from "../support/app-routes";
 import { adminBearerRequest, adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain } from "../support/shopify";
 
 // authenticate.admin with Shopify's own test helpers: session tokens signed like App Bridge's.
 
-async function install(name: string, shopName: string) {
-  await sessionStorage.storeSession(offlineSession(shopDomain(name), env.SCOPES));
-  await prisma.shop.create({ data: { domain: shopDomain(name), name: shopName, currencyCode: "EUR", detailsSyncedAt: new Date() } });
-}
+const install = (name: string, shopName: string) =>
+  makeShop({ domain: shopDomain(name), name: shopName, currencyCode: "EUR", detailsSyncedAt: new Date() }, { session: true });
 
 beforeEach(async () => {
   await prisma.session.deleteMany();

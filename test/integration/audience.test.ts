@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma, { pool } from "../../app/db.server";
 import { evaluateAudience, type AudienceCandidate, type AudienceRules } from "../../app/domain/audience";
 import type { ShopifyRfmGroup } from "../../app/domain/rfm";
 import { countEligible, eligibleCustomers, explainCustomer } from "../../app/models/audience.server";
+import { makeCustomers, makeShop } from "../support/factories";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const DAY = 86_400_000;
@@ -38,27 +37,7 @@ let nextId = 1;
 
 async function insert(candidate: AudienceCandidate): Promise<bigint> {
   const id = BigInt(nextId++);
-  await pool.query(
-    `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, median_gap_days, r_score, f_score, m_score,
-                            shopify_rfm_group, last_checkout_at, suppressed_at, last_contacted_at, order_hours)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '{}')`,
-    [
-      shopId,
-      String(id),
-      candidate.email,
-      candidate.emailMarketingState,
-      candidate.ordersCount,
-      candidate.lastOrderAt,
-      candidate.medianGapDays,
-      candidate.rScore,
-      candidate.fScore,
-      candidate.mScore,
-      candidate.shopifyRfmGroup,
-      candidate.lastCheckoutAt,
-      candidate.suppressedAt,
-      candidate.lastContactedAt,
-    ],
-  );
+  await makeCustomers(shopId, [{ id, ...candidate }]);
   return id;
 }
 
@@ -67,7 +46,7 @@ async function selected(rules: AudienceRules): Promise<bigint[]> {
 }
 
 beforeEach(async () => {
-  shopId = (await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com` } })).id;
+  shopId = (await makeShop()).id;
   nextId = 1;
 });
 
@@ -187,7 +166,7 @@ describe("each audience rule excludes exactly what it should (SQL and the pure r
   it("never selects another shop's customers", async () => {
     await insert(base);
     const myShop = shopId;
-    shopId = (await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com` } })).id;
+    shopId = (await makeShop()).id;
 
     expect(await selected(RULES)).toEqual([]);
     expect(await countEligible(myShop, RULES, { now: NOW })).toBe(1);
@@ -247,10 +226,12 @@ describe("the SQL query and the pure rules pick the same customers", () => {
   it("on random customers and rules", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(candidate, { minLength: 1, maxLength: 30 }), rules, async (candidates, audience) => {
-        shopId = (await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com` } })).id;
-        nextId = 1;
-        const ids: bigint[] = [];
-        for (const each of candidates) ids.push(await insert({ ...each, lastOrderAt: each.ordersCount === 0 ? null : each.lastOrderAt }));
+        shopId = (await makeShop()).id;
+        const ids = candidates.map((_, i) => BigInt(i + 1));
+        await makeCustomers(
+          shopId,
+          candidates.map((each, i) => ({ id: ids[i], ...each, lastOrderAt: each.ordersCount === 0 ? null : each.lastOrderAt })),
+        );
         const expected = ids.filter((_, i) => {
           const each = candidates[i]!;
           return evaluateAudience({ ...each, lastOrderAt: each.ordersCount === 0 ? null : each.lastOrderAt }, audience, NOW).qualifies;

@@ -9,13 +9,7 @@ import { getQueue } from "../../app/jobs/client.server";
 import { installApp, type CustomerHistory, type GeneratedStore } from "../support/shopify-emulator";
 
 // The back-fill against the emulator, through the app's real Admin API client (routed there).
-const emulator = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY });
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
-  return started;
-});
+const { emulator } = await vi.hoisted(() => import("../support/emulator-fixture").then((fixture) => fixture.startEmulator()));
 afterAll(() => emulator.close());
 
 const CUSTOMERS = 10_000;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma, { pool } from "../../app/db.server";
+import prisma, { execute } from "../../app/db.server";
 import { defaultCampaignSettings, type CampaignSettings } from "../../app/domain/campaign";
 import {
   READY_MADE_HANDLE,
@@ -14,22 +14,15 @@ import {
   saveCampaignSettings,
 } from "../../app/models/campaigns.server";
 import { recordInstall } from "../../app/models/shop.server";
-
-const ADDRESS = { address1: "1 Calle Mayor", city: "Madrid", zip: "28013", country: "Spain", countryCodeV2: "ES" };
+import { makeCustomers, makeShop, SPAIN_ADDRESS as ADDRESS } from "../support/factories";
 
 let shopId: number;
 let campaignId: number;
 
 /** A shop whose history is synced and whose address is known, with one subscribed lapsed customer. */
 async function readyShop(): Promise<number> {
-  const shop = await prisma.shop.create({
-    data: { domain: `${randomUUID()}.myshopify.com`, postalAddress: ADDRESS, syncedAt: new Date(), syncState: "completed" },
-  });
-  await pool.query(
-    `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, order_hours)
-     VALUES ($1, 1, 'ana@example.com', 'SUBSCRIBED', 3, now() - interval '200 days', '{}')`,
-    [shop.id],
-  );
+  const shop = await makeShop({ postalAddress: ADDRESS, syncedAt: new Date(), syncState: "completed" });
+  await makeCustomers(shop.id, [{ id: 1, email: "ana@example.com", ordersCount: 3 }]);
   return shop.id;
 }
 
@@ -177,7 +170,7 @@ describe("status", () => {
   });
 
   it("warns, without blocking, when nobody qualifies today", async () => {
-    await pool.query("UPDATE customers SET email_marketing_state = 'UNSUBSCRIBED' WHERE shop_id = $1", [shopId]);
+    await execute("UPDATE customers SET email_marketing_state = 'UNSUBSCRIBED' WHERE shop_id = $1", [shopId]);
     const campaign = (await getCampaign(shopId, campaignId))!;
     expect(await problemsOf(shopId, campaign)).toEqual([
       { severity: "warning", message: expect.stringMatching(/No subscribed customer qualifies today/) },

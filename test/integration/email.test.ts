@@ -19,24 +19,9 @@ import type { ReceivedMail } from "../support/smtp-sink";
 
 // E-mail end to end: a real SMTP server in this process (with DKIM checked by mailauth), the
 // emulator as Shopify (customers, consent), the real worker, and the public link routes.
-const { emulator, sink, dkim } = await vi.hoisted(async () => {
-  const { generateKeyPairSync } = await import("node:crypto");
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { SmtpSink } = await import("../support/smtp-sink");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY });
-  const smtp = await SmtpSink.start();
-  Object.assign(process.env, {
-    SHOPIFY_ADMIN_API_ORIGIN: started.origin,
-    SMTP_URL: smtp.url,
-    DKIM_DOMAIN: "mail.winback.test",
-    DKIM_SELECTOR: "wb2026",
-    DKIM_PRIVATE_KEY: keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  });
-  const publicKey = keys.publicKey.export({ type: "spki", format: "der" }).toString("base64");
-  return { emulator: started, sink: smtp, dkim: { record: `v=DKIM1; k=rsa; p=${publicKey}` } };
-});
+const { emulator, sink, dkim } = await vi.hoisted(() =>
+  import("../support/emulator-fixture").then((fixture) => fixture.startEmulator({ smtp: true, dkim: true })),
+);
 
 const SHOP = "mail-shop.myshopify.com";
 const OTHER = "other-mail-shop.myshopify.com";
@@ -95,7 +80,7 @@ async function subscribedBuyer(): Promise<{ id: bigint; email: string; firstName
   return { id: row.id, email: row.email!, firstName: row.firstName ?? "" };
 }
 
-const sendRow = (id: bigint) => prisma.emailSend.findUniqueOrThrow({ where: { id } });
+const sendRow = (id: bigint) => prisma.emailSend.findFirstOrThrow({ where: { id } });
 
 async function sendThroughWorker(customerId: bigint, extra: { testRecipient?: string } = {}) {
   const before = sink.received.length;
@@ -177,13 +162,16 @@ describe("sending", () => {
     expect(await deliverSend(shopId, sendId, { transport: mailTransport() })).toMatchObject({ status: "sent" });
 
     const crashed = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 2 });
-    await prisma.emailSend.update({ where: { id: crashed }, data: { status: "sending" } }); // the provider may have it
+    await prisma.emailSend.update({ where: { shopId_id: { shopId, id: crashed } }, data: { status: "sending" } }); // the provider may have it
     expect(await deliverSend(shopId, crashed, { transport: mailTransport() })).toEqual({ status: "interrupted" });
     expect((await sendRow(crashed)).status).toBe("interrupted");
 
     // A row whose job is gone as well: the sweep closes it, it is never sent.
     const abandoned = await createSend(shopId, { customerId: customer.id, templateId, campaign: "win-back", step: 3 });
-    await prisma.emailSend.update({ where: { id: abandoned }, data: { status: "sending", sendingAt: new Date(Date.now() - 31 * 60_000) } });
+    await prisma.emailSend.update({
+      where: { shopId_id: { shopId, id: abandoned } },
+      data: { status: "sending", sendingAt: new Date(Date.now() - 31 * 60_000) },
+    });
     expect((await maintenanceSweep()).sendsInterrupted).toBeGreaterThanOrEqual(1);
     expect(await sendRow(abandoned)).toMatchObject({ status: "interrupted", error: expect.stringMatching(/not sent again/) });
     expect(sink.received.length).toBe(count);

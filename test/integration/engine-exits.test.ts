@@ -1,14 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma, { pool } from "../../app/db.server";
+import prisma from "../../app/db.server";
 import { defaultCampaignSettings } from "../../app/domain/campaign";
 import { mailTransport } from "../../app/email/mailer.server";
-import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { settleOrders } from "../../app/models/conversions.server";
 import { deliverSend } from "../../app/models/email-delivery.server";
 import { createSend } from "../../app/models/send-ledger.server";
 import { applyConsent, recordCheckout } from "../../app/models/live-sync.server";
 import { completeFinishedEnrollments } from "../../app/models/steps.server";
+import { liveCampaign, makeCustomers, makeOrders, makeShop, US_ADDRESS } from "../support/factories";
 
 // How an enrollment ends when the customer acts between steps, decided on the stored facts.
 const DAY = 86_400_000;
@@ -18,22 +17,9 @@ let enrollmentId: bigint;
 const CUSTOMER = 7n;
 
 beforeEach(async () => {
-  shopId = (
-    await prisma.shop.create({
-      data: {
-        domain: `${randomUUID()}.myshopify.com`,
-        syncedAt: new Date(),
-        postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" },
-      },
-    })
-  ).id;
-  campaignId = await ensureReadyMadeCampaign(shopId);
-  await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
-  await pool.query(
-    `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, order_hours)
-     VALUES ($1, $2, 'ana@example.com', 'SUBSCRIBED', 2, now() - interval '200 days', '{}')`,
-    [shopId, String(CUSTOMER)],
-  );
+  shopId = (await makeShop({ syncedAt: new Date(), postalAddress: US_ADDRESS })).id;
+  campaignId = (await liveCampaign(shopId)).id;
+  await makeCustomers(shopId, [{ id: CUSTOMER, email: "ana@example.com" }]);
   const enrollment = await prisma.enrollment.create({
     data: {
       shopId,
@@ -63,12 +49,8 @@ beforeEach(async () => {
   });
 });
 
-const enrollment = () => prisma.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } });
-const order = (id: number, codes: string[]) =>
-  pool.query(
-    "INSERT INTO orders (shop_id, id, customer_id, created_at, total, currency, discount_codes, product_ids) VALUES ($1, $2, $3, now(), 80, 'EUR', $4, '{}')",
-    [shopId, id, String(CUSTOMER), codes],
-  );
+const enrollment = () => prisma.enrollment.findFirstOrThrow({ where: { id: enrollmentId } });
+const order = (id: number, codes: string[]) => makeOrders(shopId, [{ id, customerId: CUSTOMER, discountCodes: codes }]);
 
 describe("between steps", () => {
   it("a checkout stops the e-mails, and an order with the code (in any case) still converts", async () => {
@@ -87,20 +69,20 @@ describe("between steps", () => {
   });
 
   it("an e-mail already written for a step does not go out once the customer left or the campaign paused", async () => {
-    const templateId = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).templateIds[1]!;
+    const templateId = (await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } })).templateIds[1]!;
     const send = async (step: number) => {
       const id = await createSend(shopId, { customerId: CUSTOMER, templateId, campaign: "win-back", step });
-      await prisma.emailSend.update({ where: { id }, data: { enrollmentId } });
+      await prisma.emailSend.update({ where: { shopId_id: { shopId, id } }, data: { enrollmentId } });
       return id;
     };
     const paused = await send(2);
-    await prisma.campaign.update({ where: { id: campaignId }, data: { status: "paused" } });
+    await prisma.campaign.update({ where: { shopId_id: { shopId, id: campaignId } }, data: { status: "paused" } });
     expect(await deliverSend(shopId, paused, { transport: mailTransport() })).toMatchObject({
       status: "blocked",
       reason: expect.stringMatching(/not Live/),
     });
 
-    await prisma.campaign.update({ where: { id: campaignId }, data: { status: "live" } });
+    await prisma.campaign.update({ where: { shopId_id: { shopId, id: campaignId } }, data: { status: "live" } });
     const afterOrder = await send(3);
     await order(502, []);
     await settleOrders(shopId, [CUSTOMER]);

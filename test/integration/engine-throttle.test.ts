@@ -1,29 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import prisma, { pool } from "../../app/db.server";
+import prisma from "../../app/db.server";
 import { defaultCampaignSettings } from "../../app/domain/campaign";
 import { closeMailTransport, mailTransport } from "../../app/email/mailer.server";
 import { changeCampaignStatus, ensureReadyMadeCampaign, saveCampaignSettings } from "../../app/models/campaigns.server";
 import { enrollEligible } from "../../app/models/enrollments.server";
 import { adminQuery, ShopifyThrottledError } from "../../app/models/shopify-admin.server";
 import { dispatchDueSteps, runSteps } from "../../app/models/steps.server";
+import { makeCustomers, US_ADDRESS } from "../support/factories";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
 // Codes against a small cost bucket (30 points, 10 a second; a code costs 10): the engine waits
 // for budget, a job that would wait long gives up its turn as ShopifyThrottledError (the worker
 // delays it without spending an attempt), and the run that follows finishes: every code once.
-const { emulator, sink } = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { SmtpSink } = await import("../support/smtp-sink");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const started = await ShopifyEmulator.start({
-    apiKey: API_KEY,
-    apiSecret: API_SECRET_KEY,
-    bucket: { maximumAvailable: 30, restoreRate: 10 },
-  });
-  const smtp = await SmtpSink.start();
-  Object.assign(process.env, { SHOPIFY_ADMIN_API_ORIGIN: started.origin, SMTP_URL: smtp.url });
-  return { emulator: started, sink: smtp };
-});
+const { emulator, sink } = await vi.hoisted(() =>
+  import("../support/emulator-fixture").then((fixture) =>
+    fixture.startEmulator({ smtp: true, bucket: { maximumAvailable: 30, restoreRate: 10 } }),
+  ),
+);
 
 const SHOP = "throttle-shop.myshopify.com";
 let state: ShopState;
@@ -40,17 +33,16 @@ beforeAll(async () => {
       syncedAt: new Date(),
       syncState: "completed",
       name: "Throttle",
-      postalAddress: { address1: "1 Main St", city: "Springfield", country: "United States" },
+      postalAddress: US_ADDRESS,
     },
   });
   const customers = [...state.customerSequence().scan(0, 1)].slice(0, 12).map(({ item }) => item);
-  for (const customer of customers) {
-    await pool.query(
-      `INSERT INTO customers (shop_id, id, email, first_name, email_marketing_state, orders_count, last_order_at, order_hours)
-       VALUES ($1, $2, $3, $4, 'SUBSCRIBED', 2, now() - interval '200 days', '{}') ON CONFLICT DO NOTHING`,
-      [shopId, customer.id, customer.email, customer.firstName],
-    );
-  }
+  await makeCustomers(
+    shopId,
+    customers.map(({ id, email, firstName }) => ({ id, email, firstName })),
+    {},
+    { onConflict: "ignore" },
+  );
   campaignId = await ensureReadyMadeCampaign(shopId);
   const settings = defaultCampaignSettings();
   settings.holdoutPercent = 0;

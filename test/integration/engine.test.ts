@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import prisma, { pool } from "../../app/db.server";
+import prisma, { execute } from "../../app/db.server";
 import { defaultCampaignSettings } from "../../app/domain/campaign";
 import { mailTransport } from "../../app/email/mailer.server";
 import { changeCampaignStatus, ensureReadyMadeCampaign, saveCampaignSettings } from "../../app/models/campaigns.server";
@@ -12,20 +12,14 @@ import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { startAppServer } from "../support/app-server";
 import { runDueSteps } from "../support/due-steps";
 import { eventually } from "../support/processes";
+import { once } from "../support/stages";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
 // The engine end to end: the emulator as Shopify (with a clock the test moves, so three steps
 // days apart run in seconds), a real SMTP server, the app's webhook routes and the real worker.
-const { emulator, sink, clock } = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { SmtpSink } = await import("../support/smtp-sink");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const time = { now: new Date() };
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, clock: () => time.now });
-  const smtp = await SmtpSink.start();
-  Object.assign(process.env, { SHOPIFY_ADMIN_API_ORIGIN: started.origin, SMTP_URL: smtp.url });
-  return { emulator: started, sink: smtp, clock: time };
-});
+const { emulator, sink, clock } = await vi.hoisted(() =>
+  import("../support/emulator-fixture").then((fixture) => fixture.startEmulator({ smtp: true, clock: "frozen" })),
+);
 
 const SHOP = "engine-shop.myshopify.com";
 const HOUR = 3_600_000;
@@ -47,7 +41,7 @@ beforeAll(async () => {
   );
   campaignId = await ensureReadyMadeCampaign(shopId);
   // No quiet hours, no cap between steps and no habits to wait for: the test decides when steps are due.
-  await pool.query("UPDATE customers SET order_hours = '{}' WHERE shop_id = $1", [shopId]);
+  await execute("UPDATE customers SET order_hours = '{}' WHERE shop_id = $1", [shopId]);
   const settings = defaultCampaignSettings();
   settings.holdoutPercent = 20;
   settings.frequencyCapHours = 0;
@@ -71,27 +65,86 @@ const runDue = (at: Date) => runDueSteps(at, clock);
 const enrollments = () => prisma.enrollment.findMany({ where: { campaignId }, orderBy: { id: "asc" } });
 const mailTo = (email: string) => sink.received.filter((mail) => mail.envelope.to.includes(email));
 
-describe("a Live campaign", () => {
-  let enteredAt: Date;
+// The campaign's life in stages, each run once; a test awaits those it builds on, so each passes alone.
+const hoursAfter = (enteredAt: Date, hours: number) => new Date(enteredAt.getTime() + hours * HOUR);
+const stepSent = (step: number) => prisma.emailSend.count({ where: { enrollment: { campaignId }, step, status: "sent" } });
 
+const wentLive = once(async () => {
+  const goLive = await changeCampaignStatus(shopId, campaignId, "go_live");
+  await eventually(async () => (await prisma.enrollment.count({ where: { campaignId } })) > 0, 20_000);
+  return { goLive, enteredAt: (await enrollments())[0]!.enteredAt };
+});
+
+const step1Sent = once(async () => {
+  const { enteredAt } = await wentLive();
+  const contacted = (await enrollments()).filter((row) => !row.holdout).length;
+  await runDue(hoursAfter(enteredAt, 1));
+  await eventually(async () => (await stepSent(1)) === contacted);
+  return { enteredAt };
+});
+
+const step2Sent = once(async () => {
+  const { enteredAt } = await step1Sent();
+  await runDue(hoursAfter(enteredAt, 49));
+  const contacted = (await enrollments()).filter((row) => !row.holdout && row.status === "active");
+  const step2 = await prisma.emailSend.findMany({ where: { enrollment: { campaignId }, step: 2 } });
+  await eventually(async () => (await stepSent(2)) === contacted.length);
+  return { enteredAt, contacted, step2 };
+});
+
+/** One customer orders with their step-2 code (Shopify delivers the webhook twice). */
+const convertedWithCode = once(async () => {
+  const { enteredAt } = await step2Sent();
+  const [buyer, other] = (await enrollments()).filter((row) => !row.holdout && row.status === "active");
+  const code = (await prisma.discountCode.findFirstOrThrow({ where: { enrollmentId: buyer!.id } })).code;
+  clock.now = hoursAfter(enteredAt, 60);
+  const { order, webhook } = emulator.placeOrder(SHOP, { customerId: Number(buyer!.customerId), discountCode: code }, { times: 2 });
+  await webhook!.settled;
+  await eventually(async () => (await prisma.enrollment.findFirstOrThrow({ where: { id: buyer!.id } })).status === "converted");
+  return { enteredAt, buyer: buyer!, other: other!, order };
+});
+
+const step3Sent = once(async () => {
+  const converted = await convertedWithCode();
+  await runDue(hoursAfter(converted.enteredAt, 97));
+  return converted;
+});
+
+/** A holdout customer and a contacted one order on their own; then the attribution window and every code end. */
+const finished = once(async () => {
+  const { enteredAt } = await step3Sent();
+  const holdout = (await enrollments()).find((row) => row.holdout && row.status === "active")!;
+  clock.now = hoursAfter(enteredAt, 100);
+  const { webhook } = emulator.placeOrder(SHOP, { customerId: Number(holdout.customerId) });
+  await webhook!.settled;
+  await eventually(async () => (await prisma.enrollment.findFirstOrThrow({ where: { id: holdout.id } })).status === "converted");
+
+  const active = (await enrollments()).find((row) => !row.holdout && row.status === "active")!;
+  const { webhook: own } = emulator.placeOrder(SHOP, { customerId: Number(active.customerId) });
+  await own!.settled;
+  await eventually(async () => (await prisma.enrollment.findFirstOrThrow({ where: { id: active.id } })).status === "exited");
+
+  await completeFinishedEnrollments({ now: new Date(enteredAt.getTime() + 98 * HOUR + 6 * 24 * HOUR) });
+  const openAfterWindow = (await enrollments()).filter((row) => row.status === "active" && !row.holdout).length;
+  const completed = await completeFinishedEnrollments({ now: new Date(enteredAt.getTime() + 49 * HOUR + 15 * 24 * HOUR) });
+  return { holdout, active, openAfterWindow, completed };
+});
+
+describe("a Live campaign", () => {
   it("enrolls on Go Live, keeps a holdout that is never e-mailed, and sends step 1 once, without a code", async () => {
-    expect(await changeCampaignStatus(shopId, campaignId, "go_live")).toMatchObject({ ok: true });
-    await eventually(async () => (await prisma.enrollment.count({ where: { campaignId } })) > 0, 20_000);
+    const { goLive, enteredAt } = await wentLive();
+    expect(goLive).toMatchObject({ ok: true });
     // A second run (the hourly one) enters nobody again.
-    const settings = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).settings;
+    const settings = (await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } })).settings;
     expect(await enrollEligible(shopId, campaignId, settings as never)).toEqual({ contacted: 0, holdout: 0 });
 
     const all = await enrollments();
     const contacted = all.filter((row) => !row.holdout);
     expect(all.filter((row) => row.holdout).length).toBeGreaterThan(0);
     expect(contacted.length).toBeGreaterThan(5);
-    enteredAt = all[0]!.enteredAt;
 
-    await runDue(new Date(enteredAt.getTime() + HOUR));
-    await eventually(
-      async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 1, status: "sent" } })) === contacted.length,
-    );
-    await runDue(new Date(enteredAt.getTime() + 2 * HOUR)); // nothing is due: nothing more leaves
+    await step1Sent(); // due an hour after entering: every contacted customer's step 1 is sent
+    await runDue(hoursAfter(enteredAt, 2)); // nothing is due: nothing more leaves
     expect(await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 1 } })).toBe(contacted.length);
 
     await sink.waitFor(sink.count); // every message accepted is parsed too
@@ -104,9 +157,8 @@ describe("a Live campaign", () => {
   }, 60_000);
 
   it("creates each customer's step-2 code in Shopify (theirs only, single use, expiring) and sends it once", async () => {
-    await runDue(new Date(enteredAt.getTime() + 49 * HOUR));
+    const { enteredAt, contacted, step2 } = await step2Sent();
     const codes = await prisma.discountCode.findMany({ where: { enrollment: { campaignId } }, include: { enrollment: true } });
-    const contacted = (await enrollments()).filter((row) => !row.holdout && row.status === "active");
     expect(codes.length).toBe(contacted.length);
     for (const code of codes) {
       expect(code).toMatchObject({ status: "created", step: 2, shopifyId: expect.stringMatching(/^gid:\/\/shopify\/DiscountCodeNode\//) });
@@ -120,11 +172,8 @@ describe("a Live campaign", () => {
       });
       expect(Date.parse(inShopify.endsAt!)).toBe(code.endsAt.getTime());
     }
-    const step2 = await prisma.emailSend.findMany({ where: { enrollment: { campaignId }, step: 2 } });
     expect(step2.length).toBe(contacted.length);
-    await eventually(
-      async () => (await prisma.emailSend.count({ where: { enrollment: { campaignId }, step: 2, status: "sent" } })) === contacted.length,
-    );
+    expect(await stepSent(2)).toBe(contacted.length);
 
     // Locked to its customer: Shopify's checkout refuses someone else's code.
     const [first, second] = codes;
@@ -137,7 +186,7 @@ describe("a Live campaign", () => {
     await runSteps(
       shopId,
       contacted.map((row) => row.id),
-      { admin: adminQuery, transport: mailTransport(), now: new Date(enteredAt.getTime() + 50 * HOUR) },
+      { admin: adminQuery, transport: mailTransport(), now: hoursAfter(enteredAt, 50) },
     );
     expect(await prisma.discountCode.count({ where: { enrollment: { campaignId } } })).toBe(codes.length);
     expect(state.discounts.size).toBe(codes.length);
@@ -145,60 +194,51 @@ describe("a Live campaign", () => {
   }, 60_000);
 
   it("converts a customer who orders with the code after step 2: step 3 never reaches them, the others get 15%", async () => {
-    const [buyer, other] = (await enrollments()).filter((row) => !row.holdout && row.status === "active");
-    const code = (await prisma.discountCode.findFirstOrThrow({ where: { enrollmentId: buyer!.id } })).code;
-    clock.now = new Date(enteredAt.getTime() + 60 * HOUR);
-    // Shopify delivers it twice, and then the order's update (the code's use) arrives again later.
-    const { order, webhook } = emulator.placeOrder(SHOP, { customerId: Number(buyer!.customerId), discountCode: code }, { times: 2 });
-    await webhook!.settled;
-    await eventually(async () => (await prisma.enrollment.findUniqueOrThrow({ where: { id: buyer!.id } })).status === "converted");
-    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: buyer!.id } })).toMatchObject({
+    const { buyer, other, order } = await convertedWithCode();
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { id: buyer.id } })).toMatchObject({
+      status: "converted",
       conversionOrderId: BigInt(order.id),
       nextStep: null,
     });
 
-    await runDue(new Date(enteredAt.getTime() + 97 * HOUR));
-    expect(await prisma.emailSend.count({ where: { enrollmentId: buyer!.id, step: 3 } })).toBe(0);
-    expect(await prisma.emailSend.findFirst({ where: { enrollmentId: other!.id, step: 3 } })).toMatchObject({
+    await step3Sent();
+    expect(await prisma.emailSend.count({ where: { enrollmentId: buyer.id, step: 3 } })).toBe(0);
+    expect(await prisma.emailSend.findFirst({ where: { enrollmentId: other.id, step: 3 } })).toMatchObject({
       offer: expect.objectContaining({ kind: "percentage", value: 15 }),
     });
-    const step3Code = await prisma.discountCode.findFirstOrThrow({ where: { enrollmentId: other!.id, step: 3 } });
+    const step3Code = await prisma.discountCode.findFirstOrThrow({ where: { enrollmentId: other.id, step: 3 } });
     expect(state.findCode(step3Code.code)!.discount.value).toEqual({ kind: "percentage", percentage: 0.15 });
   }, 60_000);
 
   it("exits a customer who orders on their own, and completes the rest after the attribution window", async () => {
-    const holdout = (await enrollments()).find((row) => row.holdout && row.status === "active")!;
-    clock.now = new Date(enteredAt.getTime() + 100 * HOUR);
-    const { webhook } = emulator.placeOrder(SHOP, { customerId: Number(holdout.customerId) });
-    await webhook!.settled;
     // A holdout customer who orders within the window their peers have counts as a holdout conversion.
-    await eventually(async () => (await prisma.enrollment.findUniqueOrThrow({ where: { id: holdout.id } })).status === "converted");
-
-    const active = (await enrollments()).find((row) => !row.holdout && row.status === "active")!;
-    const { webhook: own } = emulator.placeOrder(SHOP, { customerId: Number(active.customerId) });
-    await own!.settled;
-    await eventually(async () => (await prisma.enrollment.findUniqueOrThrow({ where: { id: active.id } })).status === "exited");
-    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: active.id } })).toMatchObject({ exitReason: "ordered_on_their_own" });
+    const { holdout, active, openAfterWindow, completed } = await finished();
+    expect((await prisma.enrollment.findFirstOrThrow({ where: { id: holdout.id } })).status).toBe("converted");
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { id: active.id } })).toMatchObject({
+      status: "exited",
+      exitReason: "ordered_on_their_own",
+    });
 
     // After the attribution window, those whose codes still run stay open (an order with the code
     // would convert); once every code has ended, everyone is done.
-    await completeFinishedEnrollments({ now: new Date(enteredAt.getTime() + 98 * HOUR + 6 * 24 * HOUR) });
-    expect((await enrollments()).filter((row) => row.status === "active" && !row.holdout).length).toBeGreaterThan(0);
-    expect(await completeFinishedEnrollments({ now: new Date(enteredAt.getTime() + 49 * HOUR + 15 * 24 * HOUR) })).toBeGreaterThan(0);
+    expect(openAfterWindow).toBeGreaterThan(0);
+    expect(completed).toBeGreaterThan(0);
     const statuses = new Set((await enrollments()).map((row) => row.status));
     expect(statuses.has("active")).toBe(false);
   }, 60_000);
 
   it("deletes the codes nobody can use any more from Shopify, in batches", async () => {
+    await finished();
     const created = await prisma.discountCode.count({ where: { enrollment: { campaignId }, status: "created" } });
     expect(created).toBeGreaterThan(0);
     expect(await deleteEndedCodes(shopId, { admin: adminQuery })).toBe(created);
     expect(await prisma.discountCode.count({ where: { enrollment: { campaignId }, status: { not: "deleted" } } })).toBe(0);
     await eventually(async () => state.discounts.size === 0);
     expect(await deleteEndedCodes(shopId, { admin: adminQuery })).toBe(0);
-  });
+  }, 60_000);
 
   it("reports results that add up to the ledger: funnel, steps, conversions, revenue net of discounts", async () => {
+    await finished();
     const results = await campaignResults(shopId, campaignId);
     const all = await enrollments();
     expect(results).toMatchObject({
@@ -222,5 +262,5 @@ describe("a Live campaign", () => {
     expect(results.steps[1]).toMatchObject({ conversions: 1 });
     // A handful of customers: the lift is not claimed.
     expect(results.lift).toMatchObject({ enoughData: false });
-  });
+  }, 60_000);
 });

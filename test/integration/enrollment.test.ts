@@ -1,31 +1,26 @@
-import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma, { pool } from "../../app/db.server";
+import prisma, { execute } from "../../app/db.server";
 import { defaultCampaignSettings, type CampaignSettings } from "../../app/domain/campaign";
 import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { enrollEligible } from "../../app/models/enrollments.server";
+import { makeCustomers, makeShop } from "../support/factories";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const CUSTOMERS = 1_000;
+const daysBefore = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 
 let shopId: number;
 let campaignId: number;
 let settings: CampaignSettings;
 
 beforeEach(async () => {
-  shopId = (await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com`, syncedAt: NOW } })).id;
+  shopId = (await makeShop({ syncedAt: NOW })).id;
   campaignId = await ensureReadyMadeCampaign(shopId);
   settings = defaultCampaignSettings();
   // CUSTOMERS lapsed subscribed buyers (ids 1…), and a few who do not qualify.
-  await pool.query(
-    `INSERT INTO customers (shop_id, id, email, email_marketing_state, orders_count, last_order_at, order_hours)
-     SELECT $1::int, n, 'c' || n || '@example.com', 'SUBSCRIBED', 2, $2::timestamptz - interval '120 days', '{}'::int[] FROM generate_series(1, $3) AS n
-     UNION ALL
-     SELECT $1::int, 100000 + n, 'r' || n || '@example.com', 'SUBSCRIBED', 2, $2::timestamptz - interval '10 days', '{}'::int[] FROM generate_series(1, 5) AS n
-     UNION ALL
-     SELECT $1::int, 200000 + n, 'u' || n || '@example.com', 'UNSUBSCRIBED', 2, $2::timestamptz - interval '120 days', '{}'::int[] FROM generate_series(1, 5) AS n`,
-    [shopId, NOW, CUSTOMERS],
-  );
+  await makeCustomers(shopId, CUSTOMERS, { lastOrderAt: daysBefore(120) });
+  await makeCustomers(shopId, 5, { lastOrderAt: daysBefore(10) }, { firstId: 100_001 });
+  await makeCustomers(shopId, 5, { emailMarketingState: "UNSUBSCRIBED", lastOrderAt: daysBefore(120) }, { firstId: 200_001 });
 });
 
 const enrollments = () => prisma.enrollment.findMany({ where: { campaignId }, orderBy: { customerId: "asc" } });
@@ -54,12 +49,12 @@ describe("enrollment", () => {
   });
 
   it("continues the ramp after the customers still waiting for their first e-mail", async () => {
-    await pool.query("UPDATE customers SET last_order_at = $2::timestamptz - interval '10 days' WHERE shop_id = $1 AND id > 500", [
+    await execute("UPDATE customers SET last_order_at = $2::timestamptz - interval '10 days' WHERE shop_id = $1 AND id > 500", [
       shopId,
       NOW,
     ]);
     const first = await enrollEligible(shopId, campaignId, settings, { now: NOW });
-    await pool.query("UPDATE customers SET last_order_at = $2::timestamptz - interval '120 days' WHERE shop_id = $1", [shopId, NOW]);
+    await execute("UPDATE customers SET last_order_at = $2::timestamptz - interval '120 days' WHERE shop_id = $1", [shopId, NOW]);
     const later = new Date(NOW.getTime() + 60_000);
     await enrollEligible(shopId, campaignId, settings, { now: later });
     const waitingBefore = (await enrollments()).filter(

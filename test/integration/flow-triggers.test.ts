@@ -4,21 +4,19 @@ import { ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
 import { setFlowTriggers } from "../../app/models/flow-triggers.server";
 import { adminQuery, ShopifyThrottledError, type AdminQuery } from "../../app/models/shopify-admin.server";
 import { run } from "../../app/jobs/fire-flow-triggers.handler";
+import { makeEnrollments, makeOrders } from "../support/factories";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
 // Flow triggers against the emulator, which checks each call against the 2026-10 schema and the
 // handles the app's extensions declare: fired once per event, also when a job is retried, and only
 // for shops that turned them on.
 const { emulator } = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
   const { readdirSync: list } = await import("node:fs");
   const handles = list("extensions", { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY, flowTriggerHandles: handles });
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
-  return { emulator: started };
+  const { startEmulator } = await import("../support/emulator-fixture");
+  return startEmulator({ flowTriggerHandles: handles });
 });
 
 let on: { state: ShopState; shopId: number; campaignId: number };
@@ -28,27 +26,25 @@ async function shopWithEnrollments(name: string) {
   const state = emulator.addShop({ seed: name, customers: 3, shopName: name });
   const { shopId } = await installApp(emulator, state.domain);
   const campaignId = await ensureReadyMadeCampaign(shopId);
-  const entered = new Date(Date.now() - 3 * 86_400_000);
+  const now = new Date();
+  const entered = new Date(now.getTime() - 3 * 86_400_000);
   // Customer 1 entered and is waiting; 2 converted with their code; 3 ordered on their own.
-  const { rows } = await pool.query<{ id: string; customer_id: string }>(
-    `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, status, exit_reason, entered_at, last_step_sent,
-                              converted_at, conversion_order_id, ended_at, updated_at)
-     VALUES ($1, $2, 1, 1, false, 'active', NULL, $3, 1, NULL, NULL, NULL, now()),
-            ($1, $2, 2, 1, false, 'converted', NULL, $3, 2, now(), 9002, now(), now()),
-            ($1, $2, 3, 1, true, 'exited', 'ordered_on_their_own', $3, 0, NULL, NULL, now(), now())
-     RETURNING id, customer_id`,
-    [shopId, campaignId, entered],
+  const rows = await makeEnrollments(
+    shopId,
+    campaignId,
+    [
+      { customerId: 1, holdout: false, status: "active", lastStepSent: 1 },
+      { customerId: 2, holdout: false, status: "converted", lastStepSent: 2, convertedAt: now, conversionOrderId: 9002, endedAt: now },
+      { customerId: 3, holdout: true, status: "exited", exitReason: "ordered_on_their_own", lastStepSent: 0, endedAt: now },
+    ],
+    { enteredAt: entered },
   );
-  const converted = rows.find((row) => row.customer_id === "2")!;
-  await pool.query(
-    `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes)
-     VALUES ($1, 9002, 2, now(), 80.00, 10.00, 'EUR', ARRAY['wb-flow0000000000001'])`,
-    [shopId],
-  );
+  const converted = rows.find((row) => row.customerId === 2n)!;
+  await makeOrders(shopId, [{ id: 9002, customerId: 2, total: "80.00", refunded: "10.00", discountCodes: ["wb-flow0000000000001"] }]);
   await prisma.discountCode.create({
     data: {
       shopId,
-      enrollmentId: BigInt(converted.id),
+      enrollmentId: converted.id,
       step: 2,
       code: "WB-FLOW0000000000001",
       offer: { kind: "percentage", value: 10 },

@@ -11,21 +11,12 @@ import type { Delivery } from "../support/shopify-emulator/webhooks";
 // applied by the real worker after a real back-fill.
 // The emulator's clock can be moved forward: REST timestamps have whole seconds, so changes meant
 // to be ordered must be seconds apart, as they would be in a real store.
-const { emulator, clock } = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const clock = { offsetMs: 0 };
-  const started = await ShopifyEmulator.start({
-    apiKey: API_KEY,
-    apiSecret: API_SECRET_KEY,
-    clock: () => new Date(Date.now() + clock.offsetMs),
-  });
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
-  return { emulator: started, clock };
-});
+const { emulator, clock } = await vi.hoisted(() =>
+  import("../support/emulator-fixture").then((fixture) => fixture.startEmulator({ clock: "running" })),
+);
 
 /** Time passes in the store. */
-const later = () => void (clock.offsetMs += 2_000);
+const later = () => clock.advance(2_000);
 /** A timestamp as a REST webhook carries it: whole seconds. */
 const toSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000);
 

@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { pool } from "../../app/db.server";
-import { changeCampaignStatus, ensureReadyMadeCampaign } from "../../app/models/campaigns.server";
+import { changeCampaignStatus } from "../../app/models/campaigns.server";
 import { reportEngagement, syncMarketingActivity } from "../../app/models/marketing.server";
 import { adminQuery, type AdminQuery } from "../../app/models/shopify-admin.server";
 import { getQueue } from "../../app/jobs/client.server";
+import { liveCampaign, makeEnrollments, makeOrders } from "../support/factories";
 import { installApp, type ShopState } from "../support/shopify-emulator";
 
 // Shopify Marketing against the emulator (every call checked against the 2026-10 schema): the
 // campaign registered once with its e-mails' UTM parameters, its status kept in line, and each
 // finished day's engagement reported once, also across a lost answer and a failed call.
-const { emulator } = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const started = await ShopifyEmulator.start({ apiKey: API_KEY, apiSecret: API_SECRET_KEY });
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
-  return { emulator: started };
-});
+const { emulator } = await vi.hoisted(() => import("../support/emulator-fixture").then((fixture) => fixture.startEmulator()));
 
 const DAY = 86_400_000;
 const NOW = new Date("2026-11-20T12:00:00Z");
@@ -27,8 +22,7 @@ beforeAll(async () => {
   state = emulator.addShop({ seed: "marketing", customers: 3, shopName: "marketing-shop" });
   const { shopId } = await installApp(emulator, state.domain);
   shop = { id: shopId, domain: state.domain };
-  campaignId = await ensureReadyMadeCampaign(shopId);
-  await pool.query("UPDATE campaigns SET status = 'live', live_since = $2 WHERE id = $1", [campaignId, new Date(NOW.getTime() - 3 * DAY)]);
+  campaignId = (await liveCampaign(shopId, undefined, { liveSince: new Date(NOW.getTime() - 3 * DAY) })).id;
   await pool.query("UPDATE shops SET currency_code = 'EUR' WHERE id = $1", [shopId]);
 }, 60_000);
 
@@ -66,23 +60,29 @@ describe("Shopify Marketing", () => {
 
   it("reports each finished day once: sends, opens, clicks, unsubscribes, conversions and revenue", async () => {
     const day = (n: number) => new Date(NOW.getTime() - n * DAY);
-    const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, status, entered_at, last_step_sent, converted_at, conversion_order_id, updated_at)
-       VALUES ($1, $2, 1, 1, false, 'converted', $3, 1, $4, 7001, now()), ($1, $2, 2, 1, false, 'active', $3, 1, NULL, NULL, now()),
-              ($1, $2, 3, 1, true, 'converted', $3, 0, $4, 7003, now())
-       RETURNING id`,
-      [shop.id, campaignId, day(3), day(1)],
+    const rows = await makeEnrollments(
+      shop.id,
+      campaignId,
+      [
+        { customerId: 1, holdout: false, status: "converted", lastStepSent: 1, convertedAt: day(1), conversionOrderId: 7001 },
+        { customerId: 2, holdout: false, status: "active", lastStepSent: 1 },
+        { customerId: 3, holdout: true, status: "converted", lastStepSent: 0, convertedAt: day(1), conversionOrderId: 7003 },
+      ],
+      { enteredAt: day(3) },
     );
-    const template = (await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } })).templateIds[0]!;
+    const template = (await prisma.campaign.findFirstOrThrow({ where: { id: campaignId } })).templateIds[0]!;
     await pool.query(
       `INSERT INTO email_sends (shop_id, customer_id, template_id, campaign, step, status, enrollment_id, sent_at, opened_at, first_clicked_at, unsubscribed_at)
        VALUES ($1, 1, $2, 'win-back', 1, 'sent', $3, $5, $6, $6, NULL), ($1, 2, $2, 'win-back', 1, 'sent', $4, $5, NULL, NULL, $6)`,
       [shop.id, template, rows[0]!.id, rows[1]!.id, day(2.9), day(1.2)],
     );
-    await pool.query(
-      `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes)
-       VALUES ($1, 7001, 1, $2, 50.00, 5.00, 'EUR', '{}'), ($1, 7003, 3, $2, 99.00, 0, 'EUR', '{}')`,
-      [shop.id, day(1)],
+    await makeOrders(
+      shop.id,
+      [
+        { id: 7001, customerId: 1, total: "50.00", refunded: "5.00" },
+        { id: 7003, customerId: 3, total: "99.00", refunded: 0 },
+      ],
+      { createdAt: day(1) },
     );
 
     // The first call fails half-way: what was reported stays reported, the rest comes next time.

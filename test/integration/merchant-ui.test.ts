@@ -1,34 +1,26 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma, { pool } from "../../app/db.server";
 import { defaultCampaignSettings, type CampaignSettings } from "../../app/domain/campaign";
-import { env } from "../../app/env.server";
 import { closeMailTransport } from "../../app/email/mailer.server";
 import { refreshAudienceSummary } from "../../app/models/audience-summary.server";
 import { ensureReadyMadeCampaign, getCampaign } from "../../app/models/campaigns.server";
-import { sessionStorage } from "../../app/shopify.server";
 import { callRoute } from "../support/app-routes";
-import { adminBearerRequest, offlineSession, shopDomain } from "../support/shopify";
+import { makeCustomers, makeEnrollments, makeShop, SPAIN_ADDRESS as ADDRESS, sql } from "../support/factories";
+import { adminBearerRequest, shopDomain } from "../support/shopify";
 
 // The merchant's pages through their loaders and actions, as App Bridge calls them (a session
 // token per request), against the real database and a real SMTP server for the test send.
-const { sink } = await vi.hoisted(async () => {
-  const { SmtpSink } = await import("../support/smtp-sink");
-  const smtp = await SmtpSink.start();
-  process.env.SMTP_URL = smtp.url;
-  return { sink: smtp };
-});
+const sink = await vi.hoisted(() => import("../support/emulator-fixture").then((fixture) => fixture.startSmtpSink()));
 
 afterAll(async () => {
   closeMailTransport();
   await sink.close();
 });
 
-const ADDRESS = { address1: "1 Calle Mayor", city: "Madrid", zip: "28013", country: "Spain", countryCodeV2: "ES" };
-
+/** An installed shop with its details read, its history synced and its ready-made campaign. */
 async function installShop(name: string, options: { address?: boolean } = {}): Promise<{ shopId: number; campaignId: number }> {
-  await sessionStorage.storeSession(offlineSession(shopDomain(name), env.SCOPES));
-  const shop = await prisma.shop.create({
-    data: {
+  const shop = await makeShop(
+    {
       domain: shopDomain(name),
       name: `Shop ${name}`,
       contactEmail: `owner@${name}.example`,
@@ -39,23 +31,39 @@ async function installShop(name: string, options: { address?: boolean } = {}): P
       syncState: "completed",
       syncedAt: new Date(),
     },
-  });
+    { session: true },
+  );
   return { shopId: shop.id, campaignId: await ensureReadyMadeCampaign(shop.id) };
 }
 
 /** Lapsed subscribed customers 1..n, with scores (every fifth one "can't lose"), and one recent buyer. */
 async function addCustomers(shopId: number, n: number): Promise<void> {
-  await pool.query(
-    `INSERT INTO customers (shop_id, id, email, first_name, last_name, email_marketing_state, orders_count, total_spent, last_order_at, order_hours,
-                            r_score, f_score, m_score, shopify_rfm_group)
-     SELECT $1::int, i, 'customer' || i || '@example.com', 'Name' || i, 'Family', 'SUBSCRIBED', 5, 400, now() - make_interval(days => 100 + i), '{}'::int[],
-            CASE WHEN i % 5 = 0 THEN 1 ELSE 3 END, CASE WHEN i % 5 = 0 THEN 5 ELSE 2 END, CASE WHEN i % 5 = 0 THEN 5 ELSE 2 END,
-            CASE WHEN i % 2 = 0 THEN 'AT_RISK' ELSE 'DORMANT' END
-     FROM generate_series(1, $2) AS i
-     UNION ALL
-     SELECT $1::int, 100000, 'recent@example.com', 'Rita', 'Recent', 'SUBSCRIBED', 1, 50, now() - interval '3 days', '{}'::int[], 5, 1, 1, 'NEW'`,
-    [shopId, n],
-  );
+  await makeCustomers(shopId, n, {
+    firstName: sql("'Name' || i"),
+    lastName: "Family",
+    ordersCount: 5,
+    totalSpent: 400,
+    lastOrderAt: sql("now() - make_interval(days => 100 + i)"),
+    rScore: sql("CASE WHEN i % 5 = 0 THEN 1 ELSE 3 END"),
+    fScore: sql("CASE WHEN i % 5 = 0 THEN 5 ELSE 2 END"),
+    mScore: sql("CASE WHEN i % 5 = 0 THEN 5 ELSE 2 END"),
+    shopifyRfmGroup: sql("CASE WHEN i % 2 = 0 THEN 'AT_RISK' ELSE 'DORMANT' END"),
+  });
+  await makeCustomers(shopId, [
+    {
+      id: 100000,
+      email: "recent@example.com",
+      firstName: "Rita",
+      lastName: "Recent",
+      ordersCount: 1,
+      totalSpent: 50,
+      lastOrderAt: new Date(Date.now() - 3 * 86_400_000),
+      rScore: 5,
+      fScore: 1,
+      mScore: 1,
+      shopifyRfmGroup: "NEW",
+    },
+  ]);
 }
 
 const get = async (shop: string, path: string, route: string, params: Record<string, string> = {}) =>
@@ -330,13 +338,13 @@ describe("results", () => {
   it("lists the campaign's customers with state and exit reason, paged and searchable, and exports them as CSV", async () => {
     const { shopId, campaignId } = await installShop("alpha");
     await addCustomers(shopId, 30);
-    await pool.query(
-      `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, status, exit_reason, entered_at, last_step_sent, updated_at)
-       SELECT $1, $2, i, 1, i % 10 = 0, CASE WHEN i % 3 = 0 THEN 'exited' ELSE 'active' END,
-              CASE WHEN i % 3 = 0 THEN 'ordered_on_their_own' END, now() - make_interval(hours => i), 1, now()
-       FROM generate_series(1, 30) AS i`,
-      [shopId, campaignId],
-    );
+    await makeEnrollments(shopId, campaignId, 30, {
+      holdout: sql("i % 10 = 0"),
+      status: sql("CASE WHEN i % 3 = 0 THEN 'exited' ELSE 'active' END"),
+      exitReason: sql("CASE WHEN i % 3 = 0 THEN 'ordered_on_their_own' END"),
+      enteredAt: sql("now() - make_interval(hours => i)"),
+      lastStepSent: 1,
+    });
     await pool.query("UPDATE customers SET first_name = '=HYPERLINK(1)' WHERE shop_id = $1 AND id = 7", [shopId]);
     const params = { id: String(campaignId) };
 
@@ -404,10 +412,7 @@ describe("tenant isolation", () => {
     const alpha = await installShop("alpha");
     const beta = await installShop("beta");
     await addCustomers(alpha.shopId, 2);
-    await pool.query(
-      "INSERT INTO customers (shop_id, id, email, first_name, orders_count, last_order_at, order_hours) VALUES ($1, 9, 'b@beta.example', 'Bea', 1, now() - interval '1 day' * 200, '{}')",
-      [beta.shopId],
-    );
+    await makeCustomers(beta.shopId, [{ id: 9, email: "b@beta.example", firstName: "Bea", ordersCount: 1, emailMarketingState: null }]);
     const search = async (q: string) => (await post("beta", "/app/customers", "/app/customers", { q })).json();
     expect((await search("")).customers).toEqual([{ id: "9", name: "Bea", email: "b@beta.example" }]);
     expect((await search("Name1")).customers).toEqual([]);

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import prisma, { pool } from "../../app/db.server";
@@ -7,6 +6,7 @@ import { refreshCustomerAggregates } from "../../app/models/customer-aggregates.
 import { scoreShop } from "../../app/models/scoring.server";
 import { orderPayloadSchema } from "../../app/domain/webhook-payloads";
 import { upsertOrder } from "../../app/models/live-sync.server";
+import { makeCustomers, makeOrders, makeShop } from "../support/factories";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 const DAY = 86_400_000;
@@ -17,25 +17,21 @@ interface Buyer {
   daysAgo: number;
 }
 
-async function newShop(): Promise<number> {
-  return (await prisma.shop.create({ data: { domain: `${randomUUID()}.myshopify.com` } })).id;
-}
-
-/** Customers as the aggregates leave them (scoring reads only these columns). */
+/** Customers as the aggregates leave them (scoring reads only these columns), inserted in the order given. */
 async function insertCustomers(shopId: number, rows: (Buyer | null)[], order: number[] = rows.map((_, i) => i)) {
-  for (const i of order) {
-    const buyer = rows[i];
-    await pool.query(
-      `INSERT INTO customers (shop_id, id, orders_count, total_spent, last_order_at, order_hours) VALUES ($1, $2, $3, $4, $5, '{}')`,
-      [
-        shopId,
-        i + 1,
-        buyer?.orders ?? 0,
-        buyer ? (buyer.spentCents / 100).toFixed(2) : 0,
-        buyer ? new Date(NOW - buyer.daysAgo * DAY) : null,
-      ],
-    );
-  }
+  await makeCustomers(
+    shopId,
+    order.map((i) => {
+      const buyer = rows[i];
+      return {
+        id: i + 1,
+        ordersCount: buyer?.orders ?? 0,
+        totalSpent: buyer ? (buyer.spentCents / 100).toFixed(2) : 0,
+        lastOrderAt: buyer ? new Date(NOW - buyer.daysAgo * DAY) : null,
+      };
+    }),
+    { email: null, emailMarketingState: null },
+  );
 }
 
 async function scores(shopId: number) {
@@ -66,7 +62,7 @@ describe("R/F/M scoring (SQL)", () => {
       fc.asyncProperty(fc.array(fc.option(buyer, { freq: 4 }), { minLength: 8, maxLength: 40 }), async (rows) => {
         const buyers = rows.filter((row): row is Buyer => row !== null);
         fc.pre(buyers.length >= MIN_BUYERS_FOR_SCORES);
-        const shopId = await newShop();
+        const shopId = (await makeShop()).id;
         await insertCustomers(shopId, rows);
         await scoreShop(shopId);
         const result = await scores(shopId);
@@ -95,7 +91,7 @@ describe("R/F/M scoring (SQL)", () => {
         for (const score of result.flatMap((row) => [row.r, row.f, row.m])) if (score !== null) expect(score).toBeGreaterThanOrEqual(1);
 
         // The same customers inserted in reverse order score the same.
-        const reversedShop = await newShop();
+        const reversedShop = (await makeShop()).id;
         await insertCustomers(
           reversedShop,
           rows,
@@ -109,7 +105,7 @@ describe("R/F/M scoring (SQL)", () => {
   });
 
   it("scores a shop where everyone ordered once as frequency 1, not 5", async () => {
-    const shopId = await newShop();
+    const shopId = (await makeShop()).id;
     await insertCustomers(
       shopId,
       Array.from({ length: 10 }, (_, i) => ({ orders: 1, spentCents: 1000 * (i + 1), daysAgo: i * 10 })),
@@ -119,7 +115,7 @@ describe("R/F/M scoring (SQL)", () => {
   });
 
   it("gives no scores in a shop with fewer than 5 buyers, and scores from 5 up", async () => {
-    const small = await newShop();
+    const small = (await makeShop()).id;
     await insertCustomers(small, [
       { orders: 3, spentCents: 10_000, daysAgo: 5 },
       { orders: 1, spentCents: 500, daysAgo: 300 },
@@ -131,7 +127,7 @@ describe("R/F/M scoring (SQL)", () => {
     await scoreShop(small);
     expect((await scores(small)).every((row) => row.r === null && row.f === null && row.m === null)).toBe(true);
 
-    const enough = await newShop();
+    const enough = (await makeShop()).id;
     await insertCustomers(
       enough,
       Array.from({ length: MIN_BUYERS_FOR_SCORES }, (_, i) => ({ orders: i + 1, spentCents: 100 * i, daysAgo: 10 * i })),
@@ -141,7 +137,7 @@ describe("R/F/M scoring (SQL)", () => {
   });
 
   it("rewrites nothing on a rerun with no change", async () => {
-    const shopId = await newShop();
+    const shopId = (await makeShop()).id;
     await insertCustomers(
       shopId,
       Array.from({ length: 20 }, (_, i) => ({ orders: (i % 4) + 1, spentCents: 700 * i, daysAgo: 13 * i })),
@@ -160,15 +156,13 @@ describe("customer aggregates (SQL)", () => {
     total: string,
     extra: { refunded?: string; cancelled?: boolean } = {},
   ) {
-    await pool.query(
-      `INSERT INTO orders (shop_id, id, customer_id, created_at, total, refunded, currency, discount_codes, product_ids, cancelled_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'EUR', '{}', '{}', $7)`,
-      [shopId, id, customerId, at, total, extra.refunded ?? "0", extra.cancelled ? at : null],
-    );
+    await makeOrders(shopId, [
+      { id, customerId, createdAt: at, total, refunded: extra.refunded ?? "0", cancelledAt: extra.cancelled ? at : null },
+    ]);
   }
 
   it("derives count, net spend, first/last order, median gap (3+ orders) and UTC order hours from live orders", async () => {
-    const shopId = await newShop();
+    const shopId = (await makeShop()).id;
     await insertCustomers(shopId, [null, null]);
     await order(shopId, 1, 1, "2026-01-01T09:30:00Z", "100.00");
     await order(shopId, 2, 1, "2026-01-11T09:10:00Z", "50.00", { refunded: "20.00" });
@@ -194,7 +188,7 @@ describe("customer aggregates (SQL)", () => {
   });
 
   it("resets a customer whose only order was cancelled", async () => {
-    const shopId = await newShop();
+    const shopId = (await makeShop()).id;
     await insertCustomers(shopId, [null]);
     await order(shopId, 1, 1, "2026-01-01T09:30:00Z", "100.00");
     await refreshCustomerAggregates(shopId, [1n]);
@@ -215,7 +209,7 @@ describe("customer aggregates (SQL)", () => {
     });
 
   it("moves an order's spend from its old customer to its new one", async () => {
-    const shopId = await newShop();
+    const shopId = (await makeShop()).id;
     await upsertOrder(shopId, payload(10, 1, "2026-03-01T10:00:00Z"));
     expect(await prisma.customer.findUnique({ where: { shopId_id: { shopId, id: 1n } } })).toMatchObject({ ordersCount: 1 });
 
@@ -229,7 +223,7 @@ describe("customer aggregates (SQL)", () => {
   });
 
   it("does not overwrite a customer with totals computed before their latest order", async () => {
-    const shopId = await newShop();
+    const shopId = (await makeShop()).id;
     await upsertOrder(shopId, payload(1, 1, "2026-03-01T10:00:00Z"));
     // Another job holds the customer while it stores a second order.
     const other = await pool.connect();
@@ -238,10 +232,7 @@ describe("customer aggregates (SQL)", () => {
       await other.query("SELECT 1 FROM customers WHERE shop_id = $1 AND id = 1 FOR UPDATE", [shopId]);
       const refreshing = refreshCustomerAggregates(shopId, [1n]);
       await waitUntilSomeoneWaitsForALock();
-      await other.query(
-        `INSERT INTO orders (shop_id, id, customer_id, created_at, total, currency) VALUES ($1, 2, 1, '2026-03-05T10:00:00Z', '15.00', 'EUR')`,
-        [shopId],
-      );
+      await makeOrders(shopId, [{ id: 2, customerId: 1, createdAt: "2026-03-05T10:00:00Z", total: "15.00" }], {}, { db: other });
       await other.query("COMMIT");
       await refreshing;
     } finally {
@@ -251,7 +242,7 @@ describe("customer aggregates (SQL)", () => {
   });
 
   it("loses no order when many orders of one customer are applied at once", async () => {
-    const shopId = await newShop();
+    const shopId = (await makeShop()).id;
     await Promise.all(Array.from({ length: 24 }, (_, i) => upsertOrder(shopId, payload(100 + i, 1, "2026-03-01T10:00:00Z", "10.00"))));
     const customer = await prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: 1n } } });
     expect(customer.ordersCount).toBe(24);

@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { connect } from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { env } from "../../app/env.server";
-import { sessionStorage } from "../../app/shopify.server";
 import { buildApp, startBuiltApp, type RunningApp } from "../support/built-app";
-import { adminDocumentRequest, forgedBearerRequest, offlineSession, shopDomain, webhookRequest } from "../support/shopify";
+import { makeShop } from "../support/factories";
+import { eventually } from "../support/processes";
+import { adminDocumentRequest, forgedBearerRequest, shopDomain, webhookHeaders, webhookRequest } from "../support/shopify";
 
 // The production path: `npm run build` into a scratch directory, then `npm start` answering real HTTP.
 
@@ -37,17 +39,30 @@ async function send(request: Request): Promise<Response> {
 }
 
 describe("npm start", () => {
-  it("serves /healthz with 200 when PostgreSQL and Redis answer", async () => {
-    const response = await fetch(`${baseUrl}/healthz`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, checks: { postgres: "ok", redis: "ok" } });
+  it("is live on /healthz, and ready on /readyz when PostgreSQL and Redis answer", async () => {
+    const live = await fetch(`${baseUrl}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ ok: true });
+    const ready = await fetch(`${baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get("cache-control")).toBe("no-store");
+    expect(await ready.json()).toEqual({ ok: true, checks: { postgres: "ok", redis: "ok" } });
   });
 
-  it("serves the page's static assets", async () => {
-    const html = await (await fetch(`${baseUrl}/`)).text();
-    const asset = /\/assets\/[\w.-]+\.js/.exec(html)?.[0];
+  it("serves the page's static assets, cached for good and compressed", async () => {
+    const page = await fetch(`${baseUrl}/`, { headers: { "accept-encoding": "gzip" } });
+    expect(page.headers.get("content-encoding")).toBe("gzip");
+    const asset = /\/assets\/[\w.-]+\.js/.exec(await page.text())?.[0];
     expect(asset).toBeDefined();
-    expect((await fetch(`${baseUrl}${asset}`)).status).toBe(200);
+
+    const script = await fetch(`${baseUrl}${asset}`, { headers: { "accept-encoding": "br, gzip" } });
+    expect(script.status).toBe(200);
+    expect(script.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(script.headers.get("content-encoding")).toBe("br");
+    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const plain = await fetch(`${baseUrl}${asset}`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(await script.text()); // fetch decodes the brotli body
   });
 
   it("accepts a signed webhook over HTTP and records it", async () => {
@@ -60,10 +75,10 @@ describe("npm start", () => {
   });
 
   it("renders the embedded first page for Shopify Admin, framed only by that shop", async () => {
-    await sessionStorage.storeSession(offlineSession(shopDomain("render-shop"), env.SCOPES));
-    await prisma.shop.create({
-      data: { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
-    });
+    await makeShop(
+      { domain: shopDomain("render-shop"), name: "Render & Co", ianaTimezone: "Europe/Madrid", detailsSyncedAt: new Date() },
+      { session: true },
+    );
 
     const response = await send(await adminDocumentRequest("render-shop", "/app"));
 
@@ -95,5 +110,150 @@ describe("the server build", () => {
   it("is written where npm start reads it, and nowhere else", () => {
     expect(existsSync(path.join(buildDir, "server/index.js"))).toBe(true);
     expect(existsSync(path.join(buildDir, "client/assets"))).toBe(true);
+  });
+});
+
+/** Holds the webhook inbox locked, so a delivery's insert waits (in flight) until it is released. */
+async function lockWebhookInbox(): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query("LOCK TABLE webhook_events IN ACCESS EXCLUSIVE MODE");
+  return {
+    async release() {
+      await client.query("ROLLBACK");
+      await client.end();
+    },
+  };
+}
+
+/** Resolves once the app's insert into the inbox is waiting for the lock. */
+async function deliveryWaitsForTheInbox(): Promise<void> {
+  await eventually(async () => {
+    const row = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO webhook_events%'",
+    );
+    return row[0]!.n > 0n;
+  }, 20_000);
+}
+
+/** One connection to the server, on which webhook deliveries are written one after another (HTTP/1.1 pipelining). */
+function webhookConnection(baseUrl: string) {
+  const { hostname, port } = new URL(baseUrl);
+  let received = "";
+  const socket = connect(Number(port), hostname);
+  socket.on("data", (chunk) => (received += chunk.toString()));
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  socket.on("error", () => {});
+  return {
+    send(webhookId: string) {
+      const body = JSON.stringify({ id: 1 });
+      const headers = webhookHeaders({ topic: "customers/create", shop: shopDomain("drain-shop"), webhookId }, body);
+      const lines = Object.entries({ ...headers, host: `${hostname}:${port}`, "content-length": String(Buffer.byteLength(body)) });
+      socket.write(
+        `POST /webhooks/customers/create HTTP/1.1\r\n${lines.map(([name, value]) => `${name}: ${value}`).join("\r\n")}\r\n\r\n${body}`,
+      );
+    },
+    /** The status of each answer, once the server has closed the connection. */
+    async statuses(): Promise<number[]> {
+      await closed;
+      return [...received.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => Number(match[1]));
+    },
+  };
+}
+
+const storedWebhooks = (webhookId: string) => prisma.webhookEvent.count({ where: { webhookId } });
+
+describe("npm start on SIGTERM", () => {
+  // Its log says what it is doing; the tests read it.
+  const withLogs = () => ({ LOG_LEVEL: "info" });
+  const cleanUps: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanUp of cleanUps.splice(0).reverse()) await cleanUp().catch(() => {});
+  });
+  const started = async (...args: Parameters<typeof startBuiltApp>) => {
+    const app = await startBuiltApp(...args);
+    cleanUps.push(() => app.stop());
+    return app;
+  };
+  const locked = async () => {
+    const inbox = await lockWebhookInbox();
+    cleanUps.push(() => inbox.release());
+    return inbox;
+  };
+
+  it("finishes the request in flight, answers 503 to a webhook arriving while it drains, and exits 0", async () => {
+    const app = await started(buildDir, withLogs);
+    const inbox = await locked();
+    const connection = webhookConnection(app.baseUrl);
+    connection.send("drain-in-flight");
+    await deliveryWaitsForTheInbox();
+
+    const signalledAt = Date.now();
+    app.signal("SIGTERM");
+    await eventually(async () => /draining requests in flight/.test(app.output()));
+    expect((await fetch(`${app.baseUrl}/readyz`).catch(() => null))?.status ?? "refused").not.toBe(200);
+    // The connection is busy with the first delivery, so it is still open for the next one
+    // (whose answer waits behind the first's: answers go out in order).
+    connection.send("drain-late");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await inbox.release();
+
+    expect(await connection.statuses()).toEqual([200, 503]);
+    expect(await app.exitCode).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(await storedWebhooks("drain-in-flight")).toBe(1);
+    // Not acknowledged, not stored: Shopify's retry brings it to a process that is up.
+    expect(await storedWebhooks("drain-late")).toBe(0);
+  });
+
+  it("exits at once on a second signal, without waiting for the request in flight", async () => {
+    const app = await started(buildDir, withLogs);
+    const inbox = await locked();
+    const connection = webhookConnection(app.baseUrl);
+    connection.send("second-signal");
+    await deliveryWaitsForTheInbox();
+
+    app.signal("SIGTERM");
+    await eventually(async () => /draining requests in flight/.test(app.output()));
+    await new Promise((resolve) => setTimeout(resolve, 600)); // a repeat within 500 ms counts as the same signal
+    app.signal("SIGTERM");
+
+    expect(await app.exitCode).toBe(1);
+    // Cut without an answer: Shopify sees no 2xx and retries (the insert may still land; the retry finds it).
+    expect(await connection.statuses()).toEqual([]);
+    await inbox.release();
+  });
+
+  it("logs each request without its query string or the e-mail links' tokens", async () => {
+    const app = await started(buildDir, withLogs);
+    await fetch(`${app.baseUrl}/u/secret-unsubscribe-token?shop=a.myshopify.com&hmac=secret-hmac`);
+    await fetch(`${app.baseUrl}/t/c/secret-click-token`);
+    await fetch(`${app.baseUrl}/app?id_token=secret-session-token`);
+    app.signal("SIGTERM");
+    await app.exitCode;
+
+    expect(app.output()).toMatch(/"path":"\/u\/:token"/);
+    expect(app.output()).toMatch(/"path":"\/t\/c\/:token"/);
+    expect(app.output()).toMatch(/"path":"\/app"/);
+    expect(app.output()).not.toMatch(/secret-|a\.myshopify\.com/);
+  });
+
+  it("exits 0 when the signal comes while it is still starting", async () => {
+    const app = await started(buildDir, withLogs, { waitUntilReady: false });
+    await eventually(async () => /web process starting/.test(app.output()), 20_000);
+    app.signal("SIGTERM");
+    expect(await app.exitCode).toBe(0);
+    expect(app.output()).toMatch(/web process stopped/);
+  });
+
+  it("runs WEB_CONCURRENCY processes and stops them all", async () => {
+    const app = await started(buildDir, () => ({ ...withLogs(), WEB_CONCURRENCY: "2" }));
+    await eventually(async () => (app.output().match(/web process listening/g) ?? []).length === 2, 20_000);
+    expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);
+
+    app.signal("SIGTERM");
+    expect(await app.exitCode).toBe(0);
+    expect(app.output().match(/web process stopped/g)).toHaveLength(2);
   });
 });

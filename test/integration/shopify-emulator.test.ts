@@ -11,18 +11,9 @@ import { installApp, OrderRefused, ShopifyEmulator, type CustomerHistory } from 
 
 // The emulator starts before the app's modules load, and the app is pointed at it the way the
 // demo and a developer would: SHOPIFY_ADMIN_API_ORIGIN.
-const emulator = await vi.hoisted(async () => {
-  const { ShopifyEmulator } = await import("../support/shopify-emulator/emulator");
-  const { API_KEY, API_SECRET_KEY } = await import("@shopify/shopify-api/test-helpers");
-  const started = await ShopifyEmulator.start({
-    apiKey: API_KEY,
-    apiSecret: API_SECRET_KEY,
-    asyncJobDelayMs: 5,
-    webhookRetryDelaysMs: [20, 40],
-  });
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = started.origin;
-  return started;
-});
+const { emulator } = await vi.hoisted(() =>
+  import("../support/emulator-fixture").then((fixture) => fixture.startEmulator({ asyncJobDelayMs: 5, webhookRetryDelaysMs: [20, 40] })),
+);
 
 const SHOP = "emu-shop.myshopify.com";
 const state = emulator.addShop({ seed: "emulator-test", customers: 60, shopName: "emu-shop" });

@@ -197,6 +197,48 @@ describe("webhook routes", () => {
   });
 });
 
+describe("webhook intake under load (group commit)", () => {
+  it("records 1,000 concurrent deliveries, repeats included, as one row and one job per webhook", async () => {
+    const webhookIds = Array.from({ length: 800 }, () => randomUUID());
+    const deliveries = [...webhookIds, ...webhookIds.slice(0, 200)];
+
+    const responses = await Promise.all(
+      deliveries.map((webhookId) => postWebhook({ topic: "orders/create", shop, payload: orderPayload, webhookId })),
+    );
+
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    const events = await prisma.webhookEvent.findMany({ select: { webhookId: true, deliveries: true } });
+    expect(events).toHaveLength(800);
+    expect(events.reduce((sum, event) => sum + event.deliveries, 0)).toBe(1000);
+    expect(await jobCount()).toBe(800);
+  });
+
+  it("answers 503 to every delivery of a batch the database refuses, and stores each once when Shopify retries", async () => {
+    // One poisoned delivery makes the batch's single statement fail, as a database error would.
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.webhook_id = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`);
+    await prisma.$executeRawUnsafe(
+      "CREATE TRIGGER refuse_poison BEFORE INSERT ON webhook_events FOR EACH ROW EXECUTE FUNCTION refuse_poison()",
+    );
+    const webhookIds = [...Array.from({ length: 20 }, () => randomUUID()), "poison"];
+    const deliver = () =>
+      Promise.all(webhookIds.map((webhookId) => postWebhook({ topic: "orders/create", shop, payload: orderPayload, webhookId })));
+    try {
+      // Delivered together, they are committed together: none is acknowledged, none is kept.
+      expect((await deliver()).map((response) => response.status)).toEqual(webhookIds.map(() => 503));
+      expect(await prisma.webhookEvent.count()).toBe(0);
+      expect(await jobCount()).toBe(0);
+    } finally {
+      await prisma.$executeRawUnsafe("DROP TRIGGER refuse_poison ON webhook_events");
+      await prisma.$executeRawUnsafe("DROP FUNCTION refuse_poison()");
+    }
+
+    expect((await deliver()).map((response) => response.status)).toEqual(webhookIds.map(() => 200));
+    expect(await prisma.webhookEvent.count()).toBe(21);
+    expect(await jobCount()).toBe(21);
+  });
+});
+
 describe("webhook subscriptions in shopify.app.toml", () => {
   type Subscription = { uri: string; topics?: string[]; compliance_topics?: string[] };
 
@@ -212,6 +254,17 @@ describe("webhook subscriptions in shopify.app.toml", () => {
     const files = new Set(await readdir("app/routes"));
     for (const { uri } of await subscriptions()) {
       expect(files, uri).toContain(`${uri.slice(1).replaceAll("/", ".")}.tsx`);
+    }
+  });
+
+  it("has every route file declare the topic of its uri, which the web process answers before Remix", async () => {
+    for (const file of (await readdir("app/routes")).filter((name) => name.startsWith("webhooks."))) {
+      const uriTopic = file
+        .replace(/^webhooks\./, "")
+        .replace(/\.tsx$/, "")
+        .replace(".", "/");
+      const route = (await import(`../../app/routes/${file}`)) as { webhookTopic?: string };
+      expect(route.webhookTopic, file).toBe(uriTopic);
     }
   });
 

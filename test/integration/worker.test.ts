@@ -2,9 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { pool } from "../../app/db.server";
-import { env } from "../../app/env.server";
 import { claimShopsNeedingDetails, recordUninstall } from "../../app/models/shop.server";
-import { sessionStorage } from "../../app/shopify.server";
 import { defaultHandlers } from "../../app/jobs/registry";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
 import { run as maintenanceSweep } from "../../app/jobs/maintenance-sweep.handler";
@@ -12,17 +10,16 @@ import { run as processWebhookEvent } from "../../app/jobs/process-webhook-event
 import { enqueue, getQueue } from "../../app/jobs/client.server";
 import { QUEUE_NAMES } from "../../app/jobs/define";
 import { postWebhook } from "../support/app-routes";
+import { makeShop } from "../support/factories";
 import { eventually, ScriptProcess } from "../support/processes";
 import { ScratchRedis } from "../support/services";
-import { offlineSession, shopDomain } from "../support/shopify";
+import { shopDomain } from "../support/shopify";
 
 const shop = shopDomain("worker-shop");
 const DAY = 24 * 3600_000;
 
-async function installShop(authorizedAt = new Date("2026-11-01T00:00:00Z")) {
-  await sessionStorage.storeSession(offlineSession(shop, env.SCOPES));
-  return prisma.shop.create({ data: { domain: shop, installedAt: authorizedAt, authorizedAt } });
-}
+const installShop = (authorizedAt = new Date("2026-11-01T00:00:00Z")) =>
+  makeShop({ domain: shop, installedAt: authorizedAt, authorizedAt }, { session: true });
 
 /** A minimal orders/create body as Shopify sends it. */
 function orderBody(id: number, customerId: number) {
@@ -348,12 +345,10 @@ describe("maintenance sweep", () => {
   });
 
   it("asks for shop details once per shop, and again only an hour later if they still did not arrive", async () => {
-    const missing = await prisma.shop.create({ data: { domain: shopDomain("no-details") } });
-    await prisma.shop.create({ data: { domain: shopDomain("fresh-details"), detailsSyncedAt: new Date() } });
-    const stale = await prisma.shop.create({
-      data: { domain: shopDomain("stale-details"), detailsSyncedAt: new Date(Date.now() - 2 * DAY) },
-    });
-    await prisma.shop.create({ data: { domain: shopDomain("gone"), uninstalledAt: new Date() } });
+    const missing = await makeShop({ domain: shopDomain("no-details") });
+    await makeShop({ domain: shopDomain("fresh-details"), detailsSyncedAt: new Date() });
+    const stale = await makeShop({ domain: shopDomain("stale-details"), detailsSyncedAt: new Date(Date.now() - 2 * DAY) });
+    await makeShop({ domain: shopDomain("gone"), uninstalledAt: new Date() });
 
     const result = await maintenanceSweep();
 

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { eventually } from "./processes";
 import { freePort } from "./services";
 
-// The production path: `npm run build`, then `npm start` (remix-serve) answering real HTTP. The
+// The production path: `npm run build`, then `npm start` (app/server/main.ts) answering real HTTP. The
 // build goes to a scratch directory so a build someone is serving from ./build stays intact; it
 // sits inside the project (.cache/, git-ignored) because the bundle resolves node_modules upwards.
 
@@ -28,6 +28,10 @@ export interface RunningApp {
   baseUrl: string;
   /** What the server printed so far (stdout and stderr). */
   output(): string;
+  /** A signal to `npm start`, which relays it to node (as a process manager's would be). */
+  signal(name: NodeJS.Signals): void;
+  /** npm's exit code, which is node's. */
+  exitCode: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export interface RunningApp {
 export async function startBuiltApp(
   buildDir: string,
   extraEnv: (baseUrl: string) => Record<string, string> = () => ({}),
+  { waitUntilReady = true }: { waitUntilReady?: boolean } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -46,21 +51,34 @@ export async function startBuiltApp(
   let output = "";
   server.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   server.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const exitCode = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+  const exited = exitCode.then(() => undefined);
 
   const stop = async () => {
-    // npm starts remix-serve as a child; signal the whole group (which may outlive npm itself).
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      return; // the group is gone already
+    // `npm start` execs node in place of its shell; signalling the group reaches npm and node alike.
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-server.pid!, name);
+        return true;
+      } catch {
+        return false; // the group is gone already
+      }
+    };
+    if (!signal("SIGTERM")) return;
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000)),
+    ]);
+    if (!stopped) {
+      signal("SIGKILL");
+      throw new Error(`npm start did not exit within 15 s of SIGTERM:\n${output.slice(-2000)}`);
     }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
   };
 
-  await eventually(async () => (await fetch(`${baseUrl}/healthz`).catch(() => null))?.ok, 30_000).catch(async () => {
-    await stop();
+  if (!waitUntilReady) return { baseUrl, output: () => output, signal: (name) => server.kill(name), exitCode, stop };
+  await eventually(async () => (await fetch(`${baseUrl}/readyz`).catch(() => null))?.ok, 30_000).catch(async () => {
+    await stop().catch(() => {});
     throw new Error(`npm start did not come up:\n${output}`);
   });
-  return { baseUrl, output: () => output, stop };
+  return { baseUrl, output: () => output, signal: (name) => server.kill(name), exitCode, stop };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { migrate } from "../../prisma/migrate";
-import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabases, REDIS_URL, withAdminClient } from "./services";
+import { reapLeftProcesses } from "./leaks";
+import { createDatabase, databaseUrl, deleteQueueKeys, dropDatabases, REDIS_URL, withAdminClient } from "./services";
 import { Redis } from "ioredis";
 
 declare module "vitest" {
@@ -13,7 +14,8 @@ declare module "vitest" {
 
 /**
  * Once per `npm test`: check PostgreSQL and Redis are up, migrate a template database that every
- * integration test file clones, and clean up this run's databases and Redis keys at the end.
+ * integration test file clones, and clean up this run's databases and Redis keys at the end. The
+ * run fails if a process a test started is still running then (`leaks.ts`).
  */
 export default async function setup(project: TestProject) {
   const runId = randomBytes(3).toString("hex");
@@ -43,8 +45,18 @@ export default async function setup(project: TestProject) {
   project.provide("templateDatabase", templateDatabase);
 
   return async () => {
+    // Processes first: a server left running holds connections to the databases dropped next.
+    const left = await reapLeftProcesses(runId);
     await dropDatabases(`winback_t_${runId}_%`);
     await dropDatabases(templateDatabase);
-    await deleteRedisKeys(`t-${runId}-*`);
+    await deleteQueueKeys(`t-${runId}-`);
+    if (left.length > 0) {
+      // Vitest reports an error thrown here but still exits 0; the exit code makes it fail the run.
+      process.exitCode = 1;
+      throw new Error(
+        `${left.length} process(es) started by the tests were still running (now killed):\n` +
+          left.map(({ pid, command }) => `  ${pid} ${command}`).join("\n"),
+      );
+    }
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, inject } from "vitest";
+import { RUN_MARKER } from "./leaks";
 import { createDatabase, databaseUrl, REDIS_URL } from "./services";
 import { testAppEnv } from "./test-env";
 
@@ -15,6 +16,8 @@ Object.assign(process.env, testAppEnv(), {
   REDIS_URL,
   QUEUE_PREFIX: `t-${inject("runId")}-${fileId}`,
   WORKER_CONCURRENCY: "4",
+  // Inherited by every process a test starts, so the run's teardown can tell whether any is left.
+  [RUN_MARKER]: inject("runId"),
 });
 
 afterAll(async () => {

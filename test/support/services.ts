@@ -1,7 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { Redis } from "ioredis";
+
+const run = promisify(execFile);
 
 /** The real services every integration test uses (PLATFORM.md, "Local services"). */
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
@@ -45,6 +51,12 @@ export async function dropDatabases(namePattern: string): Promise<void> {
       await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     }
   });
+}
+
+/** Every key of a queue prefix: the queues' (`{prefix:queue}:…`, app/redis.server.ts) and the rate limits' (`prefix:…`). */
+export async function deleteQueueKeys(prefix: string, url = REDIS_URL): Promise<void> {
+  await deleteRedisKeys(`{${prefix}*`, url);
+  await deleteRedisKeys(`${prefix}*`, url);
 }
 
 export async function deleteRedisKeys(pattern: string, url = REDIS_URL): Promise<void> {
@@ -129,5 +141,66 @@ export class ScratchRedis {
       child.kill("SIGKILL");
     });
     this.process = undefined;
+  }
+}
+
+/**
+ * A throw-away Redis Cluster of three masters (no replicas) from Debian's redis-server, on free
+ * ports, formed with `redis-cli --cluster create`. `url` is the app's REDIS_URL form for it.
+ */
+export class ScratchRedisCluster {
+  private constructor(readonly nodes: ScratchRedis[]) {}
+
+  static async start(masters = 3): Promise<ScratchRedisCluster> {
+    const directory = await mkdtemp(path.join(tmpdir(), "winback-cluster-"));
+    const nodes: ScratchRedis[] = [];
+    try {
+      for (let i = 0; i < masters; i++) {
+        const busPort = await freePort();
+        const config = ["--cluster-enabled", "yes", "--cluster-port", String(busPort), "--cluster-node-timeout", "2000"];
+        nodes.push(await ScratchRedis.start([...config, "--cluster-config-file", path.join(directory, `node-${i}.conf`)]));
+      }
+      await run("redis-cli", [
+        "--cluster",
+        "create",
+        ...nodes.map((node) => `127.0.0.1:${node.port}`),
+        "--cluster-replicas",
+        "0",
+        "--cluster-yes",
+      ]);
+      const cluster = new ScratchRedisCluster(nodes);
+      await cluster.waitUntilReady();
+      return cluster;
+    } catch (error) {
+      await Promise.all(nodes.map((node) => node.stop()));
+      throw error;
+    }
+  }
+
+  get url(): string {
+    return `redis+cluster://${this.nodes.map((node) => `127.0.0.1:${node.port}`).join(",")}`;
+  }
+
+  /** Every node says the cluster is ok (all 16,384 slots served). */
+  private async waitUntilReady(): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const states = await Promise.all(
+        this.nodes.map(async (node) => {
+          const client = new Redis(node.url, { maxRetriesPerRequest: 0 });
+          try {
+            return /cluster_state:ok/.test(await client.cluster("INFO"));
+          } finally {
+            client.disconnect();
+          }
+        }),
+      );
+      if (states.every(Boolean)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("the Redis Cluster did not become ready");
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.stop()));
   }
 }

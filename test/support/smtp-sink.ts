@@ -23,6 +23,8 @@ export class SmtpSink {
   transientFailures = 0;
   /** Parse each message (tests); the benchmark only counts them. */
   parse = true;
+  /** Called as each message is accepted (benchmarks time them). */
+  onAccepted: ((envelope: { from: string; to: string[] }) => void) | undefined;
   count = 0;
   /**
    * How many of the next messages to hold: their data is in, but the answer to it is held back
@@ -65,6 +67,7 @@ export class SmtpSink {
           const accept = () => {
             callback();
             this.count++;
+            this.onAccepted?.(envelope);
             if (!this.parse) return this.wake();
             void simpleParser(raw).then((parsed) => {
               this.received.push({ raw, parsed, envelope });

@@ -11,5 +11,7 @@ export function testAppEnv(): Record<string, string> {
     SHOPIFY_APP_URL: TEST_APP_URL,
     EMAIL_FROM_ADDRESS: "win-back@mail.winback.test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // npm start runs in production mode, whose default is one web process per core.
+    WEB_CONCURRENCY: "1",
   };
 }

@@ -19,6 +19,22 @@ function problemsOf(source: Record<string, string | undefined>): string[] {
 }
 
 describe("parseEnv", () => {
+  it("takes a Redis URL or a Redis Cluster's seeds, and refuses anything else naming REDIS_URL", () => {
+    expect(parseEnv({ ...valid, REDIS_URL: "rediss://user:pw@redis.example.com:6380" }).REDIS_URL).toBe(
+      "rediss://user:pw@redis.example.com:6380",
+    );
+    const cluster = "redis+cluster://:pw@10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000";
+    expect(parseEnv({ ...valid, REDIS_URL: cluster }).REDIS_URL).toBe(cluster);
+    for (const bad of [
+      "http://127.0.0.1:6379",
+      "redis+cluster://",
+      "redis+cluster://10.0.0.1",
+      "redis+cluster://10.0.0.1:7000,,10.0.0.2:7000",
+    ]) {
+      expect(problemsOf({ ...valid, REDIS_URL: bad }), bad).toEqual([expect.stringMatching(/^REDIS_URL is malformed/)]);
+    }
+  });
+
   it("allows the demo's faster engine clock only against the local emulator, never in production", () => {
     const demo = { ...valid, DEMO_TIME_SCALE: "14400", DEMO_EPOCH: "2026-11-23T10:00:00Z" };
     expect(parseEnv({ ...demo, SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4900" })).toMatchObject({

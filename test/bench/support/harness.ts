@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "../../../prisma/migrate";
-import { createDatabase, databaseUrl, deleteRedisKeys, dropDatabases, freePort } from "../../support/services";
+import { createDatabase, databaseUrl, deleteQueueKeys, dropDatabases, freePort } from "../../support/services";
 import { testAppEnv } from "../../support/test-env";
 
 /**
@@ -36,7 +36,7 @@ export class BenchEnvironment {
   }
 
   /** Starts a long-running process and resolves once `ready` answers (or rejects with its output). */
-  async startProcess(command: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<void> {
+  async startProcess(command: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<ChildProcess> {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"], detached: true });
     let errors = "";
     child.stderr!.on("data", (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4000)));
@@ -46,14 +46,30 @@ export class BenchEnvironment {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${command} ${args.join(" ")} did not start:\n${errors}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    return child;
   }
 
-  /** `npm start` on the production build, on a free port; returns its base URL. */
-  async startApp(): Promise<string> {
+  /** Stops a process started here the way a process manager would (SIGTERM), with SIGKILL after 15 s. */
+  async stopProcess(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid!, "SIGTERM");
+    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** `npm start` on the production build, on a free port. */
+  async startApp(env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    await this.startProcess("npm", ["start"], { ...this.appEnv, PORT: String(port) }, async () => (await fetch(`${url}/healthz`)).ok);
-    return url;
+    const child = await this.startProcess(
+      "npm",
+      ["start"],
+      { ...this.appEnv, ...env, PORT: String(port) },
+      async () => (await fetch(`${url}/readyz`)).ok,
+    );
+    return { url, stop: () => this.stopProcess(child) };
   }
 
   async startTsServer(script: string, env: Record<string, string> = {}): Promise<string> {
@@ -84,32 +100,11 @@ export class BenchEnvironment {
 
   async tearDown(): Promise<void> {
     for (const close of this.closers) await close();
-    await Promise.all(this.processes.map((child) => stopGroup(child)));
+    for (const child of this.processes) await this.stopProcess(child).catch(() => {});
     rmSync(this.buildDir, { recursive: true, force: true });
     await dropDatabases(this.database);
-    await deleteRedisKeys(`${this.queuePrefix}:*`);
+    await deleteQueueKeys(this.queuePrefix);
   }
-}
-
-/**
- * SIGTERM to the process and its group (so a worker drains and writes its `--cpu-prof` profile),
- * then SIGKILL whatever still runs after 10 s.
- */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // the group is gone already
-    }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-  signal("SIGKILL"); // anything it left behind in its group
 }
 
 /**

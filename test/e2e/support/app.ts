@@ -1,13 +1,11 @@
 import type { Prisma } from "@prisma/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
-import prisma from "../../../app/db.server";
 import type { PostalAddress } from "../../../app/domain/shop-details";
-import { env } from "../../../app/env.server";
 import { ensureReadyMadeCampaign } from "../../../app/models/campaigns.server";
-import { sessionStorage } from "../../../app/shopify.server";
 import { startBuiltApp, type RunningApp } from "../../support/built-app";
-import { offlineSession, shopDomain } from "../../support/shopify";
+import { makeShop } from "../../support/factories";
+import { shopDomain } from "../../support/shopify";
 import { launchChromium, newAppPage, screenshot } from "./browser";
 
 export interface E2eApp {
@@ -88,10 +86,9 @@ export type ShopDetails = Omit<Prisma.ShopUncheckedCreateInput, "domain" | "id">
  */
 export async function installShop(shopName: string, details: ShopDetails = {}): Promise<{ id: number; domain: string }> {
   const domain = shopDomain(shopName);
-  await sessionStorage.storeSession(offlineSession(domain, env.SCOPES));
   const now = new Date();
-  const shop = await prisma.shop.create({
-    data: {
+  const shop = await makeShop(
+    {
       domain,
       name: "Alpha Outfitters",
       contactEmail: `owner@${shopName}.example`,
@@ -104,7 +101,8 @@ export async function installShop(shopName: string, details: ShopDetails = {}): 
       syncedAt: now,
       ...details,
     },
-  });
+    { session: true },
+  );
   await ensureReadyMadeCampaign(shop.id);
   return { id: shop.id, domain };
 }
