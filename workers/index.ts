@@ -72,13 +72,14 @@ export async function startWorkers(handlers: JobHandlers = defaultHandlers, opti
   const run = jobRunner(handlers);
   const workers = QUEUE_NAMES.map((name) => startQueueWorker(name, run, connection));
   opened.push(() => Promise.all(workers.map((worker) => worker.close())).then(() => releaseSendOwner()));
+  for (const worker of workers) void worker.run().catch((error: Error) => logger.error({ err: error.message }, "worker stopped running"));
+  // From here a stop drains the jobs taken (close), like any stop.
   const schedules = await keepSchedules(connection, options).catch(async (error: unknown) => {
     await checkpoint();
     throw error;
   });
   opened.push(() => schedules.stop());
   await checkpoint();
-  for (const worker of workers) void worker.run().catch((error: Error) => logger.error({ err: error.message }, "worker stopped running"));
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
   // Stops taking jobs, lets active ones finish (their claims settled; others may then take this
