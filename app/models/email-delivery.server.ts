@@ -74,12 +74,15 @@ export async function deliverSends(shopId: number, sendIds: bigint[], deps: Deli
   const now = deps.now ?? new Date();
   const outcomes = new Map<bigint, DeliveryOutcome>();
   let retry: DeliveryError | null = null;
-  const by: ClaimOwner = { owner: await sendOwner(), token: randomUUID() };
+  const token = randomUUID();
   // A send that lost its claim is pending because its customer changed while it rendered (an
   // unsubscribe, an order: the next round's re-check says why not, and settles it), or because
   // another attempt claimed it meanwhile (the next round finds it sending, or settled). The claim
-  // asks no more than the re-check does, so a round only loses claims to such changes.
-  for (let round = sendIds; round.length > 0;) {
+  // asks no more than the re-check does, so a round only loses claims to such changes, and each
+  // round takes the owner id afresh (one whose lock was lost claims nothing: a new one is taken).
+  for (let round = sendIds, rounds = 1; round.length > 0; rounds++) {
+    if (rounds > MAX_ROUNDS) throw new Error(`${round.length} sends could not be claimed in ${MAX_ROUNDS} rounds; the job retries`);
+    const by: ClaimOwner = { owner: await sendOwner(), token };
     const result = await deliveryRound(shopId, round, deps.transport, now, by);
     for (const [sendId, outcome] of result.outcomes) outcomes.set(sendId, outcome);
     retry = result.retry ?? retry;
@@ -87,6 +90,8 @@ export async function deliverSends(shopId: number, sendIds: bigint[], deps: Deli
   }
   return { outcomes, retry };
 }
+
+const MAX_ROUNDS = 5;
 
 /** A pending send that passed the checks that need no further query. */
 interface Candidate {

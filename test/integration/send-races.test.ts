@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { execute, queryRow, queryRows } from "../../app/db.server";
+import { execute, queryRows } from "../../app/db.server";
 import { offerSchema } from "../../app/domain/campaign";
 import { createMailTransport, type MailTransport } from "../../app/email/transport.server";
 import { RetryLater } from "../../app/jobs/attempts";
@@ -12,6 +12,7 @@ import { saveEmailTemplate } from "../../app/models/email-templates.server";
 import { ABANDONED_SEND_ERROR, claimSends, createSend, interruptAbandonedSends, markSent } from "../../app/models/send-ledger.server";
 import { OWNER_LOCK_CLASS } from "../../app/models/send-owner.server";
 import { adminQuery } from "../../app/models/shopify-admin.server";
+import { makeEnrollments } from "../support/factories";
 import { eventually } from "../support/processes";
 import { sendingShop } from "../support/sending-shop";
 import type { ShopState } from "../support/shopify-emulator";
@@ -153,14 +154,7 @@ describe("several jobs making one personal code at once", () => {
   beforeAll(async () => {
     campaignId = await ensureReadyMadeCampaign(shopId);
   });
-  const enrollment = async (customerId: bigint) => {
-    const row = await queryRow<{ id: string }>(
-      `INSERT INTO enrollments (shop_id, campaign_id, customer_id, cycle, holdout, entered_at, next_step, updated_at)
-       VALUES ($1, $2, $3, 1, false, now(), 2, now()) RETURNING id`,
-      [shopId, campaignId, String(customerId)],
-    );
-    return { id: BigInt(row!.id), customerId };
-  };
+  const enrollment = async (customerId: bigint) => (await makeEnrollments(shopId, campaignId, [{ customerId, nextStep: 2 }]))[0]!;
   const discountsFor = (code: string) => [...state.discounts.values()].filter((discount) => JSON.stringify(discount).includes(code));
 
   it("creates one code and one discount in Shopify, with no unique violation and no retry", async () => {

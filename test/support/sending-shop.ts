@@ -1,13 +1,14 @@
 import { execute } from "../../app/db.server";
 import { saveShopDetails } from "../../app/models/shop.server";
+import { makeCustomers } from "./factories";
 import type { ShopifyEmulator } from "./shopify-emulator/emulator";
 import { installApp } from "./shopify-emulator/install";
 import type { ShopState } from "./shopify-emulator/shop-state";
 
 /**
  * A shop of the emulator installed and ready to e-mail, without a back-fill: its details (sender,
- * postal address) stored, and its first `customers` customers in our tables as subscribed buyers
- * whose last order is 200 days old (lapsed for the ready-made campaign), with no usual ordering hour.
+ * postal address) stored, and its customers in our tables as the factories make them (subscribed
+ * buyers whose last order is 200 days old, no usual ordering hour), with the emulator's ids and addresses.
  */
 export async function sendingShop(
   emulator: ShopifyEmulator,
@@ -25,14 +26,11 @@ export async function sendingShop(
     primaryDomainUrl: `https://${seed}.example`,
     postalAddress: { address1: "Calle Mayor 1", city: "Madrid", zip: "28013", country: "Spain", countryCodeV2: "ES" },
   });
-  const customerIds: bigint[] = [];
-  for (const { item } of state.customerSequence().scan(0, 1)) {
-    await execute(
-      `INSERT INTO customers (shop_id, id, email, first_name, email_marketing_state, orders_count, last_order_at, order_hours, updated_at)
-       VALUES ($1, $2, $3, $4, 'SUBSCRIBED', 2, now() - interval '200 days', '{}', now())`,
-      [shopId, item.id, item.email, item.firstName],
-    );
-    customerIds.push(BigInt(item.id));
-  }
+  const records = [...state.customerSequence().scan(0, 1)].map(({ item }) => item);
+  await makeCustomers(
+    shopId,
+    records.map((customer) => ({ id: customer.id, email: customer.email, firstName: customer.firstName })),
+  );
+  const customerIds = records.map((customer) => BigInt(customer.id));
   return { shopId, state, customerIds };
 }
