@@ -145,25 +145,26 @@ export function classifyDeliveryError(error: unknown): DeliveryError {
 type HeldMail = Mail.Options & { release?: Promise<void> };
 
 /**
- * A nodemailer plugin: the message stream of a mail with a `release` waits for it (before DKIM
- * signs it, which reads it whole). Applied to every read of the message, so a message nodemailer
- * queues again (a pooled connection closed before it was read) is held back the same way.
+ * A nodemailer plugin: the message is read whole and given on as one chunk (nodemailer builds it
+ * in many small pieces, and each became a write to the socket: a system call apiece), and a mail
+ * with a `release` waits for it, before DKIM signs it. Applied to every read of the message, so a
+ * message nodemailer queues again (a pooled connection closed before it was read) is the same.
  */
 const holdBack: Mail.PluginFunction = (mail, done) => {
-  const release = (mail.data as HeldMail).release;
-  if (release)
-    mail.message.processFunc((input: Readable) => {
-      const output = new PassThrough();
-      input.once("error", (error) => output.destroy(error));
+  const release = (mail.data as HeldMail).release ?? Promise.resolve();
+  mail.message.processFunc((input: Readable) => {
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    input.on("data", (chunk: Buffer) => chunks.push(chunk));
+    input.once("error", (error) => output.destroy(error));
+    input.once("end", () =>
       release.then(
-        () => input.pipe(output),
-        (reason: unknown) => {
-          input.destroy();
-          output.destroy(reason instanceof Error ? reason : new Error(String(reason)));
-        },
-      );
-      return output;
-    });
+        () => output.end(Buffer.concat(chunks)),
+        (reason: unknown) => output.destroy(reason instanceof Error ? reason : new Error(String(reason))),
+      ),
+    );
+    return output;
+  });
   done();
 };
 
