@@ -31,8 +31,20 @@ const db = (globalThis.__winbackDb ??= connect());
 export const pool = db.pool;
 export default db.prisma;
 
-/** Where SQL runs: the pool, or the one connection of a transaction (`inTransaction`). */
-export type Db = pg.Pool | pg.PoolClient;
+/** Where SQL runs: the pool, the one connection of a transaction (`inTransaction`), or a session connection (`openSessionConnection`). */
+export type Db = pg.Pool | pg.ClientBase;
+
+/**
+ * A connection of its own, outside the pool, for session state that must last as long as the
+ * process: an advisory lock whose release tells other processes this one is gone
+ * (app/models/send-owner.server.ts). The caller ends it; its errors are the caller's to watch.
+ */
+export async function openSessionConnection(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 3_000 });
+  client.on("error", () => {}); // a lost connection must not crash the process; the caller sees "end"
+  await client.connect();
+  return client;
+}
 
 const camelCaseNames = new Map<string, string>();
 function camelCase(name: string): string {

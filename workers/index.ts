@@ -17,6 +17,7 @@ import {
   type JobKind,
 } from "../app/jobs/registry";
 import { logger as rootLogger } from "../app/logger.server";
+import { releaseSendOwner } from "../app/models/send-owner.server";
 import { ShopifyApiError, ShopifyThrottledError } from "../app/models/shopify-admin.server";
 import { assertNoEviction, createRedisConnection, type RedisConnection } from "../app/redis.server";
 
@@ -36,42 +37,71 @@ export interface WorkerOptions {
   scheduleCheckMs?: number;
   /** Whether this process keeps the repeating jobs scheduled (default true; a test's stand-in worker may not). */
   schedules?: boolean;
+  /** Aborted while starting (a SIGTERM during start-up): what was opened is closed, no job is taken, and the start rejects with StartAborted. */
+  signal?: AbortSignal;
+}
+
+export class StartAborted extends Error {
+  override name = "StartAborted";
+  constructor() {
+    super("the worker was stopped while it started");
+  }
 }
 
 /**
  * Starts one BullMQ worker per queue. Refuses a Redis that may evict keys, because an evicted
- * job is a lost webhook or a lost e-mail.
+ * job is a lost webhook or a lost e-mail. The workers take jobs only once everything is in place.
  */
 export async function startWorkers(handlers: JobHandlers = defaultHandlers, options: WorkerOptions = {}): Promise<RunningWorkers> {
-  const connection = await openWorkerConnection(handlers === defaultHandlers);
+  const opened: (() => Promise<void> | void)[] = [];
+  const closeOpened = async () => {
+    for (const close of opened.splice(0).reverse()) await close();
+  };
+  const checkpoint = async () => {
+    if (!options.signal?.aborted) return;
+    await closeOpened();
+    throw new StartAborted();
+  };
+  const connection = await openWorkerConnection(handlers === defaultHandlers, options.signal);
+  opened.push(() => connection.disconnect(), closeMailTransport, closeQueues);
+  await checkpoint();
   // Loaded before the first job, as a process that starts is one that may be stopped: while it
   // loads code it cannot answer tsx's signal relay in time, and tsx would kill it undrained.
   await loadHandlers();
+  await checkpoint();
   const run = jobRunner(handlers);
   const workers = QUEUE_NAMES.map((name) => startQueueWorker(name, run, connection));
-  const schedules = await keepSchedules(connection, options);
+  opened.push(() => Promise.all(workers.map((worker) => worker.close())).then(() => releaseSendOwner()));
+  for (const worker of workers) void worker.run().catch((error: Error) => logger.error({ err: error.message }, "worker stopped running"));
+  // From here a stop drains the jobs taken (close), like any stop.
+  const schedules = await keepSchedules(connection, options).catch(async (error: unknown) => {
+    await checkpoint();
+    throw error;
+  });
+  opened.push(() => schedules.stop());
+  await checkpoint();
   logger.info({ queues: QUEUE_NAMES, concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
-  return {
-    async close() {
-      schedules.stop();
-      await Promise.all(workers.map((worker) => worker.close()));
-      await closeQueues();
-      closeMailTransport();
-      connection.disconnect();
-    },
-  };
+  // Stops taking jobs, lets active ones finish (their claims settled; others may then take this
+  // process for gone), then closes connections.
+  return { close: closeOpened };
 }
 
-async function openWorkerConnection(withMail: boolean): Promise<RedisConnection> {
+async function openWorkerConnection(withMail: boolean, signal?: AbortSignal): Promise<RedisConnection> {
   const connection = createRedisConnection("worker");
+  // A Redis that does not answer must not hold a stopping worker: closing fails what waits on it.
+  const disconnect = () => connection.disconnect();
+  signal?.addEventListener("abort", disconnect, { once: true });
   try {
     await assertNoEviction(connection);
     // Fails here, not at the first send, when production has no SMTP configured.
     if (withMail) logger.info({ mail: mailTransport().description }, "e-mail transport ready");
   } catch (error) {
     connection.disconnect();
+    if (signal?.aborted) throw new StartAborted();
     throw error;
+  } finally {
+    signal?.removeEventListener("abort", disconnect);
   }
   return connection;
 }
@@ -114,7 +144,8 @@ async function asWorkerError(error: unknown, job: Job, token?: string): Promise<
 }
 
 function startQueueWorker(name: QueueName, run: JobRunner, connection: RedisConnection): Worker {
-  const worker = new Worker(name, run, { ...queueOptions(connection, name), concurrency: env.WORKER_CONCURRENCY });
+  // Started by startWorkers once everything is in place (a stop during start-up takes no job).
+  const worker = new Worker(name, run, { ...queueOptions(connection, name), concurrency: env.WORKER_CONCURRENCY, autorun: false });
   worker.on("failed", (job, error) => {
     const final = failedForGood(job, error);
     logger[final ? "error" : "warn"](
@@ -161,12 +192,23 @@ async function keepSchedules(connection: RedisConnection, options: WorkerOptions
   };
 }
 
-/** On SIGTERM/SIGINT: drain active jobs (bounded), close everything, exit 0. */
-export function exitGracefullyOnSignals(running: RunningWorkers, drainTimeoutMs = 30_000): void {
+/**
+ * The worker process: SIGTERM/SIGINT handlers first, then the start. A signal during start-up
+ * stops it (what was opened is closed, no job is taken); after it, active jobs drain (bounded).
+ * Either way the process then closes its database connections and exits 0.
+ */
+export async function runWorkerProcess(
+  handlers: JobHandlers = defaultHandlers,
+  options: Omit<WorkerOptions, "signal"> = {},
+  drainTimeoutMs = 30_000,
+): Promise<void> {
+  const starting = new AbortController();
+  let started: Promise<RunningWorkers | null> = Promise.resolve(null);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    starting.abort();
     logger.info({ signal }, "draining active jobs");
     const timer = setTimeout(() => {
       logger.error({ drainTimeoutMs }, "active jobs did not finish in time; they will be picked up again as stalled");
@@ -174,7 +216,7 @@ export function exitGracefullyOnSignals(running: RunningWorkers, drainTimeoutMs 
     }, drainTimeoutMs);
     timer.unref();
     try {
-      await running.close();
+      await (await started)?.close();
       await prisma.$disconnect();
       await pool.end();
       logger.info("worker stopped");
@@ -186,17 +228,15 @@ export function exitGracefullyOnSignals(running: RunningWorkers, drainTimeoutMs 
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-}
-
-async function main(): Promise<void> {
-  try {
-    exitGracefullyOnSignals(await startWorkers());
-  } catch (error) {
-    logger.fatal({ err: (error as Error).message }, "worker could not start");
+  logger.info("worker starting");
+  started = startWorkers(handlers, { ...options, signal: starting.signal }).catch((error: Error) => {
+    if (error instanceof StartAborted) return null;
+    logger.fatal({ err: error.message }, "worker could not start");
     process.exit(1);
-  }
+  });
+  await started;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  void main();
+  void runWorkerProcess();
 }

@@ -8,8 +8,6 @@ import { eachIsolated } from "./each-isolated";
 
 /** A recorded webhook still unapplied after this long has probably lost its job. */
 export const LOST_WEBHOOK_JOB_AFTER_MS = 2 * 60 * 1000;
-/** Longer than any SMTP timeout of a send in flight (nodemailer's longest is 10 minutes). */
-export const ABANDONED_SEND_AFTER_MS = 30 * 60 * 1000;
 /** Applied webhook ids are kept this long to recognise Shopify's late repeats (up to 48 h). */
 export const APPLIED_WEBHOOK_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** No webhook body, applied or not, is kept longer than this. */
@@ -65,7 +63,7 @@ const reviveSendJobs: SweepPart = async (result) => {
 };
 
 const interruptSends: SweepPart = async (result) => {
-  result.sendsInterrupted = await interruptAbandonedSends(ABANDONED_SEND_AFTER_MS);
+  result.sendsInterrupted = await interruptAbandonedSends();
 };
 
 const queueConsentUpdates: SweepPart = async (result) => {

@@ -14,5 +14,11 @@ export async function run(
 ) {
   const steps = await runSteps(shopId, enrollmentIds.map(BigInt), { ...deps, now: engineNow() });
   await refillEngineQueue();
-  return { sent: steps.sent, postponed: steps.postponed, exited: steps.exited, notSent: steps.notSent.size };
+  return {
+    sent: steps.sent,
+    postponed: steps.postponed,
+    exited: steps.exited,
+    sendingElsewhere: steps.sendingElsewhere,
+    notSent: steps.notSent.size,
+  };
 }

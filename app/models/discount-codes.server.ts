@@ -1,9 +1,9 @@
 import type { DiscountCodeBasicInput, DiscountCodeFreeShippingInput } from "../types/admin.types";
 import { randomBytes } from "node:crypto";
-import type { Prisma } from "@prisma/client";
-import prisma, { queryRows } from "../db.server";
+import prisma, { execute, queryRow, queryRows } from "../db.server";
 import type { Offer } from "../domain/campaign";
 import type { EmailOffer } from "../email/render";
+import { RetryLater } from "../jobs/attempts";
 import { ShopifyApiError, type AdminQuery } from "./shopify-admin.server";
 
 /**
@@ -100,49 +100,112 @@ function freeShippingInput(personal: PersonalCode, customerId: bigint, startsAt:
 }
 
 /**
+ * How long a job that reserved a code may take to have Shopify create it before another may try:
+ * longer than any Admin API call. Should it run out mid-call, the other asks for the same value,
+ * and Shopify's TAKEN makes it ours: still one discount.
+ */
+export const CODE_CREATION_LEASE_MS = 2 * 60_000;
+/** How long a job waits for another's code creation before it is delayed (RetryLater, no attempt spent). */
+const WAIT_FOR_CREATION_MS = 3_000;
+const POLL_MS = 100;
+
+interface CodeRow {
+  id: string;
+  code: string;
+  offer: Offer;
+  endsAt: Date;
+  status: string;
+  createdAt: Date;
+  /** Whether this call holds the creation lease (it reserved the code, or took over an expired lease). */
+  mine: boolean;
+}
+
+const CODE_COLUMNS = "id, code, offer, ends_at, status, created_at";
+
+/**
  * The enrollment's code for the step whose offer it carries: reserved here once, created in
- * Shopify once. Throws ShopifyApiError (permanent) when Shopify refuses it for good.
+ * Shopify once. Two jobs at the same moment: the INSERT … ON CONFLICT DO NOTHING lets one reserve
+ * it, with the creation lease, before anyone calls Shopify; the other waits for its code (or, when
+ * that takes long, is delayed with RetryLater, spending no attempt). Throws ShopifyApiError
+ * (permanent) when Shopify refuses it for good.
  */
 export async function ensurePersonalCode(
   shopId: number,
   enrollment: { id: bigint; customerId: bigint },
   step: number,
   offer: Offer,
-  { admin, now = new Date() }: { admin: AdminQuery; now?: Date },
+  { admin, now = new Date(), waitMs = WAIT_FOR_CREATION_MS }: { admin: AdminQuery; now?: Date; waitMs?: number },
 ): Promise<PersonalCode> {
-  const reserved = await prisma.discountCode.upsert({
-    where: { shopId_enrollmentId_step: { shopId, enrollmentId: enrollment.id, step } },
-    create: {
-      shopId,
-      enrollmentId: enrollment.id,
-      step,
-      code: generateCode(),
-      offer: offer as Prisma.InputJsonValue,
-      endsAt: new Date(now.getTime() + offer.expiresInDays * 86_400_000),
-    },
-    update: {},
-  });
-  const personal: PersonalCode = { code: reserved.code, offer: reserved.offer as Offer, endsAt: reserved.endsAt };
-  if (reserved.status !== "reserved") return personal;
-
-  const { domain } = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
-  const { customerId } = enrollment;
-  const result =
-    offer.kind === "free_shipping"
-      ? (await admin(domain, CREATE_FREE_SHIPPING, { input: freeShippingInput(personal, customerId, reserved.createdAt) }))
-          .discountCodeFreeShippingCreate
-      : (await admin(domain, CREATE_BASIC, { input: basicInput(personal, customerId, reserved.createdAt) })).discountCodeBasicCreate;
-  if (!result) throw new ShopifyApiError("Shopify returned no result for the discount code", false);
-  let shopifyId = result.codeDiscountNode?.id ?? null;
-  if (!shopifyId) {
-    // TAKEN: an earlier attempt created it and did not live to record it.
-    const taken = result.userErrors.some((error) => error.code === "TAKEN");
-    if (taken) shopifyId = (await admin(domain, FIND_BY_CODE, { code: personal.code })).codeDiscountNodeByCode?.id ?? null;
-    if (!shopifyId)
-      throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const reserved = await reserveCode(shopId, enrollment.id, step, offer, now);
+    const personal: PersonalCode = { code: reserved.code, offer: reserved.offer, endsAt: reserved.endsAt };
+    if (reserved.status !== "reserved") return personal;
+    if (reserved.mine) return createInShopify(shopId, enrollment.customerId, reserved, personal, admin);
+    if (Date.now() >= deadline)
+      throw new RetryLater(5_000, `another job is creating the code of enrollment ${enrollment.id}, step ${step}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  await prisma.discountCode.update({ where: { shopId_id: { shopId, id: reserved.id } }, data: { status: "created", shopifyId } });
-  return personal;
+}
+
+/** The code row of (enrollment, step): inserted with the lease, or the existing one with the lease taken if it was free. */
+async function reserveCode(shopId: number, enrollmentId: bigint, step: number, offer: Offer, now: Date): Promise<CodeRow> {
+  const lease = `now() + make_interval(secs => ${CODE_CREATION_LEASE_MS / 1000})`;
+  const inserted = await queryRow<CodeRow>(
+    `INSERT INTO discount_codes (shop_id, enrollment_id, step, code, offer, ends_at, creating_until, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, ${lease}, now())
+     ON CONFLICT (shop_id, enrollment_id, step) DO NOTHING
+     RETURNING ${CODE_COLUMNS}, true AS mine`,
+    [shopId, String(enrollmentId), step, generateCode(), JSON.stringify(offer), new Date(now.getTime() + offer.expiresInDays * 86_400_000)],
+  );
+  if (inserted) return inserted;
+  // Reserved before: by a job that died or gave up (its lease is over), or by one at work right now.
+  const taken = await queryRow<CodeRow>(
+    `UPDATE discount_codes SET creating_until = ${lease}, updated_at = now()
+     WHERE shop_id = $1 AND enrollment_id = $2 AND step = $3 AND status = 'reserved' AND (creating_until IS NULL OR creating_until < now())
+     RETURNING ${CODE_COLUMNS}, true AS mine`,
+    [shopId, String(enrollmentId), step],
+  );
+  if (taken) return taken;
+  const existing = await queryRow<CodeRow>(
+    `SELECT ${CODE_COLUMNS}, false AS mine FROM discount_codes WHERE shop_id = $1 AND enrollment_id = $2 AND step = $3`,
+    [shopId, String(enrollmentId), step],
+  );
+  // Gone between the statements (the enrollment was deleted with its shop): nothing to create it for.
+  if (!existing) throw new Error(`the code of enrollment ${enrollmentId}, step ${step} disappeared`);
+  return existing;
+}
+
+/** Shopify creates the reserved code (the same value on every try); the lease is given back if it does not. */
+async function createInShopify(shopId: number, customerId: bigint, reserved: CodeRow, personal: PersonalCode, admin: AdminQuery) {
+  try {
+    const { domain } = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
+    const result =
+      personal.offer.kind === "free_shipping"
+        ? (await admin(domain, CREATE_FREE_SHIPPING, { input: freeShippingInput(personal, customerId, reserved.createdAt) }))
+            .discountCodeFreeShippingCreate
+        : (await admin(domain, CREATE_BASIC, { input: basicInput(personal, customerId, reserved.createdAt) })).discountCodeBasicCreate;
+    if (!result) throw new ShopifyApiError("Shopify returned no result for the discount code", false);
+    let shopifyId = result.codeDiscountNode?.id ?? null;
+    if (!shopifyId) {
+      // TAKEN: an earlier attempt created it and did not live to record it.
+      const taken = result.userErrors.some((error) => error.code === "TAKEN");
+      if (taken) shopifyId = (await admin(domain, FIND_BY_CODE, { code: personal.code })).codeDiscountNodeByCode?.id ?? null;
+      if (!shopifyId)
+        throw new ShopifyApiError(`Shopify refused the discount code: ${result.userErrors.map((error) => error.message).join("; ")}`, true);
+    }
+    await execute(
+      "UPDATE discount_codes SET status = 'created', shopify_id = $3, creating_until = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2",
+      [shopId, reserved.id, shopifyId],
+    );
+    return personal;
+  } catch (error) {
+    await execute(
+      "UPDATE discount_codes SET creating_until = NULL, updated_at = now() WHERE shop_id = $1 AND id = $2 AND status = 'reserved'",
+      [shopId, reserved.id],
+    ).catch(() => {}); // else the lease runs out by itself
+    throw error;
+  }
 }
 
 const BULK_DELETE = `#graphql

@@ -117,7 +117,12 @@ export interface StepRun {
   sent: number;
   postponed: number;
   exited: number;
-  /** Send outcomes other than sent (blocked by a re-check, failed), by send id. */
+  /**
+   * E-mails another job is handing over right now (a job that outlived its lease, or one BullMQ
+   * took for stalled, racing this one): that job settles their rows; the step is already recorded.
+   */
+  sendingElsewhere: number;
+  /** Send outcomes other than sent (blocked by a re-check, failed, interrupted), by send id. */
   notSent: Map<bigint, DeliveryOutcome>;
 }
 
@@ -126,7 +131,7 @@ export async function runSteps(
   enrollmentIds: bigint[],
   { admin, transport, now = new Date() }: { admin: AdminQuery; transport: MailTransport; now?: Date },
 ): Promise<StepRun> {
-  const run: StepRun = { sent: 0, postponed: 0, exited: 0, notSent: new Map() };
+  const run: StepRun = { sent: 0, postponed: 0, exited: 0, sendingElsewhere: 0, notSent: new Map() };
   // Orders that arrived since the last look settle their enrollments first (converted or exited).
   const customers = await queryRows<{ customerId: string }>(
     "SELECT DISTINCT customer_id FROM enrollments WHERE shop_id = $1 AND id = ANY($2::bigint[])",
@@ -139,21 +144,34 @@ export async function runSteps(
   );
   run.exited += settled.converted + settled.exited;
 
-  const sendIds: bigint[] = [];
+  const sendIds = new Set<bigint>();
   for (const row of await queryRows<DueRow>(LOAD_DUE, [shopId, enrollmentIds.map(String)])) {
     const outcome = await runDueStep(shopId, row, admin, now);
     if (outcome.kind === "exited") run.exited += outcome.count;
     else if (outcome.kind === "postponed") run.postponed++;
-    else if (outcome.kind === "send") sendIds.push(outcome.sendId);
+    else if (outcome.kind === "send") sendIds.add(outcome.sendId);
   }
+  // What an earlier run of this job wrote and did not settle goes with this one's: the step is
+  // already recorded, only the e-mail is left. Pending ones go out; one left `sending` by a run
+  // that died is closed as interrupted (its owner is gone), one another job is sending is left to it.
+  for (const id of await unsettledSendsOf(shopId, enrollmentIds)) sendIds.add(id);
 
-  const { outcomes, retry } = await deliverSends(shopId, sendIds, { transport, now });
+  const { outcomes, retry } = await deliverSends(shopId, [...sendIds], { transport, now });
   for (const [sendId, outcome] of outcomes) {
     if (outcome.status === "sent") run.sent++;
+    else if (outcome.status === "sending") run.sendingElsewhere++;
     else run.notSent.set(sendId, outcome);
   }
   if (retry) throw retry;
   return run;
+}
+
+async function unsettledSendsOf(shopId: number, enrollmentIds: bigint[]): Promise<bigint[]> {
+  const rows = await queryRows<{ id: string }>(
+    "SELECT id FROM email_sends WHERE shop_id = $1 AND enrollment_id = ANY($2::bigint[]) AND status IN ('pending', 'sending') ORDER BY id",
+    [shopId, enrollmentIds.map(String)],
+  );
+  return rows.map((row) => BigInt(row.id));
 }
 
 type DueStepOutcome = { kind: "skipped" } | { kind: "exited"; count: number } | { kind: "postponed" } | { kind: "send"; sendId: bigint };

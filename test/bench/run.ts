@@ -12,6 +12,7 @@ import { benchDashboard } from "./dashboard";
 import { benchEmail } from "./email";
 import { benchEngine } from "./engine";
 import { benchFairness } from "./fairness";
+import { benchScale } from "./scale";
 import { benchStorage } from "./storage";
 import { benchWebhooks } from "./webhooks";
 
@@ -24,6 +25,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   dashboard: benchDashboard,
   storage: benchStorage,
   fairness: benchFairness,
+  scale: benchScale,
 };
 
 const CHILD_FLAG = "--one";

@@ -7,7 +7,7 @@ import { createMailTransport, DeliveryError } from "../../app/email/transport.se
 import { deliverSend, deliverSends } from "../../app/models/email-delivery.server";
 import { createSend } from "../../app/models/send-ledger.server";
 import { saveEmailTemplate } from "../../app/models/email-templates.server";
-import { recommendProducts } from "../../app/models/recommendations.server";
+import { recommendProducts, RECOMMEND_SQL_FOR_TESTS } from "../../app/models/recommendations.server";
 import { run as maintenanceSweep } from "../../app/jobs/maintenance-sweep.handler";
 import { enqueue } from "../../app/jobs/client.server";
 import { startWorkers, type RunningWorkers } from "../../workers/index";
@@ -409,6 +409,22 @@ describe("recommendations", () => {
       if (picks[0]!.reason.kind === "bought_together") bundled++;
     }
     expect(bundled).toBeGreaterThan(buyers.rows.length / 2);
+  });
+
+  it("picks for a job's customers together exactly what the rule picks for each alone", async () => {
+    const customers = await pool.query<{ id: string }>("SELECT id FROM customers WHERE shop_id = $1 ORDER BY id", [shopId]);
+    const ids = customers.rows.map((row) => row.id);
+    for (const limit of [3, 10]) {
+      const together = await pool.query(RECOMMEND_SQL_FOR_TESTS.batch, [shopId, ids, limit]);
+      const alone = await pool.query(RECOMMEND_SQL_FOR_TESTS.oneByOne, [shopId, ids, limit]);
+      const byCustomer = (rows: Record<string, unknown>[]) => {
+        const picks = new Map<string, string[]>();
+        for (const row of rows) picks.set(String(row.customer_id), [...(picks.get(String(row.customer_id)) ?? []), JSON.stringify(row)]);
+        return picks;
+      };
+      expect(together.rows.length).toBeGreaterThan(ids.length);
+      expect(byCustomer(together.rows)).toEqual(byCustomer(alone.rows));
+    }
   });
 
   it("ranks the product most often bought with theirs first", async () => {

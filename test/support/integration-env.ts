@@ -23,6 +23,7 @@ Object.assign(process.env, testAppEnv(), {
 afterAll(async () => {
   const { closeQueues } = await import("../../app/jobs/client.server");
   await closeQueues();
+  await (await globalThis.__winbackSendOwner?.catch(() => null))?.client.end();
   await globalThis.__winbackDb?.prisma.$disconnect();
   await globalThis.__winbackDb?.pool.end();
 });

@@ -127,6 +127,15 @@ export class ScratchRedis {
     throw new Error(`redis-server on port ${this.port} did not start`);
   }
 
+  /** Stops the server's process (SIGSTOP): connections are accepted by the kernel, nothing is answered. */
+  pause(): void {
+    this.process?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.process?.kill("SIGCONT");
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;

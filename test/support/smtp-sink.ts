@@ -26,7 +26,16 @@ export class SmtpSink {
   /** Called as each message is accepted (benchmarks time them). */
   onAccepted: ((envelope: { from: string; to: string[] }) => void) | undefined;
   count = 0;
+  /**
+   * How many of the next messages to hold: their data is in, but the answer to it is held back
+   * (their sender waits, as on a slow server) until `releaseHeld()`. Infinity holds every later
+   * one. A held message whose connection is dropped was never accepted: it is not counted.
+   */
+  holdNext = 0;
+  private readonly held: (() => void)[] = [];
+  private readonly closedSessions = new Set<string>();
   private waiters: { count: number; resolve: () => void }[] = [];
+  private heldWaiters: { count: number; resolve: () => void }[] = [];
 
   private readonly server: SMTPServer;
   private port = 0;
@@ -37,6 +46,7 @@ export class SmtpSink {
       disabledCommands: ["STARTTLS", "AUTH"],
       logger: false,
       size: 10 * 1024 * 1024,
+      onClose: (session) => this.closedSessions.add(session.id),
       onRcptTo: (address: SMTPServerAddress, _session, callback) => {
         if (this.bouncing.has(address.address.toLowerCase())) return callback(smtpError("5.1.1 No such mailbox", 550));
         callback();
@@ -54,14 +64,20 @@ export class SmtpSink {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           };
-          callback();
-          this.count++;
-          this.onAccepted?.(envelope);
-          if (!this.parse) return this.wake();
-          void simpleParser(raw).then((parsed) => {
-            this.received.push({ raw, parsed, envelope });
-            this.wake();
-          });
+          const accept = () => {
+            callback();
+            this.count++;
+            this.onAccepted?.(envelope);
+            if (!this.parse) return this.wake();
+            void simpleParser(raw).then((parsed) => {
+              this.received.push({ raw, parsed, envelope });
+              this.wake();
+            });
+          };
+          if (this.holdNext <= 0) return accept();
+          this.holdNext--;
+          this.held.push(() => !this.closedSessions.has(session.id) && accept());
+          this.heldWaiters = this.heldWaiters.filter((waiter) => (this.held.length >= waiter.count ? (waiter.resolve(), false) : true));
         });
       },
     });
@@ -85,6 +101,26 @@ export class SmtpSink {
       waiter.resolve();
       return false;
     });
+  }
+
+  /** Messages held now (their answer not given yet). */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Resolves once `count` messages are held. */
+  async waitForHeld(count: number, timeoutMs = 30_000): Promise<void> {
+    if (this.held.length >= count) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${this.held.length} of ${count} messages held`)), timeoutMs);
+      this.heldWaiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  /** Answers the held messages (accepted, in order) and holds no more. */
+  releaseHeld(): void {
+    this.holdNext = 0;
+    for (const accept of this.held.splice(0)) accept();
   }
 
   /** Resolves once `count` messages have arrived in total. */

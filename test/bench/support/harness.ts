@@ -107,6 +107,15 @@ export class BenchEnvironment {
   }
 }
 
+/**
+ * `BENCH_CPU_PROF=<dir>`: the environment that makes a Node child write a CPU profile there when
+ * it exits (for `node --cpu-prof`-style profiling of the app's processes).
+ */
+export function cpuProfileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)}` } : {};
+}
+
 export function ratioLine(label: string, value: number, baseline: number, target: string): string {
   return `${label}: ${(value / baseline).toFixed(2)}× the baseline (target ${target})`;
 }
