@@ -48,9 +48,10 @@ export function createRedisConnection(role: RedisRole, url: string = env.REDIS_U
           password: cluster.password,
           ...(cluster.tls ? { tls: {} } : {}),
         },
-        // Workers wait for the cluster like they wait for a single Redis; producers give up fast.
-        clusterRetryStrategy: role === "worker" ? (attempt) => Math.min(attempt * 200, 2_000) : (attempt) => (attempt > 3 ? null : 200),
-        enableOfflineQueue: role === "worker",
+        // Both reconnect for as long as the process lives (a producer that stopped would answer 503
+        // until restarted); a producer's command still fails fast, by its per-request retry limit
+        // and the enqueue's own time limit (app/jobs/client.server.ts).
+        clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
       })
     : new Redis(url, roleOptions[role]);
   opened.add(connection);
