@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { webhookHandlers } from "../../app/jobs/process-webhook-event.handler";
 import { getQueue } from "../../app/jobs/client.server";
-import { postWebhook } from "../support/app-routes";
+import { postWebhook, routeModule } from "../support/app-routes";
 import { shopDomain, webhookRequest } from "../support/shopify";
 import { callRoute } from "../support/app-routes";
 
@@ -263,7 +263,7 @@ describe("webhook subscriptions in shopify.app.toml", () => {
         .replace(/^webhooks\./, "")
         .replace(/\.tsx$/, "")
         .replace(".", "/");
-      const route = (await import(`../../app/routes/${file}`)) as { webhookTopic?: string };
+      const route = (await routeModule(`/${file.replace(/\.tsx$/, "").replaceAll(".", "/")}`)) as { webhookTopic?: string };
       expect(route.webhookTopic, file).toBe(uriTopic);
     }
   });
